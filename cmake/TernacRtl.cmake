@@ -1,0 +1,60 @@
+# Verilated models of the ternac RTL, one static library per array configuration.
+#
+# rtl/ternac.f is the single list of RTL sources (Verilator, Yosys and the lint all read it).
+
+file(STRINGS ${PROJECT_SOURCE_DIR}/rtl/ternac.f _ternac_f_lines)
+set(TERNAC_RTL_SOURCES "")
+foreach(_line ${_ternac_f_lines})
+  if(_line MATCHES "\\.sv$")
+    list(APPEND TERNAC_RTL_SOURCES ${PROJECT_SOURCE_DIR}/${_line})
+  endif()
+endforeach()
+set(TERNAC_RTL_INCLUDE ${PROJECT_SOURCE_DIR}/rtl)
+
+set(TERNAC_VERILATOR_FLAGS
+    -O3 --x-assign fast --x-initial fast --assert
+    -Wno-fatal --output-split 20000 --output-split-cfuncs 2000
+    CACHE STRING "Flags for every Verilated model")
+
+# ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
+#                  [TOKEN_TILE <n>] [SYSTEMC] [TOP <module>] [SOURCES <extra .sv>...])
+# Builds a static library holding the Verilated ternac_top (or TOP) of that configuration, with
+# the class prefix V<target>. Verilator's generated sources and the library are cached by CMake,
+# so a configuration is Verilated and compiled once per build tree.
+function(ternac_rtl_model target)
+  cmake_parse_arguments(A "SYSTEMC;TRACE" "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;TOP"
+                        "SOURCES;ARGS" ${ARGN})
+  if(NOT A_TOP)
+    set(A_TOP ternac_top)
+  endif()
+  set(params "")
+  foreach(p LANES:Lanes TREE_INPUTS:TreeInputs ACC_WIDTH:AccWidth
+            ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile)
+    string(REPLACE ":" ";" pair ${p})
+    list(GET pair 0 key)
+    list(GET pair 1 name)
+    if(DEFINED A_${key})
+      list(APPEND params -G${name}=${A_${key}})
+    endif()
+  endforeach()
+  add_library(${target} STATIC)
+  set(kind "")
+  if(A_SYSTEMC)
+    set(kind SYSTEMC)
+  endif()
+  set(trace "")
+  if(A_TRACE)
+    set(trace TRACE_FST)
+  endif()
+  verilate(${target} ${kind} ${trace}
+    PREFIX V${target}
+    TOP_MODULE ${A_TOP}
+    SOURCES ${TERNAC_RTL_SOURCES} ${A_SOURCES}
+    INCLUDE_DIRS ${TERNAC_RTL_INCLUDE}
+    VERILATOR_ARGS ${TERNAC_VERILATOR_FLAGS} -I${TERNAC_RTL_INCLUDE} ${params} ${A_ARGS})
+  if(A_SYSTEMC)
+    verilator_link_systemc(${target})
+  endif()
+  target_link_libraries(${target} PUBLIC Threads::Threads)
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+endfunction()

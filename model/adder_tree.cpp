@@ -1,0 +1,36 @@
+#include "adder_tree.h"
+
+#include <cassert>
+
+namespace ternac {
+
+int tree_levels(int inputs) {
+  int levels = 0;
+  while ((1 << levels) < inputs) ++levels;
+  return levels;
+}
+
+TreeOut adder_tree(const std::vector<std::int64_t>& operands, const std::vector<bool>& carries) {
+  assert(operands.size() == carries.size() && !operands.empty());
+  std::vector<std::int64_t> sum = operands;
+  std::vector<bool> carry = carries;
+  while (sum.size() > 1) {
+    std::vector<std::int64_t> next_sum;
+    std::vector<bool> next_carry;
+    for (std::size_t i = 0; i < sum.size(); i += 2) {
+      if (i + 1 < sum.size()) {
+        // The node adds its left child's carry and passes its right child's carry on.
+        next_sum.push_back(sum[i] + sum[i + 1] + (carry[i] ? 1 : 0));
+        next_carry.push_back(carry[i + 1]);
+      } else {
+        next_sum.push_back(sum[i]);
+        next_carry.push_back(carry[i]);
+      }
+    }
+    sum.swap(next_sum);
+    carry.swap(next_carry);
+  }
+  return {sum[0], carry[0]};
+}
+
+}  // namespace ternac

@@ -1,0 +1,44 @@
+// Array configuration: the C++ mirror of ternac_top's parameters and ternac_pkg's limits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "trit.h"
+
+namespace ternac {
+
+inline constexpr int kDimWidth = 24;                              // ternac_pkg::DimWidth
+inline constexpr std::uint32_t kMaxDim = (1u << kDimWidth) - 1u;  // ternac_pkg::MaxDim
+
+struct ArrayConfig {
+  int lanes = 16;
+  int tree_inputs = 64;
+  int acc_width = 32;
+  int weight_rows_per_beat = 16;
+  int token_tile = 128;
+
+  // Throws std::invalid_argument naming the first parameter out of its legal range.
+  void validate() const;
+
+  int beats_per_tile() const { return (lanes + weight_rows_per_beat - 1) / weight_rows_per_beat; }
+  int tree_levels() const;
+  int tree_width() const { return kActBits + tree_levels(); }
+  std::int64_t peak_macs_per_cycle() const {
+    return static_cast<std::int64_t>(lanes) * tree_inputs;
+  }
+  // Largest K whose sums cannot overflow the accumulator (ternac_pkg::max_k).
+  std::uint32_t max_k() const;
+  // "16x64" style name; the suffix lists parameters that differ from their defaults.
+  std::string name() const;
+
+  bool operator==(const ArrayConfig& o) const {
+    return lanes == o.lanes && tree_inputs == o.tree_inputs && acc_width == o.acc_width &&
+           weight_rows_per_beat == o.weight_rows_per_beat && token_tile == o.token_tile;
+  }
+};
+
+// The default array: 16 lanes of 64 inputs, 32-bit accumulators, a whole tile per weight beat.
+ArrayConfig default_config();
+
+}  // namespace ternac

@@ -1,0 +1,65 @@
+#include "cycle_model.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace ternac {
+namespace {
+
+TEST(CycleModel, SingleTileByHand) {
+  // Command in cycle 0, weight beat in 1, activation in 2, stage 1 in 3, result handshake in 4.
+  const CycleEstimate e = predict_cycles(ArrayConfig{}, {1, 1, 1});
+  EXPECT_EQ(e.cycles, 5u);
+  EXPECT_EQ(e.lower_bound, 1u);
+  EXPECT_EQ(e.latency, 4u);
+}
+
+TEST(CycleModel, NarrowPortByHand) {
+  // Two beats per tile, one token, two K tiles. Tile 0 loads in 1-2 and computes in 3; tile 1
+  // loads in 3-4 and computes in 5; the result leaves stage 1 in 6 and is taken in 7: 8 cycles.
+  ArrayConfig c;
+  c.lanes = 4;
+  c.tree_inputs = 8;
+  c.weight_rows_per_beat = 2;
+  EXPECT_EQ(predict_cycles(c, {1, 4, 16}).cycles, 8u);
+  // With 3 tokens per tile compute dominates and the second load hides under the first tile's
+  // compute: command (cycle 0), loads (1-2), compute (3-8), stage 1 (9), result (10): 11 cycles.
+  EXPECT_EQ(predict_cycles(c, {3, 4, 16}).cycles, 11u);
+}
+
+TEST(CycleModel, ClosedFormEqualsTileRecurrence) {
+  std::mt19937 rng(3);
+  for (int i = 0; i < 300; ++i) {
+    ArrayConfig c;
+    c.lanes = 1 + static_cast<int>(rng() % 20);
+    c.tree_inputs = 1 + static_cast<int>(rng() % 70);
+    c.token_tile = 1 + static_cast<int>(rng() % 9);
+    const GemmShape s{1 + static_cast<std::uint32_t>(rng() % 30),
+                      1 + static_cast<std::uint32_t>(rng() % 100),
+                      1 + static_cast<std::uint32_t>(rng() % 300)};
+    EXPECT_EQ(predict_cycles(c, s).cycles, predict_cycles_by_tiles(c, s)) << s.str();
+  }
+}
+
+TEST(CycleModel, Bitnet2B4TWithinTwoPercentOfBound) {
+  const ArrayConfig c;
+  const std::pair<std::uint32_t, std::uint32_t> layers[] = {
+      {2560, 2560}, {640, 2560}, {6912, 2560}, {2560, 6912}};
+  for (std::uint32_t m : {1u, 128u}) {
+    for (auto [n, k] : layers) {
+      const CycleEstimate e = predict_cycles(c, {m, n, k});
+      const std::uint64_t bound = ((n + 15) / 16) * ((k + 63) / 64) * std::uint64_t{m};
+      EXPECT_EQ(e.lower_bound, bound);
+      EXPECT_LE(double(e.cycles), 1.02 * double(bound + e.latency));
+      EXPECT_GE(utilization(c, {m, n, k}, e.cycles), 0.98);
+    }
+  }
+}
+
+TEST(CycleModel, RejectsBadShape) {
+  EXPECT_THROW(predict_cycles(ArrayConfig{}, {0, 1, 1}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace ternac

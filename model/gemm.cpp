@@ -1,0 +1,78 @@
+#include "gemm.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace ternac {
+
+std::string GemmShape::str() const { return fmt::format("M={} N={} K={}", m, n, k); }
+
+void check_shape(const GemmShape& shape, const ArrayConfig& config) {
+  const auto check = [](const char* field, std::uint32_t value, std::uint32_t max) {
+    if (value < 1 || value > max) {
+      throw std::invalid_argument(
+          fmt::format("GEMM command field {} must be in 1..{}, got {}", field, max, value));
+    }
+  };
+  check("M", shape.m, kMaxDim);
+  check("N", shape.n, kMaxDim);
+  check("K", shape.k, config.max_k());
+}
+
+bool shape_accepted(const GemmShape& shape, const ArrayConfig& config) {
+  try {
+    check_shape(shape, config);
+    return true;
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
+void GemmProblem::check_sizes() const {
+  const std::uint64_t want_w = std::uint64_t{shape.n} * shape.k;
+  const std::uint64_t want_x = std::uint64_t{shape.m} * shape.k;
+  if (weights.size() != want_w) {
+    throw std::invalid_argument(fmt::format("weights hold {} codes, but {} needs N*K = {}",
+                                            weights.size(), shape.str(), want_w));
+  }
+  if (activations.size() != want_x) {
+    throw std::invalid_argument(fmt::format("activations hold {} values, but {} needs M*K = {}",
+                                            activations.size(), shape.str(), want_x));
+  }
+}
+
+std::uint64_t GemmProblem::illegal_codes() const {
+  std::uint64_t count = 0;
+  for (std::uint8_t c : weights) count += is_legal(c) ? 0 : 1;
+  return count;
+}
+
+std::int64_t wrap_to_width(std::int64_t value, int width) {
+  if (width >= 64) return value;
+  const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
+  std::uint64_t bits = static_cast<std::uint64_t>(value) & mask;
+  if (bits >> (width - 1)) bits |= ~mask;
+  return static_cast<std::int64_t>(bits);
+}
+
+std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, int acc_width) {
+  problem.check_sizes();
+  const GemmShape& s = problem.shape;
+  std::vector<std::int64_t> y(std::size_t{s.m} * s.n);
+  for (std::uint32_t m = 0; m < s.m; ++m) {
+    const std::int8_t* x = &problem.activations[std::size_t{m} * s.k];
+    for (std::uint32_t n = 0; n < s.n; ++n) {
+      const std::uint8_t* w = &problem.weights[std::size_t{n} * s.k];
+      std::int64_t acc = 0;
+      for (std::uint32_t k = 0; k < s.k; ++k) {
+        const int t = trit_value(w[k]);
+        acc += t > 0 ? x[k] : (t < 0 ? -x[k] : 0);
+      }
+      y[std::size_t{m} * s.n + n] = wrap_to_width(acc, acc_width);
+    }
+  }
+  return y;
+}
+
+}  // namespace ternac

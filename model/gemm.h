@@ -1,0 +1,46 @@
+// Bit-exact GEMM of the ternary array: Y[M x N] = X[M x K] * W^T, W of N x K trit codes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.h"
+
+namespace ternac {
+
+struct GemmShape {
+  std::uint32_t m = 1;
+  std::uint32_t n = 1;
+  std::uint32_t k = 1;
+
+  std::uint64_t macs() const { return std::uint64_t{m} * n * k; }
+  std::string str() const;
+  bool operator==(const GemmShape& o) const { return m == o.m && n == o.n && k == o.k; }
+};
+
+// Throws std::invalid_argument naming the field when the array would reject the command
+// (M, N, K must be in 1..kMaxDim and K <= config.max_k()).
+void check_shape(const GemmShape& shape, const ArrayConfig& config);
+
+// True when the array accepts the command; the array drops any other and sets bad_cmd.
+bool shape_accepted(const GemmShape& shape, const ArrayConfig& config);
+
+struct GemmProblem {
+  GemmShape shape;
+  std::vector<std::uint8_t> weights;     // N x K trit codes, row-major (row n holds K codes)
+  std::vector<std::int8_t> activations;  // M x K int8, row-major (row m is one token)
+
+  // Throws std::invalid_argument when the buffers do not match the shape.
+  void check_sizes() const;
+  std::uint64_t illegal_codes() const;
+};
+
+// Golden result: exact integer sums wrapped to acc_width bits two's complement (no wrap can
+// happen when K <= max_k), illegal codes acting as zero exactly as in the select unit.
+std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, int acc_width);
+
+// Sign-extends the low `width` bits of `value`.
+std::int64_t wrap_to_width(std::int64_t value, int width);
+
+}  // namespace ternac

@@ -1,0 +1,86 @@
+#include "gemm.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <stdexcept>
+
+namespace ternac {
+namespace {
+
+GemmProblem make(GemmShape s, std::vector<int> w, std::vector<int> x) {
+  GemmProblem p;
+  p.shape = s;
+  for (int v : w) p.weights.push_back(encode_trit(v));
+  for (int v : x) p.activations.push_back(static_cast<std::int8_t>(v));
+  return p;
+}
+
+TEST(Gemm, HandComputedTwoByTwo) {
+  // X = [[1, 2, 3], [-4, 5, -128]], W = [[1, 0, -1], [-1, -1, 1]]
+  // Y[0] = [1 - 3, -1 - 2 + 3] = [-2, 0]; Y[1] = [-4 + 128, 4 - 5 - 128] = [124, -129]
+  const GemmProblem p = make({2, 2, 3}, {1, 0, -1, -1, -1, 1}, {1, 2, 3, -4, 5, -128});
+  EXPECT_EQ(golden_gemm(p, 32), (std::vector<std::int64_t>{-2, 0, 124, -129}));
+}
+
+TEST(Gemm, IllegalCodeActsAsZeroAndIsCounted) {
+  GemmProblem p = make({1, 1, 2}, {1, 1}, {10, 20});
+  p.weights[1] = static_cast<std::uint8_t>(TritCode::kIllegal);
+  EXPECT_EQ(golden_gemm(p, 32), (std::vector<std::int64_t>{10}));
+  EXPECT_EQ(p.illegal_codes(), 1u);
+}
+
+TEST(Gemm, MatchesDenseMatrixProductOnRandomData) {
+  std::mt19937 rng(7);
+  const GemmShape s{5, 7, 33};
+  GemmProblem p;
+  p.shape = s;
+  std::vector<int> w(s.n * s.k), x(s.m * s.k);
+  for (auto& v : w) v = static_cast<int>(rng() % 3) - 1;
+  for (auto& v : x) v = static_cast<int>(rng() % 256) - 128;
+  for (int v : w) p.weights.push_back(encode_trit(v));
+  for (int v : x) p.activations.push_back(static_cast<std::int8_t>(v));
+  const auto y = golden_gemm(p, 32);
+  for (std::uint32_t m = 0; m < s.m; ++m) {
+    for (std::uint32_t n = 0; n < s.n; ++n) {
+      long dot = 0;  // a plain multiply-add, unlike the model's select
+      for (std::uint32_t k = 0; k < s.k; ++k) dot += long(w[n * s.k + k]) * x[m * s.k + k];
+      EXPECT_EQ(y[m * s.n + n], dot);
+    }
+  }
+}
+
+TEST(Gemm, WrapToWidth) {
+  EXPECT_EQ(wrap_to_width(127, 8), 127);
+  EXPECT_EQ(wrap_to_width(128, 8), -128);
+  EXPECT_EQ(wrap_to_width(-129, 8), 127);
+  EXPECT_EQ(wrap_to_width(-1, 64), -1);
+}
+
+TEST(Gemm, ShapeChecksNameTheField) {
+  const ArrayConfig c;
+  EXPECT_NO_THROW(check_shape({1, 1, 1}, c));
+  for (auto [shape, field] : {std::pair<GemmShape, const char*>{{0, 1, 1}, "M"},
+                              {{1, 0, 1}, "N"},
+                              {{1, 1, 0}, "K"},
+                              {{kMaxDim + 1, 1, 1}, "M"}}) {
+    try {
+      check_shape(shape, c);
+      FAIL() << "accepted " << shape.str();
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("field ") + field), std::string::npos);
+    }
+  }
+  ArrayConfig narrow;
+  narrow.acc_width = 16;
+  EXPECT_FALSE(shape_accepted({1, 1, 256}, narrow));
+  EXPECT_TRUE(shape_accepted({1, 1, 255}, narrow));
+}
+
+TEST(Gemm, BufferSizesAreChecked) {
+  GemmProblem p = make({1, 2, 2}, {1, 1, 1}, {1, 2});
+  EXPECT_THROW(p.check_sizes(), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace ternac

@@ -1,0 +1,12 @@
++incdir+rtl
+rtl/ternac_pkg.sv
+rtl/ternac_select.sv
+rtl/ternac_adder.sv
+rtl/ternac_adder_tree.sv
+rtl/ternac_lane.sv
+rtl/ternac_array.sv
+rtl/ternac_weight_buffer.sv
+rtl/ternac_fifo.sv
+rtl/ternac_tile_walker.sv
+rtl/ternac_ctrl.sv
+rtl/ternac_top.sv

@@ -1,0 +1,48 @@
+// Lanes lanes side by side. Every lane sees the same broadcast activation beat and its own row of
+// the weight tile, so the array performs Lanes x TreeInputs ternary MACs per cycle at peak.
+module ternac_array #(
+  parameter int unsigned Lanes      = 16,
+  parameter int unsigned TreeInputs = 64,
+  parameter int unsigned AccWidth   = 32,
+  parameter int unsigned TokenTile  = 128,
+  localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
+  localparam int unsigned RowBits    = TreeInputs * ternac_pkg::TritWidth
+) (
+  input  logic                                             clk_i,
+  input  logic                                             rst_ni,
+  input  logic                                             en_i,
+  input  logic                                             s0_valid_i,
+  input  logic [TreeInputs*ternac_pkg::ActWidth-1:0]        act_i,
+  input  logic [Lanes*TreeInputs*ternac_pkg::TritWidth-1:0] trit_i,
+  input  logic                                             s1_valid_i,
+  input  logic [TokenWidth-1:0]                            s1_token_i,
+  input  logic                                             s1_first_i,
+  input  logic                                             s1_last_i,
+  output logic [Lanes*AccWidth-1:0]                         acc_o
+);
+
+  if (Lanes < 1 || Lanes > 1024) begin : g_bad_lanes
+    $error("ternac_array: Lanes must be in 1..1024, got %0d", Lanes);
+  end
+
+  for (genvar j = 0; j < Lanes; j++) begin : g_lane
+    ternac_lane #(
+      .TreeInputs(TreeInputs),
+      .AccWidth  (AccWidth),
+      .TokenTile (TokenTile)
+    ) u_lane (
+      .clk_i     (clk_i),
+      .rst_ni    (rst_ni),
+      .en_i      (en_i),
+      .s0_valid_i(s0_valid_i),
+      .act_i     (act_i),
+      .trit_i    (trit_i[j*RowBits+:RowBits]),
+      .s1_valid_i(s1_valid_i),
+      .s1_token_i(s1_token_i),
+      .s1_first_i(s1_first_i),
+      .s1_last_i (s1_last_i),
+      .acc_o     (acc_o[j*AccWidth+:AccWidth])
+    );
+  end
+
+endmodule

@@ -1,0 +1,106 @@
+// One lane: TreeInputs ternary selects, an adder tree, and an accumulator per token.
+//
+// Stage 0 (combinational, registered at the end of the cycle): selects and adder tree over one
+// activation beat and this lane's row of the weight tile.
+// Stage 1: accumulate. The lane keeps one partial sum per token of the current token block
+// (psum_q, TokenTile deep), because the array is weight-stationary over the tokens of a block: a
+// K tile of weights is applied to every token of the block before the next K tile arrives. On
+// the first K tile the partial sum starts from zero; on the last one the sum leaves through acc_o
+// as a result and is not written back.
+module ternac_lane #(
+  parameter int unsigned TreeInputs = 64,
+  parameter int unsigned AccWidth   = 32,
+  parameter int unsigned TokenTile  = 128,
+  localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1
+) (
+  input  logic                                 clk_i,
+  input  logic                                 rst_ni,
+  input  logic                                 en_i,
+  // Stage 0: operands.
+  input  logic                                 s0_valid_i,
+  input  logic [TreeInputs*ternac_pkg::ActWidth-1:0]      act_i,
+  input  logic [TreeInputs*ternac_pkg::TritWidth-1:0]     trit_i,
+  // Stage 1: accumulation control, from the array's stage-1 register.
+  input  logic                                 s1_valid_i,
+  input  logic [TokenWidth-1:0]                s1_token_i,
+  input  logic                                 s1_first_i,
+  input  logic                                 s1_last_i,
+  output logic [AccWidth-1:0]                  acc_o
+);
+
+  localparam int unsigned TreeWidth = ternac_pkg::ActWidth + ternac_pkg::tree_levels(TreeInputs);
+
+  if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
+    $error("ternac_lane: TreeInputs must be in 1..4096, got %0d", TreeInputs);
+  end
+  if (AccWidth < TreeWidth + 1 || AccWidth > 64) begin : g_bad_acc_width
+    $error("ternac_lane: AccWidth must be in %0d..64 for TreeInputs = %0d, got %0d",
+           TreeWidth + 1, TreeInputs, AccWidth);
+  end
+  if (TokenTile < 1 || TokenTile > 4096) begin : g_bad_token_tile
+    $error("ternac_lane: TokenTile must be in 1..4096, got %0d", TokenTile);
+  end
+
+  // Stage 0: selects and tree.
+  localparam int unsigned AW = ternac_pkg::ActWidth;
+  localparam int unsigned TW = ternac_pkg::TritWidth;
+
+  logic [TreeInputs*AW-1:0]            operand;
+  logic [TreeInputs-1:0]               carry;
+  logic [TreeWidth-1:0]                tree_sum;
+  logic                                tree_carry;
+
+  for (genvar i = 0; i < TreeInputs; i++) begin : g_select
+    ternac_select u_select (
+      .act_i    (act_i[i*AW+:AW]),
+      .trit_i   (trit_i[i*TW+:TW]),
+      .operand_o(operand[i*AW+:AW]),
+      .carry_o  (carry[i])
+    );
+  end
+
+  ternac_adder_tree #(
+    .TreeInputs(TreeInputs),
+    .InWidth   (AW)
+  ) u_tree (
+    .operand_i(operand),
+    .carry_i  (carry),
+    .sum_o    (tree_sum),
+    .carry_o  (tree_carry)
+  );
+
+  // Stage 1 register: datapath only, no reset needed.
+  logic [TreeWidth-1:0] tree_sum_q;
+  logic                 tree_carry_q;
+  logic                 tree_we;
+
+  assign tree_we = en_i & s0_valid_i;
+
+  always_ff @(posedge clk_i) begin
+    if (tree_we) begin
+      tree_sum_q   <= tree_sum;
+      tree_carry_q <= tree_carry;
+    end
+  end
+
+  // Stage 1: accumulate. The tree's leftover carry enters the accumulator adder as its carry-in.
+  logic [AccWidth-1:0] psum_q [TokenTile];
+  logic [AccWidth-1:0] acc_base;
+  logic                psum_we;
+
+  assign acc_base = s1_first_i ? '0 : psum_q[s1_token_i];
+  assign acc_o    = acc_base + {{(AccWidth - TreeWidth) {tree_sum_q[TreeWidth-1]}}, tree_sum_q}
+                  + {{(AccWidth - 1) {1'b0}}, tree_carry_q};
+  assign psum_we  = en_i & s1_valid_i & ~s1_last_i;
+
+  always_ff @(posedge clk_i) begin
+    if (psum_we) begin
+      psum_q[s1_token_i] <= acc_o;
+    end
+  end
+
+  // rst_ni only qualifies the assertions: the lane's state is datapath and needs no reset.
+  logic unused_rst_n;
+  assign unused_rst_n = rst_ni;
+
+endmodule

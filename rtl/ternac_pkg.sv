@@ -1,0 +1,67 @@
+// Shared types, encodings and limits of the ternac array.
+//
+// The C++ golden model mirrors every item here in model/config.h and model/trit.h; the test
+// config_agreement checks that both sides agree through the array's hw_config_o port.
+package ternac_pkg;
+
+  // Activations are signed int8, as produced by BitLinear's per-token absmax quantization.
+  localparam int unsigned ActWidth = 8;
+
+  // A weight is one 2-bit trit code. Bit 0 says "nonzero", bit 1 says "negate": a select unit
+  // gates its operand with bit 0 and conditionally inverts it with bit 1. The fourth code
+  // (negate without nonzero) is illegal; it raises a sticky status bit and is treated as zero.
+  localparam int unsigned TritWidth = 2;
+  typedef enum logic [TritWidth-1:0] {
+    TritZero    = 2'b00,
+    TritPos     = 2'b01,
+    TritIllegal = 2'b10,
+    TritNeg     = 2'b11
+  } trit_e;
+
+  // Command fields are 32 bits wide on the interface; legal values are 1 .. MaxDim (and K is
+  // further limited so that the accumulator can never overflow, see max_k()).
+  localparam int unsigned CmdFieldWidth = 32;
+  localparam int unsigned DimWidth = 24;
+  localparam int unsigned MaxDim = (1 << DimWidth) - 1;
+
+  // One GEMM command: Y[M x N] = X[M x K] * W^T with W of N x K trits.
+  typedef struct packed {
+    logic [CmdFieldWidth-1:0] k;
+    logic [CmdFieldWidth-1:0] n;
+    logic [CmdFieldWidth-1:0] m;
+  } cmd_t;
+
+  // Sticky error bits, cleared by reset or clr_status_i.
+  typedef struct packed {
+    logic bad_cmd;       // a command with a field out of range was dropped
+    logic illegal_trit;  // a weight beat carried TritIllegal
+  } status_t;
+
+  // What the hardware was built with, readable by the host (a capability register).
+  typedef struct packed {
+    logic [15:0] lanes;
+    logic [15:0] tree_inputs;
+    logic [7:0]  acc_width;
+    logic [15:0] weight_rows_per_beat;
+    logic [15:0] token_tile;
+  } hw_config_t;
+
+  // Fewest levels of a binary adder tree over `inputs` operands (0 for a single operand).
+  function automatic int unsigned tree_levels(int unsigned inputs);
+    tree_levels = (inputs <= 1) ? 0 : $clog2(inputs);
+  endfunction
+
+  // Nodes at `level` of the tree: ceil(inputs / 2^level). An odd node passes through unchanged.
+  function automatic int unsigned tree_nodes(int unsigned inputs, int unsigned level);
+    tree_nodes = (inputs + (1 << level) - 1) >> level;
+  endfunction
+
+  // Largest K for which |acc| <= 128 * K fits in a signed acc_width-bit accumulator, capped at
+  // MaxDim. With K within this bound no accumulator can overflow, whatever the data.
+  function automatic int unsigned max_k(int unsigned acc_width);
+    longint unsigned bound;
+    bound = ((64'd1 << (acc_width - 1)) - 64'd1) >> (ActWidth - 1);
+    max_k = (bound > 64'(MaxDim)) ? MaxDim : 32'(bound);
+  endfunction
+
+endpackage

@@ -1,0 +1,97 @@
+`include "ternac_assert.svh"
+
+// Double-buffered weight tile store (two banks of Lanes x TreeInputs trit codes).
+//
+// The load side fills one bank a beat at a time while the compute side reads the other, so that
+// loading tile t + 1 overlaps the computation of tile t. A bank is full from the cycle after its
+// last beat was written until the cycle after the compute side released it. Codes outside the
+// tile's valid region (rows >= row_valid, columns >= col_valid: the remainder of N and K) are
+// stored as ternac_pkg::TritZero, so the lanes gate them and padding in the stream never reaches a result.
+module ternac_weight_buffer #(
+  parameter int unsigned Lanes             = 16,
+  parameter int unsigned TreeInputs        = 64,
+  parameter int unsigned WeightRowsPerBeat = Lanes,
+  localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
+  localparam int unsigned LaneIdxWidth     = $clog2(Lanes + 1),
+  localparam int unsigned ColIdxWidth      = $clog2(TreeInputs + 1)
+) (
+  input  logic                                          clk_i,
+  input  logic                                          rst_ni,
+  // Load side.
+  input  logic                                          wr_valid_i,
+  input  logic [WeightRowsPerBeat*RowBits-1:0]          wr_data_i,
+  input  logic [LaneIdxWidth-1:0]                       wr_row_base_i,
+  input  logic [LaneIdxWidth-1:0]                       wr_row_valid_i,
+  input  logic [ColIdxWidth-1:0]                        wr_col_valid_i,
+  input  logic                                          wr_last_i,
+  output logic                                          wr_ready_o,
+  // Compute side.
+  output logic                                          rd_valid_o,
+  output logic [Lanes*RowBits-1:0]                      rd_data_o,
+  input  logic                                          rd_release_i
+);
+
+  if (WeightRowsPerBeat < 1 || WeightRowsPerBeat > Lanes) begin : g_bad_rows_per_beat
+    $error("ternac_weight_buffer: WeightRowsPerBeat must be in 1..Lanes (%0d), got %0d", Lanes,
+           WeightRowsPerBeat);
+  end
+
+  logic [Lanes*RowBits-1:0] bank_q [2];
+  logic [1:0]                    full_d, full_q;
+  logic                          wr_sel_d, wr_sel_q, rd_sel_d, rd_sel_q;
+  logic                          wr_fire, wr_done;
+
+  assign wr_ready_o = ~full_q[wr_sel_q];
+  assign rd_valid_o = full_q[rd_sel_q];
+  assign rd_data_o  = bank_q[rd_sel_q];
+  assign wr_fire    = wr_valid_i & wr_ready_o;
+  assign wr_done    = wr_fire & wr_last_i;
+
+  // Column mask over the 2-bit codes of a row: ones below 2 * col_valid.
+  logic [RowBits-1:0] col_mask;
+  assign col_mask = ~({RowBits{1'b1}} << (ternac_pkg::TritWidth * wr_col_valid_i));
+
+  always_comb begin
+    full_d   = full_q;
+    wr_sel_d = wr_sel_q;
+    rd_sel_d = rd_sel_q;
+    if (wr_done) begin
+      full_d[wr_sel_q] = 1'b1;
+      wr_sel_d         = ~wr_sel_q;
+    end
+    if (rd_release_i) begin
+      full_d[rd_sel_q] = 1'b0;
+      rd_sel_d         = ~rd_sel_q;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      full_q   <= 2'b00;
+      wr_sel_q <= 1'b0;
+      rd_sel_q <= 1'b0;
+    end else begin
+      full_q   <= full_d;
+      wr_sel_q <= wr_sel_d;
+      rd_sel_q <= rd_sel_d;
+    end
+  end
+
+  // Bank storage: datapath, no reset. Rows past Lanes in the last beat of a narrow port are
+  // dropped; rows past row_valid and columns past col_valid are stored as zero codes.
+  always_ff @(posedge clk_i) begin
+    if (wr_fire) begin
+      for (int unsigned j = 0; j < WeightRowsPerBeat; j++) begin
+        if (32'(wr_row_base_i) + j < Lanes) begin
+          bank_q[wr_sel_q][(32'(wr_row_base_i)+j)*RowBits+:RowBits] <=
+              (32'(wr_row_base_i) + j < 32'(wr_row_valid_i)) ?
+              (wr_data_i[j*RowBits+:RowBits] & col_mask) : '0;
+        end
+      end
+    end
+  end
+
+  `TERNAC_ASSERT_IF(ReleaseOnlyFull, rd_release_i, full_q[rd_sel_q])
+  `TERNAC_ASSERT_IF(WriteOnlyEmpty, wr_fire, !full_q[wr_sel_q])
+
+endmodule

@@ -1,0 +1,247 @@
+// Fast C++ harness: drives a Verilated ternac_top (C++ flavour) with the shared stimulus streams
+// and checks it with the shared scoreboard. Templated on the Verilated class, so that every
+// array configuration (a separate Verilated model) uses the same driver and checker.
+#pragma once
+
+#include <verilated.h>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "config.h"
+#include "cycle_model.h"
+#include "gemm.h"
+#include "port_bits.h"
+#include "scoreboard.h"
+#include "streams.h"
+
+namespace ternac {
+
+// Probability, per cycle, that a producer offers a beat (valid) or the result consumer accepts
+// one (ready). 1.0 everywhere is the no-stall run whose cycle count must match the cycle model.
+struct Backpressure {
+  double cmd_valid = 1.0;
+  double wgt_valid = 1.0;
+  double act_valid = 1.0;
+  double res_ready = 1.0;
+  bool none() const {
+    return cmd_valid >= 1.0 && wgt_valid >= 1.0 && act_valid >= 1.0 && res_ready >= 1.0;
+  }
+  static Backpressure random_all(double p) { return {p, p, p, p}; }
+};
+
+struct RunOptions {
+  Backpressure backpressure;
+  std::uint64_t seed = 1;  // for backpressure and padding
+  Padding padding = Padding::kZero;
+};
+
+struct StatusRegs {
+  bool illegal_trit = false;
+  bool bad_cmd = false;
+  std::uint32_t illegal_trit_count = 0;
+  std::uint32_t bad_cmd_count = 0;
+};
+
+struct RunReport {
+  std::uint64_t cycles = 0;  // command handshake to last result handshake, inclusive
+  std::uint64_t result_beats = 0;
+  std::uint64_t checked_values = 0;
+  bool passed = false;
+  std::string failure;  // empty when passed
+  StatusRegs status;
+};
+
+// Decodes ternac_pkg::hw_config_t (72 bits: lanes, tree_inputs, acc_width, weight_rows_per_beat,
+// token_tile from the top bit down).
+inline ArrayConfig decode_hw_config(const Beat& b) {
+  const auto bits = [&](int lo, int w) { return static_cast<int>(get_bits(b, lo, w)); };
+  ArrayConfig c;
+  c.token_tile = bits(0, 16);
+  c.weight_rows_per_beat = bits(16, 16);
+  c.acc_width = bits(32, 8);
+  c.tree_inputs = bits(40, 16);
+  c.lanes = bits(56, 16);
+  return c;
+}
+
+template <typename VTop>
+class RtlHarness {
+ public:
+  RtlHarness() : context_(std::make_unique<VerilatedContext>()) {
+    context_->commandArgs(0, static_cast<const char**>(nullptr));
+    top_ = std::make_unique<VTop>(context_.get(), "top");
+    idle_inputs();
+    top_->eval();  // settles the constant hw_config_o
+    Beat cfg(3);
+    read_port(top_->hw_config_o, cfg);
+    config_ = decode_hw_config(cfg);
+    reset();
+  }
+
+  ~RtlHarness() { top_->final(); }
+
+  const ArrayConfig& config() const { return config_; }
+  VTop& top() { return *top_; }
+  std::uint64_t cycle() const { return cycle_; }
+
+  void reset() {
+    idle_inputs();
+    top_->rst_ni = 0;
+    for (int i = 0; i < 3; ++i) tick();
+    top_->rst_ni = 1;
+    tick();
+  }
+
+  StatusRegs status() {
+    StatusRegs s;
+    s.illegal_trit = top_->status_o & 1u;
+    s.bad_cmd = (top_->status_o >> 1) & 1u;
+    s.illegal_trit_count = top_->illegal_trit_count_o;
+    s.bad_cmd_count = top_->bad_cmd_count_o;
+    return s;
+  }
+
+  void clear_status() {
+    top_->clr_status_i = 1;
+    tick();
+    top_->clr_status_i = 0;
+  }
+
+  // Runs one GEMM command through the array and checks every result beat.
+  RunReport run(const GemmProblem& problem, const RunOptions& opt = {}) {
+    check_shape(problem.shape, config_);
+    Scoreboard board(config_, problem);
+    WeightStream weights(problem, config_, opt.padding, opt.seed * 2 + 1);
+    ActivationStream acts(problem, config_, opt.padding, opt.seed * 2 + 2);
+    std::mt19937_64 rng(opt.seed);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const auto offer = [&](double p) { return p >= 1.0 || unit(rng) < p; };
+
+    const CycleEstimate predicted = predict_cycles(config_, problem.shape);
+    const std::uint64_t limit = predicted.cycles * 64 + 10000;
+    Beat res(static_cast<std::size_t>((config_.lanes * config_.acc_width + 31) / 32));
+    bool cmd_pending = true;
+    bool cmd_valid = false, wgt_valid = false, act_valid = false;
+    std::uint64_t start = 0, end = 0, spent = 0;
+    RunReport report;
+
+    while (!board.complete() || cmd_pending) {
+      // Valid stays up until the beat is taken (no withdrawal), data stays stable meanwhile.
+      cmd_valid = cmd_pending && (cmd_valid || offer(opt.backpressure.cmd_valid));
+      wgt_valid = !cmd_pending && !weights.done() && (wgt_valid || offer(opt.backpressure.wgt_valid));
+      act_valid = !cmd_pending && !acts.done() && (act_valid || offer(opt.backpressure.act_valid));
+      top_->cmd_valid_i = cmd_valid;
+      if (cmd_valid) assign_port(top_->cmd_i, Beat{problem.shape.m, problem.shape.n, problem.shape.k});
+      top_->wgt_valid_i = wgt_valid;
+      if (wgt_valid) assign_port(top_->wgt_data_i, weights.current());
+      top_->act_valid_i = act_valid;
+      if (act_valid) assign_port(top_->act_data_i, acts.current());
+      top_->res_ready_i = offer(opt.backpressure.res_ready);
+
+      top_->clk_i = 0;
+      top_->eval();
+      const bool cmd_fire = cmd_valid && top_->cmd_ready_o;
+      const bool wgt_fire = wgt_valid && top_->wgt_ready_o;
+      const bool act_fire = act_valid && top_->act_ready_o;
+      if (top_->res_valid_o && top_->res_ready_i) {
+        read_port(top_->res_data_o, res);
+        board.on_result(res, top_->res_last_o, cycle_ - start);
+        end = cycle_;
+      }
+      top_->clk_i = 1;
+      top_->eval();
+      if (cmd_fire) {
+        cmd_pending = false;
+        cmd_valid = false;
+        start = cycle_;
+      }
+      if (wgt_fire) {
+        weights.next();
+        wgt_valid = false;
+      }
+      if (act_fire) {
+        acts.next();
+        act_valid = false;
+      }
+      ++cycle_;
+      if (++spent > limit) {
+        report.failure = fmt::format("timeout: no completion after {} cycles (cycle model: {})\n",
+                                     spent, predicted.cycles);
+        break;
+      }
+    }
+    idle_inputs();
+    report.cycles = end - start + 1;
+    report.result_beats = board.received();
+    report.checked_values = board.checked_values();
+    report.failure += board.final_report();
+    if (!weights.done() || !acts.done()) {
+      report.failure += fmt::format("array left {} weight and {} activation beats untaken\n",
+                                    weights.total_beats() - weights.index(),
+                                    acts.total_beats() - acts.index());
+    }
+    if (opt.backpressure.none() && report.failure.empty() && report.cycles != predicted.cycles) {
+      report.failure += fmt::format("cycle count {} differs from the cycle model's {}\n",
+                                    report.cycles, predicted.cycles);
+    }
+    report.status = status();
+    report.passed = report.failure.empty();
+    return report;
+  }
+
+  // Sends a command the array must reject and checks that it is dropped: no stream is opened,
+  // bad_cmd goes up. Returns an empty string on success.
+  std::string run_rejected(const GemmShape& shape) {
+    const StatusRegs before = status();
+    top_->cmd_valid_i = 1;
+    assign_port(top_->cmd_i, Beat{shape.m, shape.n, shape.k});
+    top_->clk_i = 0;
+    top_->eval();
+    const bool taken = top_->cmd_ready_o;
+    tick();
+    idle_inputs();
+    std::string failure;
+    if (!taken) failure += "array did not take the command\n";
+    for (int i = 0; i < 8; ++i) {
+      top_->clk_i = 0;
+      top_->eval();
+      if (top_->wgt_ready_o || top_->act_ready_o || top_->res_valid_o || top_->busy_o) {
+        failure += "array opened a stream for a rejected command\n";
+        break;
+      }
+      tick();
+    }
+    const StatusRegs after = status();
+    if (!after.bad_cmd) failure += "bad_cmd status bit not set\n";
+    if (after.bad_cmd_count != before.bad_cmd_count + 1) failure += "bad_cmd_count not counted\n";
+    return failure;
+  }
+
+ private:
+  void idle_inputs() {
+    top_->cmd_valid_i = 0;
+    top_->wgt_valid_i = 0;
+    top_->act_valid_i = 0;
+    top_->res_ready_i = 0;
+    top_->clr_status_i = 0;
+  }
+
+  void tick() {
+    top_->clk_i = 0;
+    top_->eval();
+    top_->clk_i = 1;
+    top_->eval();
+    ++cycle_;
+  }
+
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<VTop> top_;
+  ArrayConfig config_;
+  std::uint64_t cycle_ = 0;
+};
+
+}  // namespace ternac

@@ -1,0 +1,176 @@
+// ternac: the command-line front end.
+//
+//   ternac run     run a GEMM workload through the RTL, checking every result (the main job)
+//   ternac shapes  list the built-in layer shapes
+//   ternac config  print the configuration of the built-in array
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "Vternac_rtl_default.h"
+#include "cli_args.h"
+#include "cycle_model.h"
+#include "rtl_harness.h"
+#include "workload.h"
+
+namespace ternac {
+namespace {
+
+using Harness = RtlHarness<Vternac_rtl_default>;
+
+constexpr const char* kUsage = R"(usage: ternac <command> [options]
+
+commands:
+  run       run a GEMM workload through the RTL; the golden model checks every result
+  shapes    list the built-in BitNet b1.58 2B4T layer shapes
+  config    print the configuration of the built-in array
+  help      show this text
+
+ternac run options:
+  --layer NAME       a 2B4T layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up,
+                     ffn_down) or 'all' (default: all)
+  --tokens M         tokens per layer: 1 is decode (GEMV), more is prefill (default: 1)
+  --m M --n N --k K  a custom shape instead of --layer (all three needed)
+  --zeros F          fraction of zero weights, 0..1 (default: 0.4)
+  --seed S           random seed of weights and activations (default: 1)
+  --backpressure P   probability that a stream is ready/valid each cycle, (0, 1]
+                     (default: 1, no stalls: cycles must equal the cycle model)
+  --padding MODE     zero or random: what padding rows/columns carry (default: zero)
+)";
+
+struct Job {
+  std::string name;
+  GemmShape shape;
+};
+
+std::uint32_t dim(const CliArgs& a, const char* name) {
+  const std::uint64_t v = a.u64(name, 0);
+  if (v < 1 || v > kMaxDim) {
+    throw std::invalid_argument(fmt::format("--{} must be in 1..{}, got {}", name, kMaxDim, v));
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+int cmd_run(const std::vector<std::string>& argv) {
+  const CliArgs a(argv,
+                  {"layer", "tokens", "m", "n", "k", "zeros", "seed", "backpressure", "padding"},
+                  {});
+  std::vector<Job> jobs;
+  if (a.has("m") || a.has("n") || a.has("k")) {
+    if (!(a.has("m") && a.has("n") && a.has("k")) || a.has("layer") || a.has("tokens")) {
+      throw std::invalid_argument("a custom shape needs all of --m, --n, --k and no --layer/--tokens");
+    }
+    jobs.push_back({"custom", {dim(a, "m"), dim(a, "n"), dim(a, "k")}});
+  } else {
+    const std::uint32_t tokens = a.has("tokens") ? dim(a, "tokens") : 1;
+    const std::string layer = a.str("layer", "all");
+    for (const LayerShape& l : bitnet_2b4t_layers()) {
+      if (layer == "all" || layer == l.name) jobs.push_back({l.name, {tokens, l.n, l.k}});
+    }
+    if (jobs.empty()) {
+      throw std::invalid_argument(fmt::format(
+          "unknown layer '{}' (see 'ternac shapes' for the names, or use 'all')", layer));
+    }
+  }
+  const double zeros = a.real("zeros", 0.4);
+  const std::uint64_t seed = a.u64("seed", 1);
+  const double bp = a.real("backpressure", 1.0);
+  if (!(bp > 0.0 && bp <= 1.0)) {
+    throw std::invalid_argument(fmt::format("--backpressure must be in (0, 1], got {}", bp));
+  }
+  const std::string padding = a.str("padding", "zero");
+  if (padding != "zero" && padding != "random") {
+    throw std::invalid_argument(fmt::format("--padding must be zero or random, got '{}'", padding));
+  }
+
+  Harness harness;
+  const ArrayConfig& cfg = harness.config();
+  fmt::print("ternac run: array {} ({} lanes x {} inputs = {} ternary MACs/cycle peak), "
+             "{:.0f}% zero weights, seed {}, backpressure {}\n",
+             cfg.name(), cfg.lanes, cfg.tree_inputs, cfg.peak_macs_per_cycle(), zeros * 100, seed,
+             bp >= 1.0 ? std::string("none") : fmt::format("{}", bp));
+  fmt::print("{:<12} {:>5} {:>6} {:>6} {:>9} {:>9} {:>9} {:>7} {:>10} {:>8}  {}\n", "layer", "M",
+             "N", "K", "MACs", "cycles", "model", "bound", "MACs/cycle", "util", "check");
+  std::uint64_t total_macs = 0, total_cycles = 0, total_values = 0;
+  bool all_ok = true;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const Job& job = jobs[i];
+    check_shape(job.shape, cfg);
+    const GemmProblem problem = random_problem({job.shape, seed + i, zeros, ActProfile::kGaussian});
+    RunOptions opt;
+    opt.seed = seed + i;
+    opt.backpressure = Backpressure::random_all(bp);
+    opt.padding = padding == "random" ? Padding::kRandom : Padding::kZero;
+    const RunReport r = harness.run(problem, opt);
+    const CycleEstimate e = predict_cycles(cfg, job.shape);
+    total_macs += job.shape.macs();
+    total_cycles += r.cycles;
+    total_values += r.checked_values;
+    all_ok = all_ok && r.passed;
+    fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>7.2f}%  {}\n",
+               job.name, job.shape.m, job.shape.n, job.shape.k, job.shape.macs() / 1e6, r.cycles,
+               e.cycles, e.lower_bound,
+               static_cast<double>(job.shape.macs()) / static_cast<double>(r.cycles),
+               100.0 * utilization(cfg, job.shape, r.cycles),
+               r.passed ? fmt::format("ok ({} results)", r.checked_values) : "FAIL");
+    if (!r.passed) fmt::print("{}", r.failure);
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>7.2f}%\n", "total",
+             "", "", "", total_macs / 1e6, total_cycles, "", "",
+             static_cast<double>(total_macs) / static_cast<double>(total_cycles),
+             100.0 * static_cast<double>(total_macs) /
+                 (static_cast<double>(total_cycles) * static_cast<double>(cfg.peak_macs_per_cycle())));
+  fmt::print("check: {} — {} result values compared bit-exactly with the golden model, "
+             "{} cycles simulated in {:.2f} s ({:.2f} M simulated MACs/s)\n",
+             all_ok ? "PASS" : "FAIL", total_values, total_cycles, secs, total_macs / secs / 1e6);
+  return all_ok ? 0 : 1;
+}
+
+int cmd_shapes() {
+  fmt::print("BitNet b1.58 2B4T linear layers (out x in = N x K), per transformer block:\n");
+  for (const LayerShape& l : bitnet_2b4t_layers()) {
+    fmt::print("  {:<12} N={:<5} K={:<5} {:.2f} M weights\n", l.name, l.n, l.k,
+               double(l.n) * l.k / 1e6);
+  }
+  return 0;
+}
+
+int cmd_config() {
+  Harness harness;
+  const ArrayConfig& c = harness.config();
+  fmt::print("array {}: Lanes={} TreeInputs={} AccWidth={} WeightRowsPerBeat={} TokenTile={}\n",
+             c.name(), c.lanes, c.tree_inputs, c.acc_width, c.weight_rows_per_beat, c.token_tile);
+  fmt::print("peak {} ternary MACs/cycle, max K {}, max M and N {}\n", c.peak_macs_per_cycle(),
+             c.max_k(), kMaxDim);
+  return 0;
+}
+
+}  // namespace
+}  // namespace ternac
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const std::string cmd = args.empty() ? "help" : args[0];
+  const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
+  try {
+    if (cmd == "run") return ternac::cmd_run(rest);
+    if (cmd == "shapes") return ternac::cmd_shapes();
+    if (cmd == "config") return ternac::cmd_config();
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+      std::fputs(ternac::kUsage, stdout);
+      return 0;
+    }
+    std::fprintf(stderr, "ternac: unknown command '%s'\n%s", cmd.c_str(), ternac::kUsage);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ternac %s: error: %s\n", cmd.c_str(), e.what());
+    return 2;
+  }
+}

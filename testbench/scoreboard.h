@@ -1,0 +1,53 @@
+// Scoreboard: compares every result beat of the array with the golden model, bit-exactly.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "gemm.h"
+#include "streams.h"
+
+namespace ternac {
+
+struct Mismatch {
+  std::uint64_t beat;
+  std::uint32_t m;
+  std::uint32_t n;  // output row; n >= N marks a padding lane that should read zero
+  std::int64_t expected;
+  std::int64_t actual;
+  std::uint64_t cycle;
+  std::string what;  // "value", "last flag", "extra beat"
+};
+
+class Scoreboard {
+ public:
+  // Expected results: the golden GEMM of `problem` (or nothing, for a command the array drops).
+  Scoreboard(const ArrayConfig& config, const GemmProblem& problem);
+
+  // One result beat as it left the array: `lanes` values in a beat of Lanes x AccWidth bits.
+  void on_result(const Beat& beat, bool last, std::uint64_t cycle);
+
+  bool complete() const { return received_ == order_.total_beats(); }
+  std::uint64_t received() const { return received_; }
+  std::uint64_t expected_beats() const { return order_.total_beats(); }
+  std::uint64_t checked_values() const { return checked_; }
+  const std::vector<Mismatch>& mismatches() const { return mismatches_; }
+  // Empty when every beat matched and none is missing; otherwise a readable report.
+  std::string final_report() const;
+  bool passed() const { return mismatches_.empty() && complete(); }
+
+ private:
+  void record(Mismatch m);
+  ArrayConfig config_;
+  GemmShape shape_;
+  std::vector<std::int64_t> expected_;
+  ResultOrder order_;
+  std::uint64_t received_ = 0;
+  std::uint64_t checked_ = 0;
+  std::uint64_t total_mismatches_ = 0;
+  std::vector<Mismatch> mismatches_;  // the first few, for the report
+};
+
+}  // namespace ternac

@@ -1,0 +1,102 @@
+#include "workload.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+namespace ternac {
+
+GemmProblem random_problem(const RandomSpec& spec) {
+  if (!(spec.zero_fraction >= 0.0 && spec.zero_fraction <= 1.0)) {
+    throw std::invalid_argument(
+        fmt::format("zero fraction must be in [0, 1], got {}", spec.zero_fraction));
+  }
+  GemmProblem p;
+  p.shape = spec.shape;
+  std::mt19937_64 rng(spec.seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  p.weights.resize(std::size_t{spec.shape.n} * spec.shape.k);
+  for (auto& w : p.weights) {
+    const double u = unit(rng);
+    if (u < spec.zero_fraction) {
+      w = encode_trit(0);
+    } else {
+      w = encode_trit(u < spec.zero_fraction + (1.0 - spec.zero_fraction) / 2 ? 1 : -1);
+    }
+  }
+  p.activations.resize(std::size_t{spec.shape.m} * spec.shape.k);
+  if (spec.act == ActProfile::kUniform) {
+    std::uniform_int_distribution<int> d(-128, 127);
+    for (auto& x : p.activations) x = static_cast<std::int8_t>(d(rng));
+  } else {
+    std::normal_distribution<double> d(0.0, 25.0);
+    for (auto& x : p.activations) {
+      x = static_cast<std::int8_t>(std::clamp(std::lround(d(rng)), -127L, 127L));
+    }
+  }
+  return p;
+}
+
+namespace {
+
+GemmProblem filled(GemmShape s, int w, int x) {
+  GemmProblem p;
+  p.shape = s;
+  p.weights.assign(std::size_t{s.n} * s.k, encode_trit(w));
+  p.activations.assign(std::size_t{s.m} * s.k, static_cast<std::int8_t>(x));
+  return p;
+}
+
+}  // namespace
+
+std::vector<DirectedCase> directed_cases(const ArrayConfig& config) {
+  const auto L = static_cast<std::uint32_t>(config.lanes);
+  const auto T = static_cast<std::uint32_t>(config.tree_inputs);
+  const auto TT = static_cast<std::uint32_t>(config.token_tile);
+  std::vector<DirectedCase> cases;
+  // Several tiles in every dimension, with remainders, so extremes cross tile boundaries.
+  const GemmShape multi{3, 2 * L + 1, 3 * T + 1};
+  cases.push_back({"all_pos_x127", filled(multi, 1, 127)});
+  cases.push_back({"all_neg_xm128", filled(multi, -1, -128)});
+  cases.push_back({"all_pos_xm128", filled(multi, 1, -128)});
+  cases.push_back({"all_zero_weights", filled(multi, 0, 127)});
+  {
+    GemmProblem p = filled(multi, 0, 0);
+    // One nonzero weight in the last row and column, one nonzero activation to meet it.
+    p.weights[std::size_t{multi.n} * multi.k - 1] = encode_trit(-1);
+    p.activations[std::size_t{multi.m} * multi.k - 1] = 77;
+    cases.push_back({"single_nonzero", std::move(p)});
+  }
+  cases.push_back({"mnk_1", filled({1, 1, 1}, -1, -128)});
+  cases.push_back(
+      {"m1", random_problem({{1, 2 * L + 1, 2 * T + 3}, 101, 0.4, ActProfile::kUniform})});
+  cases.push_back(
+      {"n1", random_problem({{5, 1, 2 * T + 3}, 102, 0.4, ActProfile::kUniform})});
+  cases.push_back(
+      {"k1", random_problem({{5, 2 * L + 1, 1}, 103, 0.4, ActProfile::kUniform})});
+  cases.push_back({"not_multiple",
+                   random_problem({{7, L + (L > 1 ? L / 2 : 1), T + (T > 1 ? T / 2 + 1 : 2)},
+                                   104, 0.4, ActProfile::kUniform})});
+  cases.push_back(
+      {"exact_multiple", random_problem({{4, 2 * L, 2 * T}, 105, 0.4, ActProfile::kUniform})});
+  cases.push_back({"k_much_larger", random_problem({{2, L + 1, 40 * T + 7}, 106, 0.3,
+                                                    ActProfile::kUniform})});
+  cases.push_back({"k_large_extreme", filled({2, L, 64 * T + 5}, 1, 127)});
+  cases.push_back({"m_over_token_tile",
+                   random_problem({{2 * TT + 3, L + 1, T + 1}, 107, 0.4, ActProfile::kUniform})});
+  return cases;
+}
+
+std::vector<LayerShape> bitnet_2b4t_layers() {
+  // BitNet b1.58 2B4T: hidden 2560, FFN 6912, 20 heads, 5 KV heads (head dim 128).
+  return {
+      {"attn_q", 2560, 2560},   {"attn_k", 640, 2560},   {"attn_v", 640, 2560},
+      {"attn_output", 2560, 2560}, {"ffn_gate", 6912, 2560}, {"ffn_up", 6912, 2560},
+      {"ffn_down", 2560, 6912},
+  };
+}
+
+}  // namespace ternac

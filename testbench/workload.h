@@ -1,0 +1,50 @@
+// Stimulus: GEMM problems for the array, random (seeded) and directed, and real layer shapes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "gemm.h"
+
+namespace ternac {
+
+// How activations are drawn.
+enum class ActProfile {
+  kUniform,   // uniform over -128..127
+  kGaussian,  // rounded N(0, 25^2) clamped to -127..127, like int8 after RMSNorm
+};
+
+struct RandomSpec {
+  GemmShape shape;
+  std::uint64_t seed = 1;
+  double zero_fraction = 0.4;  // fraction of zero weights; +1 and -1 share the rest equally
+  ActProfile act = ActProfile::kGaussian;
+};
+
+// Throws std::invalid_argument for a zero fraction outside [0, 1].
+GemmProblem random_problem(const RandomSpec& spec);
+
+// A named directed case on a given shape.
+struct DirectedCase {
+  std::string name;
+  GemmProblem problem;
+};
+
+// Directed cases that make an array work at its corners: all +1 against 127, all -1 against -128,
+// all zero, a single nonzero, M/N/K = 1, shapes that are not multiples of the array, K much larger
+// than TreeInputs, M larger than a token block.
+std::vector<DirectedCase> directed_cases(const ArrayConfig& config);
+
+// A linear layer of a real model: out x in = N x K.
+struct LayerShape {
+  std::string name;
+  std::uint32_t n;
+  std::uint32_t k;
+};
+
+// The seven linear layers of one BitNet b1.58 2B4T transformer block.
+std::vector<LayerShape> bitnet_2b4t_layers();
+
+}  // namespace ternac
