@@ -58,3 +58,31 @@ function(ternac_rtl_model target)
   target_link_libraries(${target} PUBLIC Threads::Threads)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
 endfunction()
+
+# The array configurations that are co-simulated: name:Lanes:TreeInputs:AccWidth:
+# WeightRowsPerBeat:TokenTile. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a narrower
+# accumulator, two beats per weight tile (the second half padding) and 3-token blocks, "narrow"
+# a 4 x 8 array whose weight port carries one row per beat (4 beats per tile).
+set(TERNAC_COSIM_CONFIGS
+    "default:16:64:32:16:128"
+    "small:4:8:32:4:8"
+    "odd:3:5:20:2:3"
+    "narrow:4:8:32:1:8")
+
+# ternac_config_fields(<config string> <prefix>): sets <prefix>_NAME, _LANES, _TREE_INPUTS,
+# _ACC_WIDTH, _ROWS_PER_BEAT and _TOKEN_TILE in the caller's scope.
+function(ternac_config_fields cfg prefix)
+  string(REPLACE ":" ";" f ${cfg})
+  list(GET f 0 name)
+  list(GET f 1 lanes)
+  list(GET f 2 tree)
+  list(GET f 3 acc)
+  list(GET f 4 rows)
+  list(GET f 5 tt)
+  set(${prefix}_NAME ${name} PARENT_SCOPE)
+  set(${prefix}_LANES ${lanes} PARENT_SCOPE)
+  set(${prefix}_TREE_INPUTS ${tree} PARENT_SCOPE)
+  set(${prefix}_ACC_WIDTH ${acc} PARENT_SCOPE)
+  set(${prefix}_ROWS_PER_BEAT ${rows} PARENT_SCOPE)
+  set(${prefix}_TOKEN_TILE ${tt} PARENT_SCOPE)
+endfunction()
