@@ -16,9 +16,9 @@ std::uint64_t predict_cycles_by_tiles(const ArrayConfig& config, const GemmShape
   // runs from C_t to R_t = C_t + tokens - 1 (R_t is when the bank is released).
   //   S_0 = 1 (the cycle after the command), S_t = max(L_{t-1}, R_{t-2}) + 1
   //   C_t = max(L_t, R_{t-1}) + 1
-  std::uint64_t last_load = 0;     // L_{t-1}
-  std::uint64_t release_prev = 0;  // R_{t-1}
-  std::uint64_t release_prev2 = 0; // R_{t-2}
+  std::uint64_t last_load = 0;      // L_{t-1}
+  std::uint64_t release_prev = 0;   // R_{t-1}
+  std::uint64_t release_prev2 = 0;  // R_{t-2}
   for (std::uint64_t t = 0; t < grid.tiles(); ++t) {
     const std::uint64_t block = t / tiles_per_block;
     const std::uint64_t tokens = std::min<std::uint64_t>(tt, shape.m - block * tt);

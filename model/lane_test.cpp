@@ -44,8 +44,8 @@ TEST(Lane, AccumulatesPerTokenAcrossKTiles) {
   EXPECT_EQ(lane.accumulate(0, true, false, a), 11);
   EXPECT_EQ(lane.accumulate(1, true, false, b), -3);
   EXPECT_EQ(lane.accumulate(0, false, false, b), 8);
-  EXPECT_EQ(lane.accumulate(1, false, true, a), 8);   // last: leaves, not written back
-  EXPECT_EQ(lane.accumulate(1, false, true, a), 8);   // still -3 + 11
+  EXPECT_EQ(lane.accumulate(1, false, true, a), 8);  // last: leaves, not written back
+  EXPECT_EQ(lane.accumulate(1, false, true, a), 8);  // still -3 + 11
 }
 
 TEST(Lane, TreeOfSelectsEqualsDotProduct) {

@@ -71,7 +71,9 @@ void check_round_trip(const ArrayConfig& c, GemmShape s, Padding padding) {
   for (int n : w_seen) EXPECT_EQ(n, 1);
 }
 
-TEST(Streams, RoundTripDefaultArray) { check_round_trip(ArrayConfig{}, {3, 40, 130}, Padding::kZero); }
+TEST(Streams, RoundTripDefaultArray) {
+  check_round_trip(ArrayConfig{}, {3, 40, 130}, Padding::kZero);
+}
 
 TEST(Streams, RoundTripNarrowPortAndBlocks) {
   ArrayConfig c;

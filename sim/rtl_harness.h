@@ -132,10 +132,12 @@ class RtlHarness {
     while (!board.complete() || cmd_pending) {
       // Valid stays up until the beat is taken (no withdrawal), data stays stable meanwhile.
       cmd_valid = cmd_pending && (cmd_valid || offer(opt.backpressure.cmd_valid));
-      wgt_valid = !cmd_pending && !weights.done() && (wgt_valid || offer(opt.backpressure.wgt_valid));
+      wgt_valid =
+          !cmd_pending && !weights.done() && (wgt_valid || offer(opt.backpressure.wgt_valid));
       act_valid = !cmd_pending && !acts.done() && (act_valid || offer(opt.backpressure.act_valid));
       top_->cmd_valid_i = cmd_valid;
-      if (cmd_valid) assign_port(top_->cmd_i, Beat{problem.shape.m, problem.shape.n, problem.shape.k});
+      if (cmd_valid)
+        assign_port(top_->cmd_i, Beat{problem.shape.m, problem.shape.n, problem.shape.k});
       top_->wgt_valid_i = wgt_valid;
       if (wgt_valid) assign_port(top_->wgt_data_i, weights.current());
       top_->act_valid_i = act_valid;
@@ -180,9 +182,9 @@ class RtlHarness {
     report.checked_values = board.checked_values();
     report.failure += board.final_report();
     if (!weights.done() || !acts.done()) {
-      report.failure += fmt::format("array left {} weight and {} activation beats untaken\n",
-                                    weights.total_beats() - weights.index(),
-                                    acts.total_beats() - acts.index());
+      report.failure +=
+          fmt::format("array left {} weight and {} activation beats untaken\n",
+                      weights.total_beats() - weights.index(), acts.total_beats() - acts.index());
     }
     if (opt.backpressure.none() && report.failure.empty() && report.cycles != predicted.cycles) {
       report.failure += fmt::format("cycle count {} differs from the cycle model's {}\n",

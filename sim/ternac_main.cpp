@@ -56,13 +56,13 @@ std::uint32_t dim(const CliArgs& a, const char* name) {
 }
 
 int cmd_run(const std::vector<std::string>& argv) {
-  const CliArgs a(argv,
-                  {"layer", "tokens", "m", "n", "k", "zeros", "seed", "backpressure", "padding"},
-                  {});
+  const CliArgs a(
+      argv, {"layer", "tokens", "m", "n", "k", "zeros", "seed", "backpressure", "padding"}, {});
   std::vector<Job> jobs;
   if (a.has("m") || a.has("n") || a.has("k")) {
     if (!(a.has("m") && a.has("n") && a.has("k")) || a.has("layer") || a.has("tokens")) {
-      throw std::invalid_argument("a custom shape needs all of --m, --n, --k and no --layer/--tokens");
+      throw std::invalid_argument(
+          "a custom shape needs all of --m, --n, --k and no --layer/--tokens");
     }
     jobs.push_back({"custom", {dim(a, "m"), dim(a, "n"), dim(a, "k")}});
   } else {
@@ -89,10 +89,11 @@ int cmd_run(const std::vector<std::string>& argv) {
 
   Harness harness;
   const ArrayConfig& cfg = harness.config();
-  fmt::print("ternac run: array {} ({} lanes x {} inputs = {} ternary MACs/cycle peak), "
-             "{:.0f}% zero weights, seed {}, backpressure {}\n",
-             cfg.name(), cfg.lanes, cfg.tree_inputs, cfg.peak_macs_per_cycle(), zeros * 100, seed,
-             bp >= 1.0 ? std::string("none") : fmt::format("{}", bp));
+  fmt::print(
+      "ternac run: array {} ({} lanes x {} inputs = {} ternary MACs/cycle peak), "
+      "{:.0f}% zero weights, seed {}, backpressure {}\n",
+      cfg.name(), cfg.lanes, cfg.tree_inputs, cfg.peak_macs_per_cycle(), zeros * 100, seed,
+      bp >= 1.0 ? std::string("none") : fmt::format("{}", bp));
   fmt::print("{:<12} {:>5} {:>6} {:>6} {:>9} {:>9} {:>9} {:>7} {:>10} {:>8}  {}\n", "layer", "M",
              "N", "K", "MACs", "cycles", "model", "bound", "MACs/cycle", "util", "check");
   std::uint64_t total_macs = 0, total_cycles = 0, total_values = 0;
@@ -120,16 +121,17 @@ int cmd_run(const std::vector<std::string>& argv) {
                r.passed ? fmt::format("ok ({} results)", r.checked_values) : "FAIL");
     if (!r.passed) fmt::print("{}", r.failure);
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>7.2f}%\n", "total",
-             "", "", "", total_macs / 1e6, total_cycles, "", "",
-             static_cast<double>(total_macs) / static_cast<double>(total_cycles),
-             100.0 * static_cast<double>(total_macs) /
-                 (static_cast<double>(total_cycles) * static_cast<double>(cfg.peak_macs_per_cycle())));
-  fmt::print("check: {} — {} result values compared bit-exactly with the golden model, "
-             "{} cycles simulated in {:.2f} s ({:.2f} M simulated MACs/s)\n",
-             all_ok ? "PASS" : "FAIL", total_values, total_cycles, secs, total_macs / secs / 1e6);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fmt::print(
+      "{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>7.2f}%\n", "total", "", "",
+      "", total_macs / 1e6, total_cycles, "", "",
+      static_cast<double>(total_macs) / static_cast<double>(total_cycles),
+      100.0 * static_cast<double>(total_macs) /
+          (static_cast<double>(total_cycles) * static_cast<double>(cfg.peak_macs_per_cycle())));
+  fmt::print(
+      "check: {} — {} result values compared bit-exactly with the golden model, "
+      "{} cycles simulated in {:.2f} s ({:.2f} M simulated MACs/s)\n",
+      all_ok ? "PASS" : "FAIL", total_values, total_cycles, secs, total_macs / secs / 1e6);
   return all_ok ? 0 : 1;
 }
 

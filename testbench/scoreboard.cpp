@@ -47,10 +47,11 @@ std::string Scoreboard::final_report() const {
   if (total_mismatches_ > 0) {
     r += fmt::format("{} mismatches (first {} shown):\n", total_mismatches_, mismatches_.size());
     for (const auto& m : mismatches_) {
-      r += fmt::format("  {} at result beat {} (token m={}, row n={}{}) cycle {}: expected {}, "
-                       "got {}\n",
-                       m.what, m.beat, m.m, m.n, m.n >= shape_.n ? ", padding lane" : "",
-                       m.cycle, m.expected, m.actual);
+      r += fmt::format(
+          "  {} at result beat {} (token m={}, row n={}{}) cycle {}: expected {}, "
+          "got {}\n",
+          m.what, m.beat, m.m, m.n, m.n >= shape_.n ? ", padding lane" : "", m.cycle, m.expected,
+          m.actual);
     }
   }
   return r;

@@ -73,17 +73,17 @@ std::vector<DirectedCase> directed_cases(const ArrayConfig& config) {
   cases.push_back({"mnk_1", filled({1, 1, 1}, -1, -128)});
   cases.push_back(
       {"m1", random_problem({{1, 2 * L + 1, 2 * T + 3}, 101, 0.4, ActProfile::kUniform})});
+  cases.push_back({"n1", random_problem({{5, 1, 2 * T + 3}, 102, 0.4, ActProfile::kUniform})});
+  cases.push_back({"k1", random_problem({{5, 2 * L + 1, 1}, 103, 0.4, ActProfile::kUniform})});
   cases.push_back(
-      {"n1", random_problem({{5, 1, 2 * T + 3}, 102, 0.4, ActProfile::kUniform})});
-  cases.push_back(
-      {"k1", random_problem({{5, 2 * L + 1, 1}, 103, 0.4, ActProfile::kUniform})});
-  cases.push_back({"not_multiple",
-                   random_problem({{7, L + (L > 1 ? L / 2 : 1), T + (T > 1 ? T / 2 + 1 : 2)},
-                                   104, 0.4, ActProfile::kUniform})});
+      {"not_multiple", random_problem({{7, L + (L > 1 ? L / 2 : 1), T + (T > 1 ? T / 2 + 1 : 2)},
+                                       104,
+                                       0.4,
+                                       ActProfile::kUniform})});
   cases.push_back(
       {"exact_multiple", random_problem({{4, 2 * L, 2 * T}, 105, 0.4, ActProfile::kUniform})});
-  cases.push_back({"k_much_larger", random_problem({{2, L + 1, 40 * T + 7}, 106, 0.3,
-                                                    ActProfile::kUniform})});
+  cases.push_back(
+      {"k_much_larger", random_problem({{2, L + 1, 40 * T + 7}, 106, 0.3, ActProfile::kUniform})});
   cases.push_back({"k_large_extreme", filled({2, L, 64 * T + 5}, 1, 127)});
   cases.push_back({"m_over_token_tile",
                    random_problem({{2 * TT + 3, L + 1, T + 1}, 107, 0.4, ActProfile::kUniform})});
@@ -93,7 +93,7 @@ std::vector<DirectedCase> directed_cases(const ArrayConfig& config) {
 std::vector<LayerShape> bitnet_2b4t_layers() {
   // BitNet b1.58 2B4T: hidden 2560, FFN 6912, 20 heads, 5 KV heads (head dim 128).
   return {
-      {"attn_q", 2560, 2560},   {"attn_k", 640, 2560},   {"attn_v", 640, 2560},
+      {"attn_q", 2560, 2560},      {"attn_k", 640, 2560},    {"attn_v", 640, 2560},
       {"attn_output", 2560, 2560}, {"ffn_gate", 6912, 2560}, {"ffn_up", 6912, 2560},
       {"ffn_down", 2560, 6912},
   };

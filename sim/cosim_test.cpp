@@ -1,0 +1,183 @@
+// Co-simulation of the Verilated array (C++ harness) against the golden model, for the array
+// configuration this binary was built with (TERNAC_VTOP). Every result value, the cycle count of
+// every no-stall command, the status bits and counters are checked.
+//
+// Random tests take their base seed from TERNAC_SEED (default 1) and their count from
+// TERNAC_RANDOM_COUNT; a failure prints the one command that reproduces it.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include TERNAC_VTOP_HEADER
+#include "rtl_harness.h"
+#include "workload.h"
+
+namespace ternac {
+namespace {
+
+using Harness = RtlHarness<TERNAC_VTOP>;
+
+ArrayConfig expected_config() {
+  ArrayConfig c;
+  c.lanes = TERNAC_LANES;
+  c.tree_inputs = TERNAC_TREE_INPUTS;
+  c.acc_width = TERNAC_ACC_WIDTH;
+  c.weight_rows_per_beat = TERNAC_ROWS_PER_BEAT;
+  c.token_tile = TERNAC_TOKEN_TILE;
+  return c;
+}
+
+std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::strtoull(v, nullptr, 0) : fallback;
+}
+
+std::string repro(const std::string& test, std::uint64_t seed, std::uint64_t count) {
+  return fmt::format("TERNAC_SEED={} TERNAC_RANDOM_COUNT={} {} --gtest_filter={}", seed, count,
+                     TERNAC_TEST_BINARY, test);
+}
+
+// One harness per test program: the Verilated model is built once and runs command after
+// command, so every test also checks that a command leaves the array ready for the next.
+Harness& harness() {
+  static Harness h;
+  return h;
+}
+
+TEST(Cosim, ConfigAgreement) {
+  // The RTL's capability register (ternac_pkg::hw_config_t) against the C++ configuration.
+  EXPECT_EQ(harness().config(), expected_config()) << harness().config().name();
+  EXPECT_NO_THROW(harness().config().validate());
+}
+
+void run_case(const std::string& name, const GemmProblem& p, std::uint64_t seed) {
+  Harness& h = harness();
+  // First with no stall (cycle-exact), then with random backpressure and random padding.
+  RunOptions quiet;
+  quiet.seed = seed;
+  const RunReport a = h.run(p, quiet);
+  EXPECT_TRUE(a.passed) << name << " " << p.shape.str() << " no stall:\n" << a.failure;
+  EXPECT_EQ(a.cycles, predict_cycles(h.config(), p.shape).cycles) << name;
+  RunOptions noisy;
+  noisy.seed = seed;
+  noisy.backpressure = Backpressure::random_all(0.55);
+  noisy.padding = Padding::kRandom;
+  const RunReport b = h.run(p, noisy);
+  EXPECT_TRUE(b.passed) << name << " " << p.shape.str() << " backpressure:\n" << b.failure;
+  EXPECT_GE(b.cycles, a.cycles) << name;
+}
+
+TEST(Cosim, Directed) {
+  for (const DirectedCase& c : directed_cases(harness().config())) {
+    SCOPED_TRACE(c.name);
+    run_case(c.name, c.problem, 1);
+  }
+  EXPECT_FALSE(harness().status().illegal_trit);
+  EXPECT_FALSE(harness().status().bad_cmd);
+}
+
+TEST(Cosim, RandomGemms) {
+  const ArrayConfig& cfg = harness().config();
+  const std::uint64_t base = env_u64("TERNAC_SEED", 1);
+  const std::uint64_t count = env_u64("TERNAC_RANDOM_COUNT", TERNAC_RANDOM_DEFAULT);
+  std::printf("seed=%llu count=%llu\n", static_cast<unsigned long long>(base),
+              static_cast<unsigned long long>(count));
+  RecordProperty("seed", std::to_string(base));
+  std::uint64_t values = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::uint64_t seed = base + i;
+    std::mt19937_64 rng(seed);
+    const auto pick = [&](std::uint64_t hi) { return 1 + static_cast<std::uint32_t>(rng() % hi); };
+    RandomSpec spec;
+    spec.seed = seed;
+    spec.shape.m = pick(2 * cfg.token_tile + 3 < 40 ? 2 * cfg.token_tile + 3 : 40);
+    spec.shape.n = pick(3 * cfg.lanes + 2);
+    spec.shape.k = pick(std::min<std::uint64_t>(6 * cfg.tree_inputs + 5, cfg.max_k()));
+    spec.zero_fraction = std::uniform_real_distribution<double>(0.0, 0.7)(rng);
+    spec.act = (rng() & 1) ? ActProfile::kUniform : ActProfile::kGaussian;
+    const GemmProblem p = random_problem(spec);
+    RunOptions opt;
+    opt.seed = seed;
+    const bool stall = rng() & 1;
+    if (stall) {
+      opt.backpressure = {std::uniform_real_distribution<double>(0.2, 1.0)(rng),
+                          std::uniform_real_distribution<double>(0.2, 1.0)(rng),
+                          std::uniform_real_distribution<double>(0.2, 1.0)(rng),
+                          std::uniform_real_distribution<double>(0.2, 1.0)(rng)};
+      opt.padding = Padding::kRandom;
+    }
+    const RunReport r = harness().run(p, opt);
+    values += r.checked_values;
+    ASSERT_TRUE(r.passed) << "seed " << seed << ", " << p.shape.str()
+                          << (stall ? ", backpressure" : ", no stall") << ":\n"
+                          << r.failure << "reproduce: " << repro("Cosim.RandomGemms", seed, 1);
+  }
+  std::printf("%llu random GEMMs, %llu result values checked\n",
+              static_cast<unsigned long long>(count), static_cast<unsigned long long>(values));
+}
+
+TEST(Cosim, IllegalTritRaisesStatus) {
+  Harness& h = harness();
+  h.clear_status();
+  const ArrayConfig& cfg = h.config();
+  GemmProblem p = random_problem(
+      {{static_cast<std::uint32_t>(cfg.token_tile + 1), static_cast<std::uint32_t>(cfg.lanes + 1),
+        static_cast<std::uint32_t>(cfg.tree_inputs + 2)},
+       7,
+       0.3,
+       ActProfile::kUniform});
+  // Three illegal codes, one at the far corner of W.
+  p.weights[0] = p.weights[p.weights.size() / 2] = p.weights.back() =
+      static_cast<std::uint8_t>(TritCode::kIllegal);
+  const RunReport r = h.run(p);
+  EXPECT_TRUE(r.passed) << r.failure;  // the illegal code acts as zero, as in the golden model
+  EXPECT_TRUE(r.status.illegal_trit);
+  // Weights are streamed once per token block.
+  const std::uint64_t blocks = (p.shape.m + cfg.token_tile - 1) / cfg.token_tile;
+  EXPECT_EQ(r.status.illegal_trit_count, p.illegal_codes() * blocks);
+  EXPECT_FALSE(r.status.bad_cmd);
+  // Sticky until cleared.
+  const RunReport clean = h.run(random_problem({{2, 2, 2}, 8, 0.3, ActProfile::kUniform}));
+  EXPECT_TRUE(clean.passed);
+  EXPECT_TRUE(clean.status.illegal_trit);
+  h.clear_status();
+  EXPECT_FALSE(h.status().illegal_trit);
+  EXPECT_EQ(h.status().illegal_trit_count, 0u);
+}
+
+TEST(Cosim, MalformedCommandsAreDropped) {
+  Harness& h = harness();
+  h.clear_status();
+  const ArrayConfig& cfg = h.config();
+  const GemmShape bad[] = {{0, 1, 1},           {1, 0, 1},
+                           {1, 1, 0},           {1, 1, cfg.max_k() + 1},
+                           {kMaxDim + 1, 1, 1}, {1, 0xFFFFFFFFu, 1}};
+  for (const GemmShape& s : bad) {
+    ASSERT_FALSE(shape_accepted(s, cfg)) << s.str();
+    EXPECT_EQ(h.run_rejected(s), "") << s.str();
+  }
+  EXPECT_EQ(h.status().bad_cmd_count, std::size(bad));
+  // The next good command runs normally.
+  const RunReport r = h.run(random_problem({{3, 5, 9}, 9, 0.4, ActProfile::kUniform}));
+  EXPECT_TRUE(r.passed) << r.failure;
+  h.clear_status();
+}
+
+#if TERNAC_LANES == 16 && TERNAC_TREE_INPUTS == 64
+// The 2B4T layer shapes on the default array: every result checked, cycles exactly the model's.
+TEST(Cosim, Bitnet2B4TDecodeLayers) {
+  for (const LayerShape& l : bitnet_2b4t_layers()) {
+    if (l.name != "attn_k" && l.name != "ffn_down") continue;  // one of each K
+    const GemmProblem p = random_problem({{1, l.n, l.k}, 21, 0.4, ActProfile::kGaussian});
+    const RunReport r = harness().run(p);
+    EXPECT_TRUE(r.passed) << l.name << ":\n" << r.failure;
+    EXPECT_EQ(r.cycles, predict_cycles(harness().config(), p.shape).cycles) << l.name;
+  }
+}
+#endif
+
+}  // namespace
+}  // namespace ternac
