@@ -70,6 +70,24 @@ void run_case(const std::string& name, const GemmProblem& p, std::uint64_t seed)
   EXPECT_GE(b.cycles, a.cycles) << name;
 }
 
+TEST(Cosim, HandshakeTimingOfSmallestCommand) {
+  // The waveform of docs/architecture.md, cycle by cycle, for M = N = K = 1 with no stalls.
+  std::string trace;
+  RunOptions opt;
+  opt.on_cycle = [&](std::uint64_t cycle, const HandshakeSample& s) {
+    if (cycle > 5) return;
+    trace += fmt::format("{}:{}{}{}{}{}{}{}{} ", cycle, int(s.cmd_valid), int(s.cmd_ready),
+                         int(s.wgt_valid), int(s.wgt_ready), int(s.act_valid), int(s.act_ready),
+                         int(s.res_valid), int(s.res_ready));
+  };
+  const RunReport r = harness().run(random_problem({{1, 1, 1}, 3, 0.0, ActProfile::kUniform}), opt);
+  EXPECT_TRUE(r.passed) << r.failure;
+  EXPECT_EQ(r.cycles, 5u);
+  // Per cycle: cmd valid/ready, wgt valid/ready, act valid/ready, res valid/ready. The run ends
+  // with the result handshake in cycle 4.
+  EXPECT_EQ(trace, "0:11000001 1:00111001 2:00001101 3:00000001 4:01000011 ");
+}
+
 TEST(Cosim, Directed) {
   for (const DirectedCase& c : directed_cases(harness().config())) {
     SCOPED_TRACE(c.name);

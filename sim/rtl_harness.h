@@ -6,6 +6,7 @@
 #include <verilated.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -33,8 +34,16 @@ struct Backpressure {
   static Backpressure random_all(double p) { return {p, p, p, p}; }
 };
 
+// The handshake signals of one cycle, as sampled just before the rising edge.
+struct HandshakeSample {
+  bool cmd_valid, cmd_ready, wgt_valid, wgt_ready, act_valid, act_ready, res_valid, res_ready;
+  bool busy;
+};
+
 struct RunOptions {
   Backpressure backpressure;
+  // Called every cycle of the run, cycle 0 being the first cycle the command is offered.
+  std::function<void(std::uint64_t, const HandshakeSample&)> on_cycle;
   std::uint64_t seed = 1;  // for backpressure and padding
   Padding padding = Padding::kZero;
 };
@@ -149,6 +158,11 @@ class RtlHarness {
       const bool cmd_fire = cmd_valid && top_->cmd_ready_o;
       const bool wgt_fire = wgt_valid && top_->wgt_ready_o;
       const bool act_fire = act_valid && top_->act_ready_o;
+      if (opt.on_cycle) {
+        opt.on_cycle(spent, {cmd_valid, bool(top_->cmd_ready_o), wgt_valid, bool(top_->wgt_ready_o),
+                             act_valid, bool(top_->act_ready_o), bool(top_->res_valid_o),
+                             bool(top_->res_ready_i), bool(top_->busy_o)});
+      }
       if (top_->res_valid_o && top_->res_ready_i) {
         read_port(top_->res_data_o, res);
         board.on_result(res, top_->res_last_o, cycle_ - start);
