@@ -94,7 +94,7 @@ int cmd_run(const std::vector<std::string>& argv) {
       "{:.0f}% zero weights, seed {}, backpressure {}\n",
       cfg.name(), cfg.lanes, cfg.tree_inputs, cfg.peak_macs_per_cycle(), zeros * 100, seed,
       bp >= 1.0 ? std::string("none") : fmt::format("{}", bp));
-  fmt::print("{:<12} {:>5} {:>6} {:>6} {:>9} {:>9} {:>9} {:>7} {:>10} {:>8}  {}\n", "layer", "M",
+  fmt::print("{:<12} {:>5} {:>6} {:>6} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9}  {}\n", "layer", "M",
              "N", "K", "MACs", "cycles", "model", "bound", "MACs/cycle", "util", "check");
   std::uint64_t total_macs = 0, total_cycles = 0, total_values = 0;
   bool all_ok = true;
@@ -113,7 +113,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     total_cycles += r.cycles;
     total_values += r.checked_values;
     all_ok = all_ok && r.passed;
-    fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>7.2f}%  {}\n",
+    fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>8.3f}%  {}\n",
                job.name, job.shape.m, job.shape.n, job.shape.k, job.shape.macs() / 1e6, r.cycles,
                e.cycles, e.lower_bound,
                static_cast<double>(job.shape.macs()) / static_cast<double>(r.cycles),
@@ -123,7 +123,7 @@ int cmd_run(const std::vector<std::string>& argv) {
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print(
-      "{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>7.2f}%\n", "total", "", "",
+      "{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>8.3f}%\n", "total", "", "",
       "", total_macs / 1e6, total_cycles, "", "",
       static_cast<double>(total_macs) / static_cast<double>(total_cycles),
       100.0 * static_cast<double>(total_macs) /
