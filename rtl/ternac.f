@@ -7,6 +7,7 @@ rtl/ternac_lane.sv
 rtl/ternac_array.sv
 rtl/ternac_weight_buffer.sv
 rtl/ternac_fifo.sv
+rtl/ternac_energy_counters.sv
 rtl/ternac_tile_walker.sv
 rtl/ternac_ctrl.sv
 rtl/ternac_top.sv

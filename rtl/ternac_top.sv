@@ -147,6 +147,27 @@ module ternac_top #(
     .data_o ({res_last_o, res_data_o})
   );
 
+  // Simulation-only operation counters (empty under SYNTHESIS).
+  ternac_energy_counters #(
+    .Lanes            (Lanes),
+    .TreeInputs       (TreeInputs),
+    .AccWidth         (AccWidth),
+    .WeightRowsPerBeat(WeightRowsPerBeat)
+  ) u_energy_counters (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .tile_i        (tile),
+    .s0_fire_i     (s0_valid),
+    .tile_release_i(buf_rd_release),
+    .pipe_en_i     (pipe_en),
+    .s1_valid_i    (s1_valid),
+    .s1_first_i    (s1_first),
+    .s1_last_i     (s1_last),
+    .wgt_fire_i    (buf_wr_valid),
+    .wgt_row_base_i(buf_wr_row_base),
+    .res_push_i    (res_push)
+  );
+
   assign hw_config_o.lanes                = 16'(Lanes);
   assign hw_config_o.tree_inputs          = 16'(TreeInputs);
   assign hw_config_o.acc_width            = 8'(AccWidth);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "cycle_model.h"
 #include "gemm.h"
+#include "op_counts.h"
 #include "port_bits.h"
 #include "scoreboard.h"
 #include "streams.h"
@@ -46,6 +47,8 @@ struct RunOptions {
   std::function<void(std::uint64_t, const HandshakeSample&)> on_cycle;
   std::uint64_t seed = 1;  // for backpressure and padding
   Padding padding = Padding::kZero;
+  // Compare the RTL's energy counters with the operation-count model's prediction.
+  bool check_counters = true;
 };
 
 struct StatusRegs {
@@ -62,6 +65,7 @@ struct RunReport {
   bool passed = false;
   std::string failure;  // empty when passed
   StatusRegs status;
+  OpCounts counted;  // the RTL's energy counters over this command
 };
 
 // Decodes ternac_pkg::hw_config_t (72 bits: lanes, tree_inputs, acc_width, weight_rows_per_beat,
@@ -120,6 +124,16 @@ class RtlHarness {
     top_->clr_status_i = 0;
   }
 
+  // The RTL's energy counters (rtl/ternac_energy_counters.sv), in OpCounts::flat() order. The
+  // caller's translation unit must include the Verilated root header (V<prefix>___024root.h).
+  std::vector<std::uint64_t> counters() {
+    const auto& c = top_->rootp->ternac_top__DOT__u_energy_counters__DOT__counters_q;
+    const std::size_t n = kFixedCounters + static_cast<std::size_t>(config_.tree_levels());
+    std::vector<std::uint64_t> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = c[i];
+    return v;
+  }
+
   // Runs one GEMM command through the array and checks every result beat.
   RunReport run(const GemmProblem& problem, const RunOptions& opt = {}) {
     check_shape(problem.shape, config_);
@@ -137,6 +151,7 @@ class RtlHarness {
     bool cmd_valid = false, wgt_valid = false, act_valid = false;
     std::uint64_t start = 0, end = 0, spent = 0;
     RunReport report;
+    const std::vector<std::uint64_t> counters_before = counters();
 
     while (!board.complete() || cmd_pending) {
       // Valid stays up until the beat is taken (no withdrawal), data stays stable meanwhile.
@@ -204,6 +219,20 @@ class RtlHarness {
       report.failure += fmt::format("cycle count {} differs from the cycle model's {}\n",
                                     report.cycles, predicted.cycles);
     }
+    const std::vector<std::uint64_t> counters_after = counters();
+    report.counted = from_flat(counters_before, counters_after);
+    if (opt.check_counters) {
+      const OpCounts predicted_counts = predict_op_counts(config_, problem);
+      const auto want = predicted_counts.flat();
+      const auto got = report.counted.flat();
+      const auto names = OpCounts::names(config_.tree_levels());
+      for (std::size_t i = 0; i < want.size(); ++i) {
+        if (want[i] != got[i]) {
+          report.failure += fmt::format("energy counter {}: RTL counted {}, model predicts {}\n",
+                                        names[i], got[i], want[i]);
+        }
+      }
+    }
     report.status = status();
     report.passed = report.failure.empty();
     return report;
@@ -238,6 +267,22 @@ class RtlHarness {
   }
 
  private:
+  OpCounts from_flat(const std::vector<std::uint64_t>& before,
+                     const std::vector<std::uint64_t>& after) const {
+    std::vector<std::uint64_t> d(after.size());
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = after[i] - before[i];
+    OpCounts o;
+    std::uint64_t* fixed[] = {&o.fires,           &o.sel_pos,
+                              &o.sel_neg,         &o.sel_zero,
+                              &o.acc_adds,        &o.reg_pipe_bits,
+                              &o.psum_read_bits,  &o.psum_write_bits,
+                              &o.wgt_stream_bits, &o.wgt_bank_write_bits,
+                              &o.act_stream_bits, &o.res_stream_bits};
+    for (std::size_t i = 0; i < kFixedCounters; ++i) *fixed[i] = d[i];
+    o.tree_adds.assign(d.begin() + kFixedCounters, d.end());
+    return o;
+  }
+
   void idle_inputs() {
     top_->cmd_valid_i = 0;
     top_->wgt_valid_i = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "Vternac_rtl_default.h"
+#include "Vternac_rtl_default___024root.h"
 #include "cli_args.h"
 #include "cycle_model.h"
 #include "rtl_harness.h"
