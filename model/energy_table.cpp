@@ -68,6 +68,39 @@ int parse_int(const std::string& s, const std::string& what) {
   return static_cast<int>(v);
 }
 
+std::vector<EnergyProxy> parse_proxies(const std::string& text, const std::string& file) {
+  std::vector<EnergyProxy> out;
+  std::istringstream lines(text);
+  std::string line;
+  int line_no = 0;
+  bool header = false;
+  while (std::getline(lines, line)) {
+    ++line_no;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = fmt::format("{}:{}", file, line_no);
+    try {
+      const auto f = split_csv(line);
+      if (!header) {
+        if (f != std::vector<std::string>{"operation", "width", "factor", "of_operation",
+                                          "of_width", "source"}) {
+          throw std::invalid_argument(
+              "header must be 'operation,width,factor,of_operation,of_width,source'");
+        }
+        header = true;
+        continue;
+      }
+      if (f.size() != 6) throw std::invalid_argument("expected 6 fields");
+      out.push_back({f[0], parse_int(f[1], "width"), parse_double(f[2], "factor"), f[3],
+                     parse_int(f[4], "of_width"), f[5]});
+      if (out.back().source.empty()) throw std::invalid_argument("proxy row has no source");
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(where + ": " + e.what());
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 EnergyTable EnergyTable::parse(const std::string& text, const std::string& file) {
@@ -224,6 +257,16 @@ EnergyRow EnergyTable::row(const std::string& operation, int width) const {
   }
   if (const EnergyRow* r = find(operation, width)) return *r;
   if (rules_.count(operation)) return derive(operation, width);
+  if (proxies_) {
+    for (const EnergyProxy& p : *proxies_) {
+      if (p.operation == operation && p.width == width) {
+        const EnergyRow of = row(p.of_operation, p.of_width);
+        return {operation, width, p.factor * of.pj, "proxy",
+                fmt::format("{} x {} width {} ({}); {}", p.factor, p.of_operation, p.of_width,
+                            of.kind, p.source)};
+      }
+    }
+  }
   if (base_) {
     try {
       EnergyRow r = base_->row(operation, width);
@@ -239,8 +282,10 @@ EnergyRow EnergyTable::row(const std::string& operation, int width) const {
 }
 
 EnergyTables EnergyTables::from_tables(std::vector<EnergyTable> tables,
-                                       std::vector<NodeScaling> scaling) {
+                                       std::vector<NodeScaling> scaling,
+                                       std::vector<EnergyProxy> proxies) {
   EnergyTables t;
+  t.proxies_ = std::make_shared<const std::vector<EnergyProxy>>(std::move(proxies));
   for (auto& s : scaling) t.scaling_[s.node_nm] = s;
   for (auto& table : tables) {
     const int node = table.node_nm();
@@ -255,6 +300,7 @@ EnergyTables EnergyTables::from_tables(std::vector<EnergyTable> tables,
 }
 
 void EnergyTables::resolve() {
+  for (auto& [node, table] : tables_) table.proxies_ = proxies_;
   for (auto& [node, table] : tables_) {
     const std::string& from =
         table.scale_from_.empty() ? table.scale_missing_from_ : table.scale_from_;
@@ -312,6 +358,7 @@ EnergyTables EnergyTables::load(const std::string& dir) {
   }
   std::vector<EnergyTable> tables;
   std::vector<NodeScaling> scaling;
+  std::vector<EnergyProxy> proxies;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.path().extension() == ".csv") files.push_back(e.path());
@@ -322,7 +369,9 @@ EnergyTables EnergyTables::load(const std::string& dir) {
     if (!in) throw std::invalid_argument(fmt::format("cannot read {}", path.string()));
     std::stringstream ss;
     ss << in.rdbuf();
-    if (path.filename() == "stillmaker.csv") {
+    if (path.filename() == "proxies.csv") {
+      proxies = parse_proxies(ss.str(), path.string());
+    } else if (path.filename() == "stillmaker.csv") {
       std::istringstream lines(ss.str());
       std::string line;
       int line_no = 0;
@@ -359,7 +408,7 @@ EnergyTables EnergyTables::load(const std::string& dir) {
   if (tables.empty()) {
     throw std::invalid_argument(fmt::format("no energy tables (*.csv) in '{}'", dir));
   }
-  return from_tables(std::move(tables), std::move(scaling));
+  return from_tables(std::move(tables), std::move(scaling), std::move(proxies));
 }
 
 std::string default_energy_dir() {

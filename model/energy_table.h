@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@ struct EnergyRow {
   int width = 0;
   double pj = 0.0;
   std::string kind;  // published | derived | proxy | scaled
+  std::string source;
+};
+
+// An operation charged as a fraction of another operation of the same node (proxies.csv).
+struct EnergyProxy {
+  std::string operation;
+  int width = 0;
+  double factor = 0.0;
+  std::string of_operation;
+  int of_width = 0;
   std::string source;
 };
 
@@ -58,19 +69,27 @@ class EnergyTable {
   std::map<std::string, std::string> rules_;  // operation -> linear | quadratic
   std::string scale_from_;                    // node whose rows this table scales
   std::string scale_missing_from_;            // node that fills this table's missing rows
-  const EnergyTable* base_ = nullptr;         // resolved scale-from / scale-missing-from
-  double base_factor_ = 1.0;                  // E_this(V) / E_base(V_base)
+  std::shared_ptr<const std::vector<EnergyProxy>> proxies_;
+  const EnergyTable* base_ = nullptr;  // resolved scale-from / scale-missing-from
+  double base_factor_ = 1.0;           // E_this(V) / E_base(V_base)
   std::string base_note_;
 };
 
-// Every table of a directory, with scaling resolved.
+// Every table of a directory, with scaling and proxies resolved. Movable, not copyable: scaled
+// tables point at their base table inside the same object.
 class EnergyTables {
  public:
+  EnergyTables() = default;
+  EnergyTables(EnergyTables&&) = default;
+  EnergyTables& operator=(EnergyTables&&) = default;
+  EnergyTables(const EnergyTables&) = delete;
+  EnergyTables& operator=(const EnergyTables&) = delete;
+
   // Reads every *.csv table and stillmaker.csv in `dir`; throws naming any malformed file, an
   // unknown base node or a node without scaling coefficients.
   static EnergyTables load(const std::string& dir);
-  static EnergyTables from_tables(std::vector<EnergyTable> tables,
-                                  std::vector<NodeScaling> scaling);
+  static EnergyTables from_tables(std::vector<EnergyTable> tables, std::vector<NodeScaling> scaling,
+                                  std::vector<EnergyProxy> proxies = {});
 
   const EnergyTable& node(int node_nm) const;  // throws naming the node and the known ones
   std::vector<int> nodes() const;              // largest node first
@@ -80,6 +99,7 @@ class EnergyTables {
   void resolve();
   std::map<int, EnergyTable> tables_;
   std::map<int, NodeScaling> scaling_;
+  std::shared_ptr<const std::vector<EnergyProxy>> proxies_;
 };
 
 // Directory of the tables shipped with ternac (TERNAC_ENERGY_DIR overrides it).

@@ -8,11 +8,13 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "Vternac_rtl_default.h"
 #include "Vternac_rtl_default___024root.h"
+#include "claims.h"
 #include "cli_args.h"
 #include "cycle_model.h"
 #include "rtl_harness.h"
@@ -27,6 +29,7 @@ constexpr const char* kUsage = R"(usage: ternac <command> [options]
 
 commands:
   run       run a GEMM workload through the RTL; the golden model checks every result
+  claims    check the 71.4x and 5.5x energy claims on counted RTL operations, per node
   shapes    list the built-in BitNet b1.58 2B4T layer shapes
   config    print the configuration of the built-in array
   help      show this text
@@ -41,6 +44,16 @@ ternac run options:
   --backpressure P   probability that a stream is ready/valid each cycle, (0, 1]
                      (default: 1, no stalls: cycles must equal the cycle model)
   --padding MODE     zero or random: what padding rows/columns carry (default: zero)
+
+ternac claims options:
+  --layer NAME       the 2B4T layer of the workload (default: ffn_down)
+  --tokens M         tokens (default: 1)
+  --zeros F          fraction of zero weights (default: 0.4)
+  --seed S           random seed (default: 1)
+  --no-sweep         skip the zero-fraction sweep (0 to 60 %)
+  --json FILE        also write the report as JSON
+  --csv FILE         also write the per-node table as CSV
+  --energy-dir DIR   energy tables (default: the shipped model/energy, or $TERNAC_ENERGY_DIR)
 )";
 
 struct Job {
@@ -99,6 +112,7 @@ int cmd_run(const std::vector<std::string>& argv) {
              "N", "K", "MACs", "cycles", "model", "bound", "MACs/cycle", "util", "check");
   std::uint64_t total_macs = 0, total_cycles = 0, total_values = 0;
   bool all_ok = true;
+  OpCounts counted;
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = jobs[i];
@@ -114,6 +128,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     total_cycles += r.cycles;
     total_values += r.checked_values;
     all_ok = all_ok && r.passed;
+    counted += r.counted;
     fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>8.3f}%  {}\n",
                job.name, job.shape.m, job.shape.n, job.shape.k, job.shape.macs() / 1e6, r.cycles,
                e.cycles, e.lower_bound,
@@ -133,7 +148,74 @@ int cmd_run(const std::vector<std::string>& argv) {
       "check: {} — {} result values compared bit-exactly with the golden model, "
       "{} cycles simulated in {:.2f} s ({:.2f} M simulated MACs/s)\n",
       all_ok ? "PASS" : "FAIL", total_values, total_cycles, secs, total_macs / secs / 1e6);
+  // The claims in brief, on the counters of this run (`ternac claims` gives the full report).
+  const EnergyTables tables = EnergyTables::load(default_energy_dir());
+  fmt::print(
+      "energy (counters checked against the model; arithmetic = selects, adds; all = with "
+      "registers and buffers):\n");
+  for (int node : {45, 7}) {
+    const NodeClaims n = node_claims(cfg, counted, total_macs, tables.node(node));
+    fmt::print(
+        "  {:>2} nm: paper's claim {:.2f}x, critique {:.2f}x / 2 = {:.2f}x; counted FP16 vs "
+        "ternary {:.2f}x (all {:.2f}x), INT8 vs ternary {:.2f}x (all {:.2f}x)\n",
+        node, n.paper_ratio, n.critique_ratio, n.critique_halved, n.fp16_over_ternary_arith(),
+        n.fp16_over_ternary_total(), n.int8_over_ternary_arith(), n.int8_over_ternary_total());
+  }
   return all_ok ? 0 : 1;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  if (!out) throw std::invalid_argument(fmt::format("cannot write '{}'", path));
+  out << text;
+  if (!out) throw std::invalid_argument(fmt::format("error writing '{}'", path));
+}
+
+int cmd_claims(const std::vector<std::string>& argv) {
+  const CliArgs a(argv, {"layer", "tokens", "zeros", "seed", "json", "csv", "energy-dir"},
+                  {"no-sweep"});
+  const std::string layer = a.str("layer", "ffn_down");
+  const std::uint32_t tokens = a.has("tokens") ? dim(a, "tokens") : 1;
+  const double zeros = a.real("zeros", 0.4);
+  const std::uint64_t seed = a.u64("seed", 1);
+  const EnergyTables tables = EnergyTables::load(a.str("energy-dir", default_energy_dir()));
+  GemmShape shape;
+  bool found = false;
+  for (const LayerShape& l : bitnet_2b4t_layers()) {
+    if (l.name == layer) {
+      shape = {tokens, l.n, l.k};
+      found = true;
+    }
+  }
+  if (!found) {
+    throw std::invalid_argument(fmt::format("unknown layer '{}' (see 'ternac shapes')", layer));
+  }
+  Harness harness;
+  const auto counted_run = [&](double zf) {
+    const GemmProblem p = random_problem({shape, seed, zf, ActProfile::kGaussian});
+    const RunReport r = harness.run(p);
+    if (!r.passed) {
+      throw std::runtime_error("the RTL run failed its checks:\n" + r.failure);
+    }
+    return r.counted;
+  };
+  ClaimsReport report;
+  report.config = harness.config();
+  report.workload = "2B4T " + layer;
+  report.shape = shape;
+  report.zero_fraction = zeros;
+  report.seed = seed;
+  report.counts = counted_run(zeros);
+  if (!a.has("no-sweep")) {
+    for (int z = 0; z <= 60; z += 10) {
+      report.sweep.push_back({z / 100.0, counted_run(z / 100.0), shape.macs()});
+    }
+  }
+  evaluate_claims(report, tables);
+  fmt::print("{}", claims_text(report));
+  if (a.has("json")) write_file(a.str("json", ""), claims_json(report));
+  if (a.has("csv")) write_file(a.str("csv", ""), claims_csv(report));
+  return 0;
 }
 
 int cmd_shapes() {
@@ -164,6 +246,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
   try {
     if (cmd == "run") return ternac::cmd_run(rest);
+    if (cmd == "claims") return ternac::cmd_claims(rest);
     if (cmd == "shapes") return ternac::cmd_shapes();
     if (cmd == "config") return ternac::cmd_config();
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {
