@@ -187,6 +187,36 @@ TEST(Cosim, MalformedCommandsAreDropped) {
   h.clear_status();
 }
 
+#if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4
+// The RTL's counters for W = [+1, -1], X = [3, 5] on the 4 x 8 array, derived by hand: one fire;
+// of the 32 selects one passes +x, one -x, 30 are gated; one adder per level sees a nonzero weight
+// (lane 0, the subtree over columns 0 and 1); every lane accumulates once.
+TEST(Cosim, EnergyCountersByHand) {
+  GemmProblem p;
+  p.shape = {1, 1, 2};
+  p.weights = {encode_trit(1), encode_trit(-1)};
+  p.activations = {3, 5};
+  RunOptions opt;
+  opt.check_counters = false;  // compare with the hand-derived numbers only
+  const RunReport r = harness().run(p, opt);
+  EXPECT_TRUE(r.passed) << r.failure;
+  const OpCounts& n = r.counted;
+  EXPECT_EQ(n.fires, 1u);
+  EXPECT_EQ(n.sel_pos, 1u);
+  EXPECT_EQ(n.sel_neg, 1u);
+  EXPECT_EQ(n.sel_zero, 30u);
+  EXPECT_EQ(n.tree_adds, (std::vector<std::uint64_t>{1, 1, 1}));
+  EXPECT_EQ(n.acc_adds, 4u);
+  EXPECT_EQ(n.reg_pipe_bits, 4u * 12);  // 11-bit root sum and its carry, per lane
+  EXPECT_EQ(n.psum_read_bits, 0u);
+  EXPECT_EQ(n.psum_write_bits, 0u);
+  EXPECT_EQ(n.wgt_stream_bits, 64u);
+  EXPECT_EQ(n.wgt_bank_write_bits, 64u);
+  EXPECT_EQ(n.act_stream_bits, 64u);
+  EXPECT_EQ(n.res_stream_bits, 128u);
+}
+#endif
+
 #if TERNAC_LANES == 16 && TERNAC_TREE_INPUTS == 64
 // The 2B4T layer shapes on the default array: every result checked, cycles exactly the model's.
 TEST(Cosim, Bitnet2B4TDecodeLayers) {
