@@ -39,7 +39,7 @@ module ternac_ctrl #(
   output logic                    act_ready_o,
   // Weight buffer.
   output logic                    buf_wr_valid_o,
-  output logic [LaneIdxWidth-1:0] buf_wr_row_base_o,
+  output logic [BeatWidth-1:0]    buf_wr_beat_o,
   output logic [LaneIdxWidth-1:0] buf_wr_row_valid_o,
   output logic [ColIdxWidth-1:0]  buf_wr_col_valid_o,
   output logic                    buf_wr_last_o,
@@ -110,7 +110,6 @@ module ternac_ctrl #(
   // Load side: weight beats into the weight buffer.
   logic                    ld_done, ld_fire, ld_tile_end;
   logic [BeatWidth-1:0]    ld_beat_d, ld_beat_q;
-  logic [LaneIdxWidth-1:0] ld_row_base_d, ld_row_base_q;
   // The load side needs only the shape of the tile it loads, not where the walk stands.
   logic                    unused_ld_first_k, unused_ld_last_k, unused_ld_last_n, unused_ld_last_m;
   dim_t                    unused_ld_block_tokens;
@@ -141,18 +140,15 @@ module ternac_ctrl #(
   assign ld_fire           = wgt_valid_i & wgt_ready_o;
   assign ld_tile_end       = (32'(ld_beat_q) == BeatsPerTile - 1);
   assign buf_wr_valid_o    = ld_fire;
-  assign buf_wr_row_base_o = ld_row_base_q;
+  assign buf_wr_beat_o     = ld_beat_q;
   assign buf_wr_last_o     = ld_tile_end;
 
   always_comb begin
-    ld_beat_d     = ld_beat_q;
-    ld_row_base_d = ld_row_base_q;
+    ld_beat_d = ld_beat_q;
     if (start || (ld_fire && ld_tile_end)) begin
-      ld_beat_d     = '0;
-      ld_row_base_d = '0;
+      ld_beat_d = '0;
     end else if (ld_fire) begin
-      ld_beat_d     = ld_beat_q + 1'b1;
-      ld_row_base_d = ld_row_base_q + LaneIdxWidth'(WeightRowsPerBeat);
+      ld_beat_d = ld_beat_q + 1'b1;
     end
   end
 
@@ -292,7 +288,6 @@ module ternac_ctrl #(
     if (!rst_ni) begin
       state_q         <= StIdle;
       ld_beat_q       <= '0;
-      ld_row_base_q   <= '0;
       cp_token_q      <= '0;
       s1_valid_q      <= 1'b0;
       s1_token_q      <= '0;
@@ -305,7 +300,6 @@ module ternac_ctrl #(
     end else begin
       state_q         <= state_d;
       ld_beat_q       <= ld_beat_d;
-      ld_row_base_q   <= ld_row_base_d;
       cp_token_q      <= cp_token_d;
       s1_valid_q      <= s1_valid_d;
       s1_token_q      <= s1_token_d;

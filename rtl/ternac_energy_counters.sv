@@ -24,7 +24,8 @@ module ternac_energy_counters #(
   localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
   localparam int unsigned Levels           = ternac_pkg::tree_levels(TreeInputs),
   localparam int unsigned NumCounters      = 12 + Levels,
-  localparam int unsigned LaneIdxWidth     = $clog2(Lanes + 1)
+  localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
+  localparam int unsigned BeatWidth        = (BeatsPerTile > 1) ? $clog2(BeatsPerTile) : 1
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -36,7 +37,7 @@ module ternac_energy_counters #(
   input  logic                          s1_first_i,
   input  logic                          s1_last_i,
   input  logic                          wgt_fire_i,
-  input  logic [LaneIdxWidth-1:0]       wgt_row_base_i,
+  input  logic [BeatWidth-1:0]          wgt_beat_i,
   input  logic                          res_push_i
 );
 
@@ -122,8 +123,8 @@ module ternac_energy_counters #(
     if (wgt_fire_i) begin
       counters_d[8] = counters_q[8] + BitsPerBeat;
       // Rows past Lanes in the last beat of a narrow port are not stored.
-      rows_stored   = (32'(wgt_row_base_i) + WeightRowsPerBeat > Lanes)
-                    ? Lanes - 32'(wgt_row_base_i) : WeightRowsPerBeat;
+      rows_stored   = (32'(wgt_beat_i) * WeightRowsPerBeat + WeightRowsPerBeat > Lanes)
+                    ? Lanes - 32'(wgt_beat_i) * WeightRowsPerBeat : WeightRowsPerBeat;
       counters_d[9] = counters_q[9] + count_t'(rows_stored) * count_t'(RowBits);
     end
     if (res_push_i) begin
@@ -143,7 +144,7 @@ module ternac_energy_counters #(
 `else
   logic unused_inputs;
   assign unused_inputs = ^{clk_i, rst_ni, tile_i, s0_fire_i, tile_release_i, pipe_en_i,
-                           s1_valid_i, s1_first_i, s1_last_i, wgt_fire_i, wgt_row_base_i,
+                           s1_valid_i, s1_first_i, s1_last_i, wgt_fire_i, wgt_beat_i,
                            res_push_i};
 `endif
 

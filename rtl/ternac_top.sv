@@ -16,6 +16,8 @@ module ternac_top #(
   parameter int unsigned TokenTile         = 128,
   localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
   localparam int unsigned TokenWidth       = (TokenTile > 1) ? $clog2(TokenTile) : 1,
+  localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
+  localparam int unsigned BeatWidth        = (BeatsPerTile > 1) ? $clog2(BeatsPerTile) : 1,
   localparam int unsigned LaneIdxWidth     = $clog2(Lanes + 1),
   localparam int unsigned ColIdxWidth      = $clog2(TreeInputs + 1)
 ) (
@@ -43,7 +45,8 @@ module ternac_top #(
 );
 
   logic                          buf_wr_valid, buf_wr_last, buf_wr_ready;
-  logic [LaneIdxWidth-1:0]       buf_wr_row_base, buf_wr_row_valid;
+  logic [BeatWidth-1:0]          buf_wr_beat;
+  logic [LaneIdxWidth-1:0]       buf_wr_row_valid;
   logic [ColIdxWidth-1:0]        buf_wr_col_valid;
   logic                          buf_rd_valid, buf_rd_release;
   logic [Lanes*RowBits-1:0]      tile;
@@ -70,7 +73,7 @@ module ternac_top #(
     .act_valid_i         (act_valid_i),
     .act_ready_o         (act_ready_o),
     .buf_wr_valid_o      (buf_wr_valid),
-    .buf_wr_row_base_o   (buf_wr_row_base),
+    .buf_wr_beat_o       (buf_wr_beat),
     .buf_wr_row_valid_o  (buf_wr_row_valid),
     .buf_wr_col_valid_o  (buf_wr_col_valid),
     .buf_wr_last_o       (buf_wr_last),
@@ -102,7 +105,7 @@ module ternac_top #(
     .rst_ni        (rst_ni),
     .wr_valid_i    (buf_wr_valid),
     .wr_data_i     (wgt_data_i),
-    .wr_row_base_i (buf_wr_row_base),
+    .wr_beat_i     (buf_wr_beat),
     .wr_row_valid_i(buf_wr_row_valid),
     .wr_col_valid_i(buf_wr_col_valid),
     .wr_last_i     (buf_wr_last),
@@ -164,7 +167,7 @@ module ternac_top #(
     .s1_first_i    (s1_first),
     .s1_last_i     (s1_last),
     .wgt_fire_i    (buf_wr_valid),
-    .wgt_row_base_i(buf_wr_row_base),
+    .wgt_beat_i    (buf_wr_beat),
     .res_push_i    (res_push)
   );
 

@@ -12,6 +12,8 @@ module ternac_weight_buffer #(
   parameter int unsigned TreeInputs        = 64,
   parameter int unsigned WeightRowsPerBeat = Lanes,
   localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
+  localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
+  localparam int unsigned BeatWidth        = (BeatsPerTile > 1) ? $clog2(BeatsPerTile) : 1,
   localparam int unsigned LaneIdxWidth     = $clog2(Lanes + 1),
   localparam int unsigned ColIdxWidth      = $clog2(TreeInputs + 1)
 ) (
@@ -20,7 +22,7 @@ module ternac_weight_buffer #(
   // Load side.
   input  logic                                          wr_valid_i,
   input  logic [WeightRowsPerBeat*RowBits-1:0]          wr_data_i,
-  input  logic [LaneIdxWidth-1:0]                       wr_row_base_i,
+  input  logic [BeatWidth-1:0]                          wr_beat_i,
   input  logic [LaneIdxWidth-1:0]                       wr_row_valid_i,
   input  logic [ColIdxWidth-1:0]                        wr_col_valid_i,
   input  logic                                          wr_last_i,
@@ -77,15 +79,16 @@ module ternac_weight_buffer #(
     end
   end
 
-  // Bank storage: datapath, no reset. Rows past Lanes in the last beat of a narrow port are
-  // dropped; rows past row_valid and columns past col_valid are stored as zero codes.
+  // Bank storage: datapath, no reset. Beat b carries rows b * WeightRowsPerBeat + j; rows past
+  // Lanes in the last beat of a narrow port are dropped; rows past row_valid and columns past
+  // col_valid are stored as zero codes. Every index is a constant of the unrolled loop, so no
+  // address arithmetic (and no multiplier) is synthesized.
   always_ff @(posedge clk_i) begin
     if (wr_fire) begin
-      for (int unsigned j = 0; j < WeightRowsPerBeat; j++) begin
-        if (32'(wr_row_base_i) + j < Lanes) begin
-          bank_q[wr_sel_q][(32'(wr_row_base_i)+j)*RowBits+:RowBits] <=
-              (32'(wr_row_base_i) + j < 32'(wr_row_valid_i)) ?
-              (wr_data_i[j*RowBits+:RowBits] & col_mask) : '0;
+      for (int unsigned r = 0; r < Lanes; r++) begin
+        if (32'(wr_beat_i) == r / WeightRowsPerBeat) begin
+          bank_q[wr_sel_q][r*RowBits+:RowBits] <= (r < 32'(wr_row_valid_i)) ?
+              (wr_data_i[(r%WeightRowsPerBeat)*RowBits+:RowBits] & col_mask) : '0;
         end
       end
     end
