@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 namespace ternac {
 namespace {
 constexpr std::size_t kKeptMismatches = 16;
@@ -12,6 +14,15 @@ Scoreboard::Scoreboard(const ArrayConfig& config, const GemmProblem& problem)
       shape_(problem.shape),
       expected_(golden_gemm(problem, config.acc_width)),
       order_(config, problem.shape) {}
+
+Scoreboard::Scoreboard(const ArrayConfig& config, const GemmShape& shape,
+                       std::vector<std::int64_t> expected)
+    : config_(config), shape_(shape), expected_(std::move(expected)), order_(config, shape) {
+  if (expected_.size() != std::size_t{shape.m} * shape.n) {
+    throw std::invalid_argument(
+        fmt::format("scoreboard: {} expected values for {}", expected_.size(), shape.str()));
+  }
+}
 
 void Scoreboard::record(Mismatch m) {
   ++total_mismatches_;

@@ -25,6 +25,8 @@ class Scoreboard {
  public:
   // Expected results: the golden GEMM of `problem` (or nothing, for a command the array drops).
   Scoreboard(const ArrayConfig& config, const GemmProblem& problem);
+  // Expected results given by the caller (for example the SystemC model's response), M x N.
+  Scoreboard(const ArrayConfig& config, const GemmShape& shape, std::vector<std::int64_t> expected);
 
   // One result beat as it left the array: `lanes` values in a beat of Lanes x AccWidth bits.
   void on_result(const Beat& beat, bool last, std::uint64_t cycle);
