@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -68,36 +69,60 @@ int parse_int(const std::string& s, const std::string& what) {
   return static_cast<int>(v);
 }
 
-std::vector<EnergyProxy> parse_proxies(const std::string& text, const std::string& file) {
-  std::vector<EnergyProxy> out;
+// Calls row(fields) for every data row of a CSV text whose header must equal `header`; comment
+// and blank lines are skipped; errors name the file and line.
+void for_each_csv_row(const std::string& text, const std::string& file,
+                      const std::vector<std::string>& header,
+                      const std::function<void(const std::vector<std::string>&)>& row) {
   std::istringstream lines(text);
   std::string line;
   int line_no = 0;
-  bool header = false;
+  bool header_seen = false;
   while (std::getline(lines, line)) {
     ++line_no;
     line = trim(line);
     if (line.empty() || line[0] == '#') continue;
-    const std::string where = fmt::format("{}:{}", file, line_no);
     try {
       const auto f = split_csv(line);
-      if (!header) {
-        if (f != std::vector<std::string>{"operation", "width", "factor", "of_operation",
-                                          "of_width", "source"}) {
-          throw std::invalid_argument(
-              "header must be 'operation,width,factor,of_operation,of_width,source'");
+      if (!header_seen) {
+        if (f != header) {
+          std::string want;
+          for (const auto& h : header) want += (want.empty() ? "" : ",") + h;
+          throw std::invalid_argument("header must be '" + want + "'");
         }
-        header = true;
+        header_seen = true;
         continue;
       }
-      if (f.size() != 6) throw std::invalid_argument("expected 6 fields");
-      out.push_back({f[0], parse_int(f[1], "width"), parse_double(f[2], "factor"), f[3],
-                     parse_int(f[4], "of_width"), f[5]});
-      if (out.back().source.empty()) throw std::invalid_argument("proxy row has no source");
+      if (f.size() != header.size()) {
+        throw std::invalid_argument(
+            fmt::format("expected {} fields, got {}", header.size(), f.size()));
+      }
+      row(f);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(where + ": " + e.what());
+      throw std::invalid_argument(fmt::format("{}:{}: {}", file, line_no, e.what()));
     }
   }
+  if (!header_seen) throw std::invalid_argument(file + ": no header line");
+}
+
+std::vector<EnergyProxy> parse_proxies(const std::string& text, const std::string& file) {
+  std::vector<EnergyProxy> out;
+  for_each_csv_row(text, file,
+                   {"operation", "width", "factor", "of_operation", "of_width", "source"},
+                   [&](const std::vector<std::string>& f) {
+                     if (f[5].empty()) throw std::invalid_argument("proxy row has no source");
+                     out.push_back({f[0], parse_int(f[1], "width"), parse_double(f[2], "factor"),
+                                    f[3], parse_int(f[4], "of_width"), f[5]});
+                   });
+  return out;
+}
+
+std::vector<NodeScaling> parse_scaling(const std::string& text, const std::string& file) {
+  std::vector<NodeScaling> out;
+  for_each_csv_row(text, file, {"node", "e2", "e1", "e0"}, [&](const std::vector<std::string>& f) {
+    out.push_back({parse_int(f[0], "node"), parse_double(f[1], "e2"), parse_double(f[2], "e1"),
+                   parse_double(f[3], "e0")});
+  });
   return out;
 }
 
@@ -372,35 +397,7 @@ EnergyTables EnergyTables::load(const std::string& dir) {
     if (path.filename() == "proxies.csv") {
       proxies = parse_proxies(ss.str(), path.string());
     } else if (path.filename() == "stillmaker.csv") {
-      std::istringstream lines(ss.str());
-      std::string line;
-      int line_no = 0;
-      bool header = false;
-      while (std::getline(lines, line)) {
-        ++line_no;
-        line = trim(line);
-        if (line.empty() || line[0] == '#') continue;
-        const auto f = split_csv(line);
-        if (!header) {
-          if (f != std::vector<std::string>{"node", "e2", "e1", "e0"}) {
-            throw std::invalid_argument(
-                fmt::format("{}:{}: header must be 'node,e2,e1,e0'", path.string(), line_no));
-          }
-          header = true;
-          continue;
-        }
-        if (f.size() != 4) {
-          throw std::invalid_argument(
-              fmt::format("{}:{}: expected 4 fields", path.string(), line_no));
-        }
-        const std::string where = fmt::format("{}:{}", path.string(), line_no);
-        try {
-          scaling.push_back({parse_int(f[0], "node"), parse_double(f[1], "e2"),
-                             parse_double(f[2], "e1"), parse_double(f[3], "e0")});
-        } catch (const std::invalid_argument& e) {
-          throw std::invalid_argument(where + ": " + e.what());
-        }
-      }
+      scaling = parse_scaling(ss.str(), path.string());
     } else {
       tables.push_back(EnergyTable::parse(ss.str(), path.string()));
     }

@@ -12,10 +12,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "config.h"
 #include "backpressure.h"
+#include "config.h"
 #include "cycle_model.h"
 #include "gemm.h"
+#include "hw_config.h"
 #include "op_counts.h"
 #include "port_bits.h"
 #include "scoreboard.h"
@@ -55,19 +56,6 @@ struct RunReport {
   StatusRegs status;
   OpCounts counted;  // the RTL's energy counters over this command
 };
-
-// Decodes ternac_pkg::hw_config_t (72 bits: lanes, tree_inputs, acc_width, weight_rows_per_beat,
-// token_tile from the top bit down).
-inline ArrayConfig decode_hw_config(const Beat& b) {
-  const auto bits = [&](int lo, int w) { return static_cast<int>(get_bits(b, lo, w)); };
-  ArrayConfig c;
-  c.token_tile = bits(0, 16);
-  c.weight_rows_per_beat = bits(16, 16);
-  c.acc_width = bits(32, 8);
-  c.tree_inputs = bits(40, 16);
-  c.lanes = bits(56, 16);
-  return c;
-}
 
 template <typename VTop>
 class RtlHarness {

@@ -27,6 +27,7 @@
 #include "cli_args.h"
 #include "cycle_model.h"
 #include "gemm_target.h"
+#include "hw_config.h"
 #include "port_bits.h"
 #include "scoreboard.h"
 #include "streams.h"
@@ -366,20 +367,11 @@ class Sequencer : public sc_module {
     cycles(1);
     Beat cfg(3);
     from_value(w_.hw_config.read(), cfg);
-    const ArrayConfig hw = decode(cfg);
+    const ArrayConfig hw = decode_hw_config(cfg);
     if (!(hw == cfg_)) fail("hw_config_o " + hw.name() + " differs from " + cfg_.name());
     clear_status();
     plan_(*this);
     sc_stop();
-  }
-  static ArrayConfig decode(const Beat& b) {
-    ArrayConfig c;
-    c.token_tile = int(get_bits(b, 0, 16));
-    c.weight_rows_per_beat = int(get_bits(b, 16, 16));
-    c.acc_width = int(get_bits(b, 32, 8));
-    c.tree_inputs = int(get_bits(b, 40, 16));
-    c.lanes = int(get_bits(b, 56, 16));
-    return c;
   }
   Wires& w_;
   Job& job_;
@@ -390,16 +382,6 @@ class Sequencer : public sc_module {
   ArrayConfig cfg_;
   std::function<void(Sequencer&)> plan_;
 };
-
-ArrayConfig built_config() {
-  ArrayConfig c;
-  c.lanes = TERNAC_LANES;
-  c.tree_inputs = TERNAC_TREE_INPUTS;
-  c.acc_width = TERNAC_ACC_WIDTH;
-  c.weight_rows_per_beat = TERNAC_ROWS_PER_BEAT;
-  c.token_tile = TERNAC_TOKEN_TILE;
-  return c;
-}
 
 }  // namespace
 }  // namespace ternac

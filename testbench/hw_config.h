@@ -1,0 +1,35 @@
+// The RTL's capability register and the configuration a test binary was built for.
+#pragma once
+
+#include "config.h"
+#include "streams.h"
+
+namespace ternac {
+
+// Decodes ternac_pkg::hw_config_t (72 bits: lanes, tree_inputs, acc_width, weight_rows_per_beat,
+// token_tile from the top bit down).
+inline ArrayConfig decode_hw_config(const Beat& b) {
+  const auto bits = [&](int lo, int w) { return static_cast<int>(get_bits(b, lo, w)); };
+  ArrayConfig c;
+  c.token_tile = bits(0, 16);
+  c.weight_rows_per_beat = bits(16, 16);
+  c.acc_width = bits(32, 8);
+  c.tree_inputs = bits(40, 16);
+  c.lanes = bits(56, 16);
+  return c;
+}
+
+#ifdef TERNAC_LANES
+// The configuration this binary's Verilated model was built with (CMake passes the parameters).
+inline ArrayConfig built_config() {
+  ArrayConfig c;
+  c.lanes = TERNAC_LANES;
+  c.tree_inputs = TERNAC_TREE_INPUTS;
+  c.acc_width = TERNAC_ACC_WIDTH;
+  c.weight_rows_per_beat = TERNAC_ROWS_PER_BEAT;
+  c.token_tile = TERNAC_TOKEN_TILE;
+  return c;
+}
+#endif
+
+}  // namespace ternac
