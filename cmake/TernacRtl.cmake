@@ -17,19 +17,20 @@ set(TERNAC_VERILATOR_FLAGS
     CACHE STRING "Flags for every Verilated model")
 
 # ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
-#                  [TOKEN_TILE <n>] [SYSTEMC] [TOP <module>] [SOURCES <extra .sv>...])
+#                  [TOKEN_TILE <n>] [DATAPATH 0|1] [SYSTEMC] [TOP <module>] [SOURCES <.sv>...])
 # Builds a static library holding the Verilated ternac_top (or TOP) of that configuration, with
 # the class prefix V<target>. Verilator's generated sources and the library are cached by CMake,
 # so a configuration is Verilated and compiled once per build tree.
 function(ternac_rtl_model target)
-  cmake_parse_arguments(A "SYSTEMC;TRACE" "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;TOP"
+  cmake_parse_arguments(A "SYSTEMC;TRACE"
+                        "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;TOP"
                         "SOURCES;ARGS" ${ARGN})
   if(NOT A_TOP)
     set(A_TOP ternac_top)
   endif()
   set(params "")
   foreach(p LANES:Lanes TREE_INPUTS:TreeInputs ACC_WIDTH:AccWidth
-            ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile)
+            ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile DATAPATH:Datapath)
     string(REPLACE ":" ";" pair ${p})
     list(GET pair 0 key)
     list(GET pair 1 name)
@@ -60,17 +61,19 @@ function(ternac_rtl_model target)
 endfunction()
 
 # The array configurations that are co-simulated: name:Lanes:TreeInputs:AccWidth:
-# WeightRowsPerBeat:TokenTile. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a narrower
-# accumulator, two beats per weight tile (the second half padding) and 3-token blocks, "narrow"
-# a 4 x 8 array whose weight port carries one row per beat (4 beats per tile).
+# WeightRowsPerBeat:TokenTile:Datapath. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
+# narrower accumulator, two beats per weight tile (the second half padding) and 3-token blocks,
+# "narrow" a 4 x 8 array whose weight port carries one row per beat (4 beats per tile), "int8"
+# the INT8 multiply-and-add baseline (Datapath 1) of the small array.
 set(TERNAC_COSIM_CONFIGS
-    "default:16:64:32:16:128"
-    "small:4:8:32:4:8"
-    "odd:3:5:20:2:3"
-    "narrow:4:8:32:1:8")
+    "default:16:64:32:16:128:0"
+    "small:4:8:32:4:8:0"
+    "odd:3:5:20:2:3:0"
+    "narrow:4:8:32:1:8:0"
+    "int8:4:8:32:4:8:1")
 
 # ternac_config_fields(<config string> <prefix>): sets <prefix>_NAME, _LANES, _TREE_INPUTS,
-# _ACC_WIDTH, _ROWS_PER_BEAT and _TOKEN_TILE in the caller's scope.
+# _ACC_WIDTH, _ROWS_PER_BEAT, _TOKEN_TILE and _DATAPATH in the caller's scope.
 function(ternac_config_fields cfg prefix)
   string(REPLACE ":" ";" f ${cfg})
   list(GET f 0 name)
@@ -79,10 +82,12 @@ function(ternac_config_fields cfg prefix)
   list(GET f 3 acc)
   list(GET f 4 rows)
   list(GET f 5 tt)
+  list(GET f 6 datapath)
   set(${prefix}_NAME ${name} PARENT_SCOPE)
   set(${prefix}_LANES ${lanes} PARENT_SCOPE)
   set(${prefix}_TREE_INPUTS ${tree} PARENT_SCOPE)
   set(${prefix}_ACC_WIDTH ${acc} PARENT_SCOPE)
   set(${prefix}_ROWS_PER_BEAT ${rows} PARENT_SCOPE)
   set(${prefix}_TOKEN_TILE ${tt} PARENT_SCOPE)
+  set(${prefix}_DATAPATH ${datapath} PARENT_SCOPE)
 endfunction()

@@ -4,8 +4,10 @@
 
 namespace ternac {
 
-NodeClaims node_claims(const ArrayConfig& c, const OpCounts& n, std::uint64_t macs,
-                       const EnergyTable& t) {
+NodeClaims node_claims(const ArrayConfig& c, const OpCounts& n, const OpCounts& int8_counts,
+                       std::uint64_t macs, const EnergyTable& t) {
+  ArrayConfig c8 = c;
+  c8.datapath = Datapath::kInt8;
   NodeClaims r;
   r.node_nm = t.node_nm();
   r.scaled = t.scaled();
@@ -15,8 +17,8 @@ NodeClaims node_claims(const ArrayConfig& c, const OpCounts& n, std::uint64_t ma
   r.critique_halved = r.critique_ratio / 2;
   r.critique_acc32 = (t.pj("int_mul", 8) + t.pj("int_add", 32)) / t.pj("int_add", 32);
   r.select_vs_add8 = t.pj("select", 8) / add8;
-  r.ternary = ternary_energy(c, n, macs, t);
-  r.int8 = int8_energy(c, n, macs, t);
+  r.ternary = array_energy(c, n, macs, t);
+  r.int8 = array_energy(c8, int8_counts, macs, t);
   r.fp16 = fp16_energy(c, n, macs, t);
   return r;
 }
@@ -25,8 +27,8 @@ void evaluate_claims(ClaimsReport& report, const EnergyTables& tables) {
   report.tables = &tables;
   report.nodes.clear();
   for (int node : tables.nodes()) {
-    report.nodes.push_back(
-        node_claims(report.config, report.counts, report.shape.macs(), tables.node(node)));
+    report.nodes.push_back(node_claims(report.config, report.counts, report.int8_counts,
+                                       report.shape.macs(), tables.node(node)));
   }
 }
 
@@ -115,8 +117,10 @@ std::string claims_text(const ClaimsReport& r) {
     s += fmt::format("{:>6}  {:>14} {:>14} {:>14} {:>14}\n", "zeros", "fp16/t 45nm", "int8/t 45nm",
                      "fp16/t 7nm", "int8/t 7nm");
     for (const auto& p : r.sweep) {
-      const NodeClaims a = node_claims(r.config, p.counts, p.macs, r.tables->node(45));
-      const NodeClaims b = node_claims(r.config, p.counts, p.macs, r.tables->node(7));
+      const NodeClaims a =
+          node_claims(r.config, p.counts, r.int8_counts, p.macs, r.tables->node(45));
+      const NodeClaims b =
+          node_claims(r.config, p.counts, r.int8_counts, p.macs, r.tables->node(7));
       s += fmt::format("{:>5.0f}%  {:>13.2f}x {:>13.2f}x {:>13.2f}x {:>13.2f}x\n",
                        p.zero_fraction * 100, a.fp16_over_ternary_arith(),
                        a.int8_over_ternary_arith(), b.fp16_over_ternary_arith(),
@@ -183,7 +187,8 @@ std::string claims_json(const ClaimsReport& r) {
         fmt::format("{}\n    {{\"zero_fraction\": {}, \"nodes\": [", i ? "," : "", p.zero_fraction);
     bool first = true;
     for (int node : r.tables->nodes()) {
-      const NodeClaims n = node_claims(r.config, p.counts, p.macs, r.tables->node(node));
+      const NodeClaims n =
+          node_claims(r.config, p.counts, r.int8_counts, p.macs, r.tables->node(node));
       s += fmt::format(
           "{}{{\"node_nm\": {}, \"fp16_over_ternary_arith\": {:.6g}, "
           "\"int8_over_ternary_arith\": {:.6g}, \"fp16_over_ternary_total\": {:.6g}, "

@@ -21,9 +21,9 @@ struct NodeClaims {
   double paper_ratio = 0;     // (fp16_add + fp16_mul) / int_add 8
   double critique_ratio = 0;  // (int_mul 8 + int_add 8) / int_add 8
   double critique_halved = 0;
-  double critique_acc32 = 0;  // (int_mul 8 + int_add 32) / int_add 32
-  double select_vs_add8 = 0;  // the select proxy against an 8-bit add
-  EnergyBreakdown ternary, int8, fp16;
+  double critique_acc32 = 0;            // (int_mul 8 + int_add 32) / int_add 32
+  double select_vs_add8 = 0;            // the select proxy against an 8-bit add
+  EnergyBreakdown ternary, int8, fp16;  // the ternary RTL, the INT8 RTL, the FP16 op count
   double fp16_over_ternary_arith() const { return fp16.arithmetic_pj() / ternary.arithmetic_pj(); }
   double fp16_over_ternary_total() const { return fp16.total_pj() / ternary.total_pj(); }
   double int8_over_ternary_arith() const { return int8.arithmetic_pj() / ternary.arithmetic_pj(); }
@@ -42,14 +42,17 @@ struct ClaimsReport {
   GemmShape shape;
   double zero_fraction = 0;
   std::uint64_t seed = 0;
-  OpCounts counts;  // the RTL's counters (equal to the model's prediction, checked)
+  OpCounts counts;       // the ternary RTL's counters (equal to the model's prediction, checked)
+  OpCounts int8_counts;  // the INT8 RTL's counters on the same shape (INT8 weights)
   std::vector<NodeClaims> nodes;
   std::vector<ZeroSweepPoint> sweep;
   const EnergyTables* tables = nullptr;
 };
 
-NodeClaims node_claims(const ArrayConfig& config, const OpCounts& counts, std::uint64_t macs,
-                       const EnergyTable& table);
+// `counts` from the ternary array, `int8_counts` from the INT8 array of the same geometry, both
+// on the same GEMM.
+NodeClaims node_claims(const ArrayConfig& config, const OpCounts& counts,
+                       const OpCounts& int8_counts, std::uint64_t macs, const EnergyTable& table);
 // Fills report.nodes for every table in `tables`, largest node first.
 void evaluate_claims(ClaimsReport& report, const EnergyTables& tables);
 

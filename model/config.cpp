@@ -23,7 +23,7 @@ int ArrayConfig::tree_levels() const {
 }
 
 std::uint32_t ArrayConfig::max_k() const {
-  const std::uint64_t bound = ((std::uint64_t{1} << (acc_width - 1)) - 1) >> (kActBits - 1);
+  const std::uint64_t bound = ((std::uint64_t{1} << (acc_width - 1)) - 1) >> (operand_bits() - 1);
   return bound > kMaxDim ? kMaxDim : static_cast<std::uint32_t>(bound);
 }
 
@@ -40,6 +40,7 @@ std::string ArrayConfig::name() const {
   if (acc_width != 32) s += fmt::format("_acc{}", acc_width);
   if (weight_rows_per_beat != lanes) s += fmt::format("_wr{}", weight_rows_per_beat);
   if (token_tile != 128) s += fmt::format("_tt{}", token_tile);
+  if (int8()) s += "_int8";
   return s;
 }
 

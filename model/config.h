@@ -11,19 +11,27 @@ namespace ternac {
 inline constexpr int kDimWidth = 24;                              // ternac_pkg::DimWidth
 inline constexpr std::uint32_t kMaxDim = (1u << kDimWidth) - 1u;  // ternac_pkg::MaxDim
 
+// The lanes' datapath (ternac_pkg::DatapathTernary / DatapathInt8): the ternary select-and-add
+// array, or the INT8 multiply-and-add baseline of the same geometry used for energy comparisons.
+enum class Datapath { kTernary = 0, kInt8 = 1 };
+
 struct ArrayConfig {
   int lanes = 16;
   int tree_inputs = 64;
   int acc_width = 32;
   int weight_rows_per_beat = 16;
   int token_tile = 128;
+  Datapath datapath = Datapath::kTernary;
 
   // Throws std::invalid_argument naming the first parameter out of its legal range.
   void validate() const;
 
   int beats_per_tile() const { return (lanes + weight_rows_per_beat - 1) / weight_rows_per_beat; }
   int tree_levels() const;
-  int tree_width() const { return kActBits + tree_levels(); }
+  bool int8() const { return datapath == Datapath::kInt8; }
+  int weight_bits() const { return int8() ? 8 : kTritBits; }
+  int operand_bits() const { return int8() ? 2 * kActBits : kActBits; }
+  int tree_width() const { return operand_bits() + tree_levels(); }
   std::int64_t peak_macs_per_cycle() const {
     return static_cast<std::int64_t>(lanes) * tree_inputs;
   }
@@ -34,7 +42,8 @@ struct ArrayConfig {
 
   bool operator==(const ArrayConfig& o) const {
     return lanes == o.lanes && tree_inputs == o.tree_inputs && acc_width == o.acc_width &&
-           weight_rows_per_beat == o.weight_rows_per_beat && token_tile == o.token_tile;
+           weight_rows_per_beat == o.weight_rows_per_beat && token_tile == o.token_tile &&
+           datapath == o.datapath;
   }
 };
 

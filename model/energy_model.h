@@ -38,28 +38,16 @@ struct EnergyBreakdown {
   double total_per_mac() const { return total_pj() / static_cast<double>(macs); }
 };
 
-// The ternary array's energy from its counters. Gated zero selects are not charged (nothing
-// toggles); the +1 of a negation rides an adder's carry-in and costs nothing extra.
-EnergyBreakdown ternary_energy(const ArrayConfig& config, const OpCounts& counts,
-                               std::uint64_t macs, const EnergyTable& table);
+// An array's energy from its RTL counters. Ternary: selects (+x, -x) at the select proxy, gated
+// zero selects free (nothing toggles), the +1 of a negation free (an adder's carry-in). INT8: an
+// 8 x 8 multiply per weight slot. Both: tree adds at their operand width, accumulator adds at
+// AccWidth, register bits, buffer bits.
+EnergyBreakdown array_energy(const ArrayConfig& config, const OpCounts& counts, std::uint64_t macs,
+                             const EnergyTable& table);
 
-// Operation counts of an INT8 MAC array of the same geometry on the same work: one 8 x 8 multiply
-// per weight slot (zeros included: nothing gates them), a tree of 16-bit products growing a bit per
-// level, the same accumulator, 8-bit weights on the stream and in the banks.
-struct Int8Counts {
-  std::uint64_t muls = 0;
-  std::vector<std::uint64_t> tree_adds;  // level l adds (15 + l)-bit operands
-  std::uint64_t acc_adds = 0;
-  std::uint64_t reg_bits = 0;
-  std::uint64_t buffer_bits = 0;
-};
-Int8Counts int8_counts(const ArrayConfig& config, const OpCounts& ternary);
-EnergyBreakdown int8_energy(const ArrayConfig& config, const OpCounts& ternary, std::uint64_t macs,
-                            const EnergyTable& table);
-
-// FP16 MAC baseline as an exact operation count: one FP16 multiply and one FP16 add per MAC,
-// with the same buffer traffic as the INT8 array at 16 bits per weight and activation.
-EnergyBreakdown fp16_energy(const ArrayConfig& config, const OpCounts& ternary, std::uint64_t macs,
-                            const EnergyTable& table);
+// FP16 MAC baseline as an exact operation count: one FP16 multiply and one FP16 add per MAC, and
+// the ternary array's buffer traffic with 16-bit weights and activations.
+EnergyBreakdown fp16_energy(const ArrayConfig& ternary_config, const OpCounts& ternary,
+                            std::uint64_t macs, const EnergyTable& table);
 
 }  // namespace ternac

@@ -42,7 +42,7 @@ TEST(EnergyModel, HandComputedTinyCase) {
 
   // 45 nm: select = 0.4451 x 0.03 pJ (proxies.csv), 8-bit add 0.03, 16-bit add 0.05,
   // register bit 0.0659 x 0.03, SRAM bit 10 / 64.
-  const EnergyBreakdown e = ternary_energy(c, n, 2, tables().node(45));
+  const EnergyBreakdown e = array_energy(c, n, 2, tables().node(45));
   const double select = 2 * 0.4451 * 0.03;
   const double tree = 0.03;
   const double acc = 0.05;
@@ -68,6 +68,12 @@ TEST(EnergyModel, ReportRecomputedFromCountersAndTables) {
   r.config = c;
   r.shape = p.shape;
   r.counts = predict_op_counts(c, p);
+  ArrayConfig c8 = c;
+  c8.datapath = Datapath::kInt8;
+  GemmProblem p8 = p;
+  p8.format = WeightFormat::kInt8;
+  for (std::size_t i = 0; i < p8.weights.size(); ++i) p8.weights[i] = std::uint8_t(i * 37);
+  r.int8_counts = predict_op_counts(c8, p8);
   evaluate_claims(r, tables());
   ASSERT_EQ(r.nodes.size(), tables().nodes().size());
   for (const NodeClaims& n : r.nodes) {
@@ -89,9 +95,17 @@ TEST(EnergyModel, ReportRecomputedFromCountersAndTables) {
     const double fp16 = double(p.shape.macs()) * (t.pj("fp16_mul", 16) + t.pj("fp16_add", 16));
     EXPECT_NEAR(n.fp16.arithmetic_pj(), fp16, 1e-9 * fp16);
     EXPECT_NEAR(n.fp16_over_ternary_arith(), fp16 / arith, 1e-9 * fp16 / arith);
-    // INT8: every weight slot of every fired tree multiplies.
-    const double muls = double(k.fires) * c.lanes * c.tree_inputs * t.pj("int_mul", 8);
+    // INT8: every weight slot of every fired tree multiplies; tree adds are 16 + l - 1 bits wide.
+    const OpCounts& k8 = r.int8_counts;
+    EXPECT_EQ(k8.fires, k.fires);
+    EXPECT_EQ(k8.sel_pos, k.fires * c.lanes * c.tree_inputs);
+    const double muls = double(k8.sel_pos) * t.pj("int_mul", 8);
     EXPECT_NEAR(n.int8.group_pj("multiply"), muls, 1e-9 * muls);
+    double tree8 = 0;
+    for (std::size_t l = 0; l < k8.tree_adds.size(); ++l) {
+      tree8 += double(k8.tree_adds[l]) * t.pj("int_add", 16 + int(l));
+    }
+    EXPECT_NEAR(n.int8.group_pj("tree"), tree8, 1e-9 * tree8);
   }
   // The paper's and the critique's numbers come out exactly at 7 nm.
   for (const NodeClaims& n : r.nodes) {
@@ -111,7 +125,7 @@ TEST(EnergyModel, MissingRowFailsNamingIt) {
   OpCounts n;
   n.sel_pos = 1;
   try {
-    ternary_energy(ArrayConfig{}, n, 1, bare.node(45));
+    array_energy(ArrayConfig{}, n, 1, bare.node(45));
     FAIL();
   } catch (const std::out_of_range& e) {
     EXPECT_NE(std::string(e.what()).find("select width 8"), std::string::npos) << e.what();

@@ -43,6 +43,7 @@ void GemmProblem::check_sizes() const {
 }
 
 std::uint64_t GemmProblem::illegal_codes() const {
+  if (format == WeightFormat::kInt8) return 0;
   std::uint64_t count = 0;
   for (std::uint8_t c : weights) count += is_legal(c) ? 0 : 1;
   return count;
@@ -65,9 +66,13 @@ std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, int acc_width)
     for (std::uint32_t n = 0; n < s.n; ++n) {
       const std::uint8_t* w = &problem.weights[std::size_t{n} * s.k];
       std::int64_t acc = 0;
-      for (std::uint32_t k = 0; k < s.k; ++k) {
-        const int t = trit_value(w[k]);
-        acc += t > 0 ? x[k] : (t < 0 ? -x[k] : 0);
+      if (problem.format == WeightFormat::kInt8) {
+        for (std::uint32_t k = 0; k < s.k; ++k) acc += static_cast<std::int8_t>(w[k]) * x[k];
+      } else {
+        for (std::uint32_t k = 0; k < s.k; ++k) {
+          const int t = trit_value(w[k]);
+          acc += t > 0 ? x[k] : (t < 0 ? -x[k] : 0);
+        }
       }
       y[std::size_t{m} * s.n + n] = wrap_to_width(acc, acc_width);
     }

@@ -26,18 +26,31 @@ void check_shape(const GemmShape& shape, const ArrayConfig& config);
 // True when the array accepts the command; the array drops any other and sets bad_cmd.
 bool shape_accepted(const GemmShape& shape, const ArrayConfig& config);
 
+// How GemmProblem::weights are to be read.
+enum class WeightFormat {
+  kTritCodes,  // 2-bit trit codes (TritCode), for the ternary array
+  kInt8,       // int8 values stored as bytes, for the INT8 baseline array
+};
+
 struct GemmProblem {
   GemmShape shape;
-  std::vector<std::uint8_t> weights;     // N x K trit codes, row-major (row n holds K codes)
+  WeightFormat format = WeightFormat::kTritCodes;
+  std::vector<std::uint8_t> weights;     // N x K, row-major (row n holds K weights)
   std::vector<std::int8_t> activations;  // M x K int8, row-major (row m is one token)
 
   // Throws std::invalid_argument when the buffers do not match the shape.
   void check_sizes() const;
-  std::uint64_t illegal_codes() const;
+  std::uint64_t illegal_codes() const;  // 0 for INT8 weights
+  // The weight at (n, k) as a number: -1/0/+1 for codes (illegal codes act as 0), or the int8.
+  int weight_value(std::size_t index) const {
+    return format == WeightFormat::kInt8 ? static_cast<std::int8_t>(weights[index])
+                                         : trit_value(weights[index]);
+  }
 };
 
 // Golden result: exact integer sums wrapped to acc_width bits two's complement (no wrap can
-// happen when K <= max_k), illegal codes acting as zero exactly as in the select unit.
+// happen when K <= max_k), illegal codes acting as zero exactly as in the select unit. INT8
+// weights multiply.
 std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, int acc_width);
 
 // Sign-extends the low `width` bits of `value`.

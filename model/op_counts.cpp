@@ -68,11 +68,14 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
         const std::uint64_t n = nt * L + j;
         for (std::uint64_t col = 0; col < T; ++col) {
           const std::uint64_t k = kt * T + col;
-          const std::uint8_t code = (n < s.n && k < s.k) ? p.weights[n * s.k + k] : 0;
-          const int v = trit_value(code);
-          pos += v > 0;
-          neg += v < 0;
-          zero += v == 0;
+          const int v = (n < s.n && k < s.k) ? p.weight_value(n * s.k + k) : 0;
+          if (c.int8()) {
+            ++pos;  // every INT8 weight slot multiplies: nothing gates a multiplier
+          } else {
+            pos += v > 0;
+            neg += v < 0;
+            zero += v == 0;
+          }
           nonzero[col] = v != 0;
         }
         // The tree's node structure: adjacent pairs add, an odd last node passes through.
@@ -110,8 +113,9 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
   out.acc_adds = out.fires * L;
   out.reg_pipe_bits = out.fires * L * static_cast<std::uint64_t>(c.tree_width() + 1);
   out.wgt_stream_bits = tiles * static_cast<std::uint64_t>(c.beats_per_tile()) *
-                        static_cast<std::uint64_t>(c.weight_rows_per_beat) * T * kTritBits;
-  out.wgt_bank_write_bits = tiles * L * T * kTritBits;
+                        static_cast<std::uint64_t>(c.weight_rows_per_beat) * T *
+                        static_cast<std::uint64_t>(c.weight_bits());
+  out.wgt_bank_write_bits = tiles * L * T * static_cast<std::uint64_t>(c.weight_bits());
   out.act_stream_bits = out.fires * T * kActBits;
   out.res_stream_bits = std::uint64_t{s.m} * g.n_tiles * L * acc;
   return out;

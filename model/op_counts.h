@@ -13,11 +13,12 @@ namespace ternac {
 
 struct OpCounts {
   std::uint64_t fires = 0;     // activation beats computed (array cycles of work)
-  std::uint64_t sel_pos = 0;   // selects that passed +x
-  std::uint64_t sel_neg = 0;   // selects that passed -x (invert + carry)
-  std::uint64_t sel_zero = 0;  // selects gated to zero (zero, padding and illegal codes)
-  // Adder-tree adds per level (index 0 is level 1, whose operands are 8 bits wide; level l adds
-  // (7 + l)-bit operands): an add is counted when at least one weight under it is nonzero.
+  std::uint64_t sel_pos = 0;   // selects that passed +x (INT8 array: every 8 x 8 multiply)
+  std::uint64_t sel_neg = 0;   // selects that passed -x (invert + carry); 0 on the INT8 array
+  std::uint64_t sel_zero = 0;  // selects gated to zero (zero, padding, illegal); 0 on INT8
+  // Adder-tree adds per level (index 0 is level 1, whose operands are 8 bits wide, 16 on the INT8
+  // array; level l adds operands of operand_bits + l - 1 bits): an add is counted when at least
+  // one weight under it is nonzero.
   std::vector<std::uint64_t> tree_adds;
   std::uint64_t acc_adds = 0;             // accumulator adds, AccWidth bits, every lane per fire
   std::uint64_t reg_pipe_bits = 0;        // tree-stage register bits written

@@ -1,6 +1,9 @@
 #include "streams.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <stdexcept>
 
 namespace ternac {
 namespace {
@@ -32,7 +35,16 @@ TileGrid tile_grid(const ArrayConfig& config, const GemmShape& shape) {
 }
 
 int weight_beat_bits(const ArrayConfig& c) {
-  return c.weight_rows_per_beat * c.tree_inputs * kTritBits;
+  return c.weight_rows_per_beat * c.tree_inputs * c.weight_bits();
+}
+
+static void check_format(const GemmProblem& p, const ArrayConfig& c) {
+  const bool int8 = p.format == WeightFormat::kInt8;
+  if (int8 != c.int8()) {
+    throw std::invalid_argument(fmt::format("{} weights cannot run on the {} array {}",
+                                            int8 ? "INT8" : "ternary",
+                                            c.int8() ? "INT8" : "ternary", c.name()));
+  }
 }
 int activation_beat_bits(const ArrayConfig& c) { return c.tree_inputs * kActBits; }
 int result_lane_bits(const ArrayConfig& c) { return c.acc_width; }
@@ -73,6 +85,7 @@ WeightStream::WeightStream(const GemmProblem& problem, const ArrayConfig& config
       total_(grid_.tiles() * static_cast<std::uint64_t>(config.beats_per_tile())),
       beat_(words_for(weight_beat_bits(config))) {
   problem_.check_sizes();
+  check_format(problem_, config_);
   if (!done()) build();
 }
 
@@ -90,6 +103,7 @@ void WeightStream::build() {
   const GemmShape& s = problem_.shape;
   const int rows = config_.weight_rows_per_beat;
   const int cols = config_.tree_inputs;
+  const int bits = config_.weight_bits();
   std::fill(beat_.begin(), beat_.end(), 0u);
   for (int i = 0; i < rows; ++i) {
     const std::uint64_t lane = beat_in_tile * static_cast<std::uint64_t>(rows) + i;
@@ -101,12 +115,14 @@ void WeightStream::build() {
       if (real) {
         code = problem_.weights[n * s.k + k];
       } else if (padding_ == Padding::kRandom) {
-        // Random legal code: 0, 1 or 3.
-        const std::uint64_t h = pad_hash(padding_seed_, index_, std::uint64_t(i) * cols + c) % 3;
-        code = static_cast<std::uint8_t>(h == 2 ? 3 : h);
+        // A random legal code (0, 1 or 3), or a random INT8 weight.
+        const std::uint64_t h = pad_hash(padding_seed_, index_, std::uint64_t(i) * cols + c);
+        code = config_.int8() ? static_cast<std::uint8_t>(h)
+                              : static_cast<std::uint8_t>(h % 3 == 2 ? 3 : h % 3);
       }
       if (code != 0) {
-        const std::uint64_t bit = (std::uint64_t(i) * cols + c) * kTritBits;
+        // Weights are 2 or 8 bits and never straddle a 32-bit word.
+        const std::uint64_t bit = (std::uint64_t(i) * cols + c) * bits;
         beat_[bit / 32] |= static_cast<std::uint32_t>(code) << (bit % 32);
       }
     }

@@ -1,6 +1,7 @@
 +incdir+rtl
 rtl/ternac_pkg.sv
 rtl/ternac_select.sv
+rtl/ternac_int8_mul.sv
 rtl/ternac_adder.sv
 rtl/ternac_adder_tree.sv
 rtl/ternac_lane.sv

@@ -5,15 +5,16 @@ module ternac_array #(
   parameter int unsigned TreeInputs = 64,
   parameter int unsigned AccWidth   = 32,
   parameter int unsigned TokenTile  = 128,
+  parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
   localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
-  localparam int unsigned RowBits    = TreeInputs * ternac_pkg::TritWidth
+  localparam int unsigned RowBits    = TreeInputs * ternac_pkg::weight_bits(Datapath)
 ) (
   input  logic                                             clk_i,
   input  logic                                             rst_ni,
   input  logic                                             en_i,
   input  logic                                             s0_valid_i,
   input  logic [TreeInputs*ternac_pkg::ActWidth-1:0]        act_i,
-  input  logic [Lanes*TreeInputs*ternac_pkg::TritWidth-1:0] trit_i,
+  input  logic [Lanes*RowBits-1:0]                          weight_i,
   input  logic                                             s1_valid_i,
   input  logic [TokenWidth-1:0]                            s1_token_i,
   input  logic                                             s1_first_i,
@@ -29,14 +30,15 @@ module ternac_array #(
     ternac_lane #(
       .TreeInputs(TreeInputs),
       .AccWidth  (AccWidth),
-      .TokenTile (TokenTile)
+      .TokenTile (TokenTile),
+      .Datapath  (Datapath)
     ) u_lane (
       .clk_i     (clk_i),
       .rst_ni    (rst_ni),
       .en_i      (en_i),
       .s0_valid_i(s0_valid_i),
       .act_i     (act_i),
-      .trit_i    (trit_i[j*RowBits+:RowBits]),
+      .weight_i  (weight_i[j*RowBits+:RowBits]),
       .s1_valid_i(s1_valid_i),
       .s1_token_i(s1_token_i),
       .s1_first_i(s1_first_i),

@@ -16,7 +16,8 @@ module ternac_ctrl #(
   parameter int unsigned AccWidth          = 32,
   parameter int unsigned WeightRowsPerBeat = Lanes,
   parameter int unsigned TokenTile         = 128,
-  localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
+  parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
+  localparam int unsigned RowBits          = TreeInputs * ternac_pkg::weight_bits(Datapath),
   localparam int unsigned BeatBits         = WeightRowsPerBeat * RowBits,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
   localparam int unsigned BeatWidth        = (BeatsPerTile > 1) ? $clog2(BeatsPerTile) : 1,
@@ -66,7 +67,7 @@ module ternac_ctrl #(
 
   localparam int unsigned DimWidth = ternac_pkg::DimWidth;
   localparam int unsigned MaxDim   = ternac_pkg::MaxDim;
-  localparam int unsigned MaxK     = ternac_pkg::max_k(AccWidth);
+  localparam int unsigned MaxK     = ternac_pkg::max_k(AccWidth, Datapath);
 
   if (Lanes < 1 || Lanes > 1024) begin : g_bad_lanes
     $error("ternac_ctrl: Lanes must be in 1..1024, got %0d", Lanes);
@@ -250,8 +251,15 @@ module ternac_ctrl #(
   ternac_pkg::status_t status_d, status_q;
   logic [31:0]         illegal_count_d, illegal_count_q, bad_cmd_count_d, bad_cmd_count_q;
 
-  // An illegal code has its negate bit (odd position) set and its nonzero bit (even) clear.
-  assign illegal_bits    = wgt_data_i & ~(wgt_data_i << 1) & NegateBits;
+  // An illegal code has its negate bit (odd position) set and its nonzero bit (even) clear. INT8
+  // weights have no illegal value.
+  if (Datapath == ternac_pkg::DatapathTernary) begin : g_illegal
+    assign illegal_bits = wgt_data_i & ~(wgt_data_i << 1) & NegateBits;
+  end else begin : g_no_illegal
+    assign illegal_bits = '0;
+    logic unused_wgt_data;
+    assign unused_wgt_data = ^wgt_data_i;
+  end
   assign illegal_in_beat = 32'($countones(illegal_bits));
 
   function automatic logic [31:0] sat_add(logic [31:0] a, logic [31:0] b);

@@ -21,7 +21,9 @@ module ternac_energy_counters #(
   parameter int unsigned TreeInputs        = 64,
   parameter int unsigned AccWidth          = 32,
   parameter int unsigned WeightRowsPerBeat = Lanes,
-  localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
+  parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
+  localparam int unsigned WB               = ternac_pkg::weight_bits(Datapath),
+  localparam int unsigned RowBits          = TreeInputs * WB,
   localparam int unsigned Levels           = ternac_pkg::tree_levels(TreeInputs),
   localparam int unsigned NumCounters      = 12 + Levels,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
@@ -42,7 +44,7 @@ module ternac_energy_counters #(
 );
 
 `ifndef SYNTHESIS
-  localparam int unsigned TreeWidth = ternac_pkg::ActWidth + Levels;
+  localparam int unsigned TreeWidth = ternac_pkg::operand_bits(Datapath) + Levels;
   localparam int unsigned TreeRegBits = TreeWidth + 1;  // sum and carry
 
   typedef logic [63:0] count_t;
@@ -65,12 +67,18 @@ module ternac_energy_counters #(
     n = '0;
     for (int unsigned j = 0; j < Lanes; j++) begin
       for (int unsigned c = 0; c < TreeInputs; c++) begin
-        unique case (tile[(j*TreeInputs+c)*2+:2])
-          2'b01:   n[0+:64] = n[0+:64] + 64'd1;
-          2'b11:   n[64+:64] = n[64+:64] + 64'd1;
-          default: n[128+:64] = n[128+:64] + 64'd1;
-        endcase
-        active[c] = tile[(j*TreeInputs+c)*2];
+        if (Datapath == ternac_pkg::DatapathTernary) begin
+          unique case (tile[(j*TreeInputs+c)*WB+:2])
+            2'b01:   n[0+:64] = n[0+:64] + 64'd1;
+            2'b11:   n[64+:64] = n[64+:64] + 64'd1;
+            default: n[128+:64] = n[128+:64] + 64'd1;
+          endcase
+          active[c] = tile[(j*TreeInputs+c)*WB];
+        end else begin
+          // Every INT8 weight slot multiplies, zero or not: nothing gates a multiplier.
+          n[0+:64]  = n[0+:64] + 64'd1;
+          active[c] = |tile[(j*TreeInputs+c)*WB+:WB];
+        end
       end
       nodes = TreeInputs;
       for (int l = 0; l < int'(Levels); l++) begin

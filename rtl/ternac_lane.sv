@@ -1,4 +1,6 @@
-// One lane: TreeInputs ternary selects, an adder tree, and an accumulator per token.
+// One lane: TreeInputs ternary selects, an adder tree, and an accumulator per token. With
+// Datapath = DatapathInt8 the selects become 8 x 8 multipliers (the INT8 baseline of the same
+// geometry, for energy comparisons); everything else is shared.
 //
 // Stage 0 (combinational, registered at the end of the cycle): selects and adder tree over one
 // activation beat and this lane's row of the weight tile.
@@ -11,7 +13,9 @@ module ternac_lane #(
   parameter int unsigned TreeInputs = 64,
   parameter int unsigned AccWidth   = 32,
   parameter int unsigned TokenTile  = 128,
-  localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1
+  parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
+  localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
+  localparam int unsigned WB         = ternac_pkg::weight_bits(Datapath)
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -19,7 +23,7 @@ module ternac_lane #(
   // Stage 0: operands.
   input  logic                                 s0_valid_i,
   input  logic [TreeInputs*ternac_pkg::ActWidth-1:0]      act_i,
-  input  logic [TreeInputs*ternac_pkg::TritWidth-1:0]     trit_i,
+  input  logic [TreeInputs*WB-1:0]                        weight_i,
   // Stage 1: accumulation control, from the array's stage-1 register.
   input  logic                                 s1_valid_i,
   input  logic [TokenWidth-1:0]                s1_token_i,
@@ -28,7 +32,8 @@ module ternac_lane #(
   output logic [AccWidth-1:0]                  acc_o
 );
 
-  localparam int unsigned TreeWidth = ternac_pkg::ActWidth + ternac_pkg::tree_levels(TreeInputs);
+  localparam int unsigned OperandWidth = ternac_pkg::operand_bits(Datapath);
+  localparam int unsigned TreeWidth = OperandWidth + ternac_pkg::tree_levels(TreeInputs);
 
   if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
     $error("ternac_lane: TreeInputs must be in 1..4096, got %0d", TreeInputs);
@@ -40,28 +45,42 @@ module ternac_lane #(
   if (TokenTile < 1 || TokenTile > 4096) begin : g_bad_token_tile
     $error("ternac_lane: TokenTile must be in 1..4096, got %0d", TokenTile);
   end
+  if (Datapath > ternac_pkg::DatapathInt8) begin : g_bad_datapath
+    $error("ternac_lane: Datapath must be 0 (ternary) or 1 (INT8 baseline), got %0d", Datapath);
+  end
 
   // Stage 0: selects and tree.
   localparam int unsigned AW = ternac_pkg::ActWidth;
-  localparam int unsigned TW = ternac_pkg::TritWidth;
+  localparam int unsigned OW = OperandWidth;
 
-  logic [TreeInputs*AW-1:0]            operand;
+  logic [TreeInputs*OW-1:0]            operand;
   logic [TreeInputs-1:0]               carry;
   logic [TreeWidth-1:0]                tree_sum;
   logic                                tree_carry;
 
-  for (genvar i = 0; i < TreeInputs; i++) begin : g_select
-    ternac_select u_select (
-      .act_i    (act_i[i*AW+:AW]),
-      .trit_i   (trit_i[i*TW+:TW]),
-      .operand_o(operand[i*AW+:AW]),
-      .carry_o  (carry[i])
-    );
+  if (Datapath == ternac_pkg::DatapathTernary) begin : g_ternary
+    for (genvar i = 0; i < TreeInputs; i++) begin : g_select
+      ternac_select u_select (
+        .act_i    (act_i[i*AW+:AW]),
+        .trit_i   (weight_i[i*WB+:WB]),
+        .operand_o(operand[i*OW+:OW]),
+        .carry_o  (carry[i])
+      );
+    end
+  end else begin : g_int8
+    for (genvar i = 0; i < TreeInputs; i++) begin : g_mul
+      ternac_int8_mul u_mul (
+        .act_i    (act_i[i*AW+:AW]),
+        .weight_i (weight_i[i*WB+:WB]),
+        .product_o(operand[i*OW+:OW])
+      );
+    end
+    assign carry = '0;
   end
 
   ternac_adder_tree #(
     .TreeInputs(TreeInputs),
-    .InWidth   (AW)
+    .InWidth   (OW)
   ) u_tree (
     .operand_i(operand),
     .carry_i  (carry),

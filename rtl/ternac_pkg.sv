@@ -18,6 +18,21 @@ package ternac_pkg;
     TritNeg     = 2'b11
   } trit_e;
 
+  // Datapath of the lanes: the ternary select-and-add datapath, or the INT8 multiply-and-add
+  // baseline of the same geometry (for energy comparisons only; it has multipliers).
+  localparam int unsigned DatapathTernary = 0;
+  localparam int unsigned DatapathInt8    = 1;
+
+  // Bits of one weight on the weight stream and in the weight buffer.
+  function automatic int unsigned weight_bits(int unsigned datapath);
+    weight_bits = (datapath == DatapathInt8) ? 8 : TritWidth;
+  endfunction
+
+  // Bits of one tree operand: a selected int8, or an int8 x int8 product.
+  function automatic int unsigned operand_bits(int unsigned datapath);
+    operand_bits = (datapath == DatapathInt8) ? 2 * ActWidth : ActWidth;
+  endfunction
+
   // Command fields are 32 bits wide on the interface; legal values are 1 .. MaxDim (and K is
   // further limited so that the accumulator can never overflow, see max_k()).
   localparam int unsigned CmdFieldWidth = 32;
@@ -39,6 +54,7 @@ package ternac_pkg;
 
   // What the hardware was built with, readable by the host (a capability register).
   typedef struct packed {
+    logic [7:0]  datapath;
     logic [15:0] lanes;
     logic [15:0] tree_inputs;
     logic [7:0]  acc_width;
@@ -56,11 +72,12 @@ package ternac_pkg;
     tree_nodes = (inputs + (1 << level) - 1) >> level;
   endfunction
 
-  // Largest K for which |acc| <= 128 * K fits in a signed acc_width-bit accumulator, capped at
-  // MaxDim. With K within this bound no accumulator can overflow, whatever the data.
-  function automatic int unsigned max_k(int unsigned acc_width);
+  // Largest K for which |acc| <= K * 2^(operand_bits - 1) fits in a signed acc_width-bit
+  // accumulator (128 K for the ternary datapath, 16384 K for INT8), capped at MaxDim. With K
+  // within this bound no accumulator can overflow, whatever the data.
+  function automatic int unsigned max_k(int unsigned acc_width, int unsigned datapath);
     longint unsigned bound;
-    bound = ((64'd1 << (acc_width - 1)) - 64'd1) >> (ActWidth - 1);
+    bound = ((64'd1 << (acc_width - 1)) - 64'd1) >> (operand_bits(datapath) - 1);
     max_k = (bound > 64'(MaxDim)) ? MaxDim : 32'(bound);
   endfunction
 

@@ -14,7 +14,8 @@ module ternac_top #(
   parameter int unsigned AccWidth          = 32,
   parameter int unsigned WeightRowsPerBeat = Lanes,
   parameter int unsigned TokenTile         = 128,
-  localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
+  parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
+  localparam int unsigned RowBits          = TreeInputs * ternac_pkg::weight_bits(Datapath),
   localparam int unsigned TokenWidth       = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
   localparam int unsigned BeatWidth        = (BeatsPerTile > 1) ? $clog2(BeatsPerTile) : 1,
@@ -60,7 +61,8 @@ module ternac_top #(
     .TreeInputs       (TreeInputs),
     .AccWidth         (AccWidth),
     .WeightRowsPerBeat(WeightRowsPerBeat),
-    .TokenTile        (TokenTile)
+    .TokenTile        (TokenTile),
+    .Datapath         (Datapath)
   ) u_ctrl (
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
@@ -99,7 +101,8 @@ module ternac_top #(
   ternac_weight_buffer #(
     .Lanes            (Lanes),
     .TreeInputs       (TreeInputs),
-    .WeightRowsPerBeat(WeightRowsPerBeat)
+    .WeightRowsPerBeat(WeightRowsPerBeat),
+    .WeightBits       (ternac_pkg::weight_bits(Datapath))
   ) u_weight_buffer (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -119,14 +122,15 @@ module ternac_top #(
     .Lanes     (Lanes),
     .TreeInputs(TreeInputs),
     .AccWidth  (AccWidth),
-    .TokenTile (TokenTile)
+    .TokenTile (TokenTile),
+    .Datapath  (Datapath)
   ) u_array (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
     .en_i      (pipe_en),
     .s0_valid_i(s0_valid),
     .act_i     (act_data_i),
-    .trit_i    (tile),
+    .weight_i  (tile),
     .s1_valid_i(s1_valid),
     .s1_token_i(s1_token),
     .s1_first_i(s1_first),
@@ -155,7 +159,8 @@ module ternac_top #(
     .Lanes            (Lanes),
     .TreeInputs       (TreeInputs),
     .AccWidth         (AccWidth),
-    .WeightRowsPerBeat(WeightRowsPerBeat)
+    .WeightRowsPerBeat(WeightRowsPerBeat),
+    .Datapath         (Datapath)
   ) u_energy_counters (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -171,6 +176,7 @@ module ternac_top #(
     .res_push_i    (res_push)
   );
 
+  assign hw_config_o.datapath             = 8'(Datapath);
   assign hw_config_o.lanes                = 16'(Lanes);
   assign hw_config_o.tree_inputs          = 16'(TreeInputs);
   assign hw_config_o.acc_width            = 8'(AccWidth);

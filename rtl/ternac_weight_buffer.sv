@@ -6,12 +6,13 @@
 // loading tile t + 1 overlaps the computation of tile t. A bank is full from the cycle after its
 // last beat was written until the cycle after the compute side released it. Codes outside the
 // tile's valid region (rows >= row_valid, columns >= col_valid: the remainder of N and K) are
-// stored as ternac_pkg::TritZero, so the lanes gate them and padding in the stream never reaches a result.
+// stored as zero (TritZero, or a zero INT8 weight), so padding never reaches a result.
 module ternac_weight_buffer #(
   parameter int unsigned Lanes             = 16,
   parameter int unsigned TreeInputs        = 64,
   parameter int unsigned WeightRowsPerBeat = Lanes,
-  localparam int unsigned RowBits          = TreeInputs * ternac_pkg::TritWidth,
+  parameter int unsigned WeightBits        = ternac_pkg::TritWidth,
+  localparam int unsigned RowBits          = TreeInputs * WeightBits,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
   localparam int unsigned BeatWidth        = (BeatsPerTile > 1) ? $clog2(BeatsPerTile) : 1,
   localparam int unsigned LaneIdxWidth     = $clog2(Lanes + 1),
@@ -51,7 +52,7 @@ module ternac_weight_buffer #(
 
   // Column mask over the 2-bit codes of a row: ones below 2 * col_valid.
   logic [RowBits-1:0] col_mask;
-  assign col_mask = ~({RowBits{1'b1}} << (ternac_pkg::TritWidth * wr_col_valid_i));
+  assign col_mask = ~({RowBits{1'b1}} << (WeightBits * wr_col_valid_i));
 
   always_comb begin
     full_d   = full_q;

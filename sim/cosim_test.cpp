@@ -21,6 +21,13 @@ namespace {
 
 using Harness = RtlHarness<TERNAC_VTOP>;
 
+// Random weights in the format of the array under test (trit codes, or INT8 for the baseline).
+GemmProblem problem(GemmShape shape, std::uint64_t seed, double zeros, ActProfile act) {
+  RandomSpec spec{shape, seed, zeros, act};
+  spec.format = built_config().int8() ? WeightFormat::kInt8 : WeightFormat::kTritCodes;
+  return random_problem(spec);
+}
+
 std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::strtoull(v, nullptr, 0) : fallback;
@@ -73,7 +80,7 @@ TEST(Cosim, HandshakeTimingOfSmallestCommand) {
                          int(s.wgt_valid), int(s.wgt_ready), int(s.act_valid), int(s.act_ready),
                          int(s.res_valid), int(s.res_ready));
   };
-  const RunReport r = harness().run(random_problem({{1, 1, 1}, 3, 0.0, ActProfile::kUniform}), opt);
+  const RunReport r = harness().run(problem({1, 1, 1}, 3, 0.0, ActProfile::kUniform), opt);
   EXPECT_TRUE(r.passed) << r.failure;
   EXPECT_EQ(r.cycles, 5u);
   // Per cycle: cmd valid/ready, wgt valid/ready, act valid/ready, res valid/ready. The run ends
@@ -109,6 +116,7 @@ TEST(Cosim, RandomGemms) {
     spec.shape.k = pick(std::min<std::uint64_t>(6 * cfg.tree_inputs + 5, cfg.max_k()));
     spec.zero_fraction = std::uniform_real_distribution<double>(0.0, 0.7)(rng);
     spec.act = (rng() & 1) ? ActProfile::kUniform : ActProfile::kGaussian;
+    spec.format = cfg.int8() ? WeightFormat::kInt8 : WeightFormat::kTritCodes;
     const GemmProblem p = random_problem(spec);
     RunOptions opt;
     opt.seed = seed;
@@ -132,6 +140,7 @@ TEST(Cosim, RandomGemms) {
 
 TEST(Cosim, IllegalTritRaisesStatus) {
   Harness& h = harness();
+  if (h.config().int8()) GTEST_SKIP() << "INT8 weights have no illegal value";
   h.clear_status();
   const ArrayConfig& cfg = h.config();
   GemmProblem p = random_problem(
@@ -151,7 +160,7 @@ TEST(Cosim, IllegalTritRaisesStatus) {
   EXPECT_EQ(r.status.illegal_trit_count, p.illegal_codes() * blocks);
   EXPECT_FALSE(r.status.bad_cmd);
   // Sticky until cleared.
-  const RunReport clean = h.run(random_problem({{2, 2, 2}, 8, 0.3, ActProfile::kUniform}));
+  const RunReport clean = h.run(problem({2, 2, 2}, 8, 0.3, ActProfile::kUniform));
   EXPECT_TRUE(clean.passed);
   EXPECT_TRUE(clean.status.illegal_trit);
   h.clear_status();
@@ -172,12 +181,13 @@ TEST(Cosim, MalformedCommandsAreDropped) {
   }
   EXPECT_EQ(h.status().bad_cmd_count, std::size(bad));
   // The next good command runs normally.
-  const RunReport r = h.run(random_problem({{3, 5, 9}, 9, 0.4, ActProfile::kUniform}));
+  const RunReport r = h.run(problem({3, 5, 9}, 9, 0.4, ActProfile::kUniform));
   EXPECT_TRUE(r.passed) << r.failure;
   h.clear_status();
 }
 
-#if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4
+#if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 && \
+    TERNAC_DATAPATH == 0
 // The RTL's counters for W = [+1, -1], X = [3, 5] on the 4 x 8 array, derived by hand: one fire;
 // of the 32 selects one passes +x, one -x, 30 are gated; one adder per level sees a nonzero weight
 // (lane 0, the subtree over columns 0 and 1); every lane accumulates once.
@@ -207,12 +217,12 @@ TEST(Cosim, EnergyCountersByHand) {
 }
 #endif
 
-#if TERNAC_LANES == 16 && TERNAC_TREE_INPUTS == 64
+#if TERNAC_LANES == 16 && TERNAC_TREE_INPUTS == 64 && TERNAC_DATAPATH == 0
 // The 2B4T layer shapes on the default array: every result checked, cycles exactly the model's.
 TEST(Cosim, Bitnet2B4TDecodeLayers) {
   for (const LayerShape& l : bitnet_2b4t_layers()) {
     if (l.name != "attn_k" && l.name != "ffn_down") continue;  // one of each K
-    const GemmProblem p = random_problem({{1, l.n, l.k}, 21, 0.4, ActProfile::kGaussian});
+    const GemmProblem p = problem({1, l.n, l.k}, 21, 0.4, ActProfile::kGaussian);
     const RunReport r = harness().run(p);
     EXPECT_TRUE(r.passed) << l.name << ":\n" << r.failure;
     EXPECT_EQ(r.cycles, predict_cycles(harness().config(), p.shape).cycles) << l.name;

@@ -60,9 +60,12 @@ struct RunReport {
 template <typename VTop>
 class RtlHarness {
  public:
-  RtlHarness() : context_(std::make_unique<VerilatedContext>()) {
-    context_->commandArgs(0, static_cast<const char**>(nullptr));
-    top_ = std::make_unique<VTop>(context_.get(), "top");
+  RtlHarness() {
+    // One Verilated context for every model of the process: Verilator keeps a per-thread pointer
+    // to the last context, which must outlive every model that unregisters from it.
+    static VerilatedContext context;
+    static int models = 0;
+    top_ = std::make_unique<VTop>(&context, ("top" + std::to_string(models++)).c_str());
     idle_inputs();
     top_->eval();  // settles the constant hw_config_o
     Beat cfg(3);
@@ -275,7 +278,6 @@ class RtlHarness {
     ++cycle_;
   }
 
-  std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<VTop> top_;
   ArrayConfig config_;
   std::uint64_t cycle_ = 0;

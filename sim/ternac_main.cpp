@@ -14,6 +14,8 @@
 
 #include "Vternac_rtl_default.h"
 #include "Vternac_rtl_default___024root.h"
+#include "Vternac_rtl_default_int8.h"
+#include "Vternac_rtl_default_int8___024root.h"
 #include "claims.h"
 #include "cli_args.h"
 #include "cycle_model.h"
@@ -24,6 +26,14 @@ namespace ternac {
 namespace {
 
 using Harness = RtlHarness<Vternac_rtl_default>;
+using Int8Harness = RtlHarness<Vternac_rtl_default_int8>;
+
+// The same shape with an INT8 model's weights, for the INT8 baseline array.
+GemmProblem int8_problem(const GemmShape& shape, std::uint64_t seed) {
+  RandomSpec spec{shape, seed, 0.0, ActProfile::kGaussian};
+  spec.format = WeightFormat::kInt8;
+  return random_problem(spec);
+}
 
 constexpr const char* kUsage = R"(usage: ternac <command> [options]
 
@@ -112,7 +122,9 @@ int cmd_run(const std::vector<std::string>& argv) {
              "N", "K", "MACs", "cycles", "model", "bound", "MACs/cycle", "util", "check");
   std::uint64_t total_macs = 0, total_cycles = 0, total_values = 0;
   bool all_ok = true;
-  OpCounts counted;
+  OpCounts counted, int8_predicted;
+  ArrayConfig int8_cfg = cfg;
+  int8_cfg.datapath = Datapath::kInt8;
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = jobs[i];
@@ -129,6 +141,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     total_values += r.checked_values;
     all_ok = all_ok && r.passed;
     counted += r.counted;
+    int8_predicted += predict_op_counts(int8_cfg, int8_problem(job.shape, seed + i));
     fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>8.3f}%  {}\n",
                job.name, job.shape.m, job.shape.n, job.shape.k, job.shape.macs() / 1e6, r.cycles,
                e.cycles, e.lower_bound,
@@ -148,13 +161,15 @@ int cmd_run(const std::vector<std::string>& argv) {
       "check: {} — {} result values compared bit-exactly with the golden model, "
       "{} cycles simulated in {:.2f} s ({:.2f} M simulated MACs/s)\n",
       all_ok ? "PASS" : "FAIL", total_values, total_cycles, secs, total_macs / secs / 1e6);
-  // The claims in brief, on the counters of this run (`ternac claims` gives the full report).
+  // The claims in brief, on the counters of this run (`ternac claims` gives the full report, with
+  // the INT8 array simulated too; here its counts come from the operation-count model, which the
+  // INT8 RTL matches in cosim_test_int8).
   const EnergyTables tables = EnergyTables::load(default_energy_dir());
   fmt::print(
-      "energy (counters checked against the model; arithmetic = selects, adds; all = with "
-      "registers and buffers):\n");
+      "energy (ternary counters checked against the model; arithmetic = selects or "
+      "multiplies and adds; all = with registers and buffers):\n");
   for (int node : {45, 7}) {
-    const NodeClaims n = node_claims(cfg, counted, total_macs, tables.node(node));
+    const NodeClaims n = node_claims(cfg, counted, int8_predicted, total_macs, tables.node(node));
     fmt::print(
         "  {:>2} nm: paper's claim {:.2f}x, critique {:.2f}x / 2 = {:.2f}x; counted FP16 vs "
         "ternary {:.2f}x (all {:.2f}x), INT8 vs ternary {:.2f}x (all {:.2f}x)\n",
@@ -199,6 +214,11 @@ int cmd_claims(const std::vector<std::string>& argv) {
     }
     return r.counted;
   };
+  // The INT8 baseline array, simulated on the same shape and checked like the ternary one.
+  const RunReport int8_run = Int8Harness().run(int8_problem(shape, seed));
+  if (!int8_run.passed) {
+    throw std::runtime_error("the INT8 RTL run failed its checks:\n" + int8_run.failure);
+  }
   ClaimsReport report;
   report.config = harness.config();
   report.workload = "2B4T " + layer;
@@ -206,6 +226,7 @@ int cmd_claims(const std::vector<std::string>& argv) {
   report.zero_fraction = zeros;
   report.seed = seed;
   report.counts = counted_run(zeros);
+  report.int8_counts = int8_run.counted;
   if (!a.has("no-sweep")) {
     for (int z = 0; z <= 60; z += 10) {
       report.sweep.push_back({z / 100.0, counted_run(z / 100.0), shape.macs()});

@@ -6,8 +6,8 @@
 
 namespace ternac {
 
-// Decodes ternac_pkg::hw_config_t (72 bits: lanes, tree_inputs, acc_width, weight_rows_per_beat,
-// token_tile from the top bit down).
+// Decodes ternac_pkg::hw_config_t (80 bits: datapath, lanes, tree_inputs, acc_width,
+// weight_rows_per_beat, token_tile from the top bit down).
 inline ArrayConfig decode_hw_config(const Beat& b) {
   const auto bits = [&](int lo, int w) { return static_cast<int>(get_bits(b, lo, w)); };
   ArrayConfig c;
@@ -16,6 +16,7 @@ inline ArrayConfig decode_hw_config(const Beat& b) {
   c.acc_width = bits(32, 8);
   c.tree_inputs = bits(40, 16);
   c.lanes = bits(56, 16);
+  c.datapath = bits(72, 8) == 1 ? Datapath::kInt8 : Datapath::kTernary;
   return c;
 }
 
@@ -28,6 +29,7 @@ inline ArrayConfig built_config() {
   c.acc_width = TERNAC_ACC_WIDTH;
   c.weight_rows_per_beat = TERNAC_ROWS_PER_BEAT;
   c.token_tile = TERNAC_TOKEN_TILE;
+  c.datapath = TERNAC_DATAPATH == 1 ? Datapath::kInt8 : Datapath::kTernary;
   return c;
 }
 #endif

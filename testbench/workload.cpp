@@ -18,8 +18,18 @@ GemmProblem random_problem(const RandomSpec& spec) {
   p.shape = spec.shape;
   std::mt19937_64 rng(spec.seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
+  p.format = spec.format;
   p.weights.resize(std::size_t{spec.shape.n} * spec.shape.k);
+  if (spec.format == WeightFormat::kInt8) {
+    std::normal_distribution<double> d(0.0, 40.0);
+    for (auto& w : p.weights) {
+      const long v =
+          unit(rng) < spec.zero_fraction ? 0 : std::clamp(std::lround(d(rng)), -128L, 127L);
+      w = static_cast<std::uint8_t>(static_cast<std::int8_t>(v));
+    }
+  }
   for (auto& w : p.weights) {
+    if (spec.format == WeightFormat::kInt8) break;
     const double u = unit(rng);
     if (u < spec.zero_fraction) {
       w = encode_trit(0);
@@ -87,6 +97,24 @@ std::vector<DirectedCase> directed_cases(const ArrayConfig& config) {
   cases.push_back({"k_large_extreme", filled({2, L, 64 * T + 5}, 1, 127)});
   cases.push_back({"m_over_token_tile",
                    random_problem({{2 * TT + 3, L + 1, T + 1}, 107, 0.4, ActProfile::kUniform})});
+  if (config.int8()) {
+    // The same cases with the weights as int8 values -1 / 0 / +1, and the largest products.
+    for (DirectedCase& c : cases) {
+      for (auto& w : c.problem.weights) {
+        w = static_cast<std::uint8_t>(static_cast<std::int8_t>(trit_value(w)));
+      }
+      c.problem.format = WeightFormat::kInt8;
+    }
+    const auto int8_filled = [&](int w, int x) {
+      GemmProblem p = filled(multi, 0, x);
+      p.format = WeightFormat::kInt8;
+      std::fill(p.weights.begin(), p.weights.end(), static_cast<std::uint8_t>(std::int8_t(w)));
+      return p;
+    };
+    cases.push_back({"int8_max_x127", int8_filled(127, 127)});
+    cases.push_back({"int8_min_xm128", int8_filled(-128, -128)});
+    cases.push_back({"int8_min_x127", int8_filled(-128, 127)});
+  }
   return cases;
 }
 

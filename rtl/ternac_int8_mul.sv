@@ -1,0 +1,14 @@
+// INT8 baseline only: a signed 8 x 8 multiplier, the "multiply" of a conventional INT8 MAC. The
+// ternary datapath never instantiates it (synth_no_multiplier_* checks that).
+module ternac_int8_mul (
+  input  logic [ternac_pkg::ActWidth-1:0]   act_i,
+  input  logic [7:0]                        weight_i,
+  output logic [2*ternac_pkg::ActWidth-1:0] product_o
+);
+
+  logic signed [15:0] act_wide, weight_wide;
+  assign act_wide    = 16'($signed(act_i));
+  assign weight_wide = 16'($signed(weight_i));
+  assign product_o   = act_wide * weight_wide;  // exact: |x w| <= 2^14
+
+endmodule
