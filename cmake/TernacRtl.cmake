@@ -23,14 +23,15 @@ set(TERNAC_VERILATOR_FLAGS
 # so a configuration is Verilated and compiled once per build tree.
 function(ternac_rtl_model target)
   cmake_parse_arguments(A "SYSTEMC;TRACE"
-                        "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;TOP"
+                        "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;TOP"
                         "SOURCES;ARGS" ${ARGN})
   if(NOT A_TOP)
     set(A_TOP ternac_top)
   endif()
   set(params "")
   foreach(p LANES:Lanes TREE_INPUTS:TreeInputs ACC_WIDTH:AccWidth
-            ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile DATAPATH:Datapath)
+            ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile DATAPATH:Datapath
+            PIPE_EVERY:PipeEvery)
     string(REPLACE ":" ";" pair ${p})
     list(GET pair 0 key)
     list(GET pair 1 name)
@@ -61,16 +62,20 @@ function(ternac_rtl_model target)
 endfunction()
 
 # The array configurations that are co-simulated: name:Lanes:TreeInputs:AccWidth:
-# WeightRowsPerBeat:TokenTile:Datapath. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
+# WeightRowsPerBeat:TokenTile:Datapath:PipeEvery. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
 # narrower accumulator, two beats per weight tile (the second half padding) and 3-token blocks,
 # "narrow" a 4 x 8 array whose weight port carries one row per beat (4 beats per tile), "int8"
-# the INT8 multiply-and-add baseline (Datapath 1) of the small array.
+# the INT8 multiply-and-add baseline (Datapath 1) of the small array, "pipe" a 5 x 16 array whose
+# trees hold a register after every level (3 stages), "pipe_odd" a 3 x 7 one registered after
+# every second level (1 stage) with a narrow port.
 set(TERNAC_COSIM_CONFIGS
-    "default:16:64:32:16:128:0"
-    "small:4:8:32:4:8:0"
-    "odd:3:5:20:2:3:0"
-    "narrow:4:8:32:1:8:0"
-    "int8:4:8:32:4:8:1")
+    "default:16:64:32:16:128:0:0"
+    "small:4:8:32:4:8:0:0"
+    "odd:3:5:20:2:3:0:0"
+    "narrow:4:8:32:1:8:0:0"
+    "int8:4:8:32:4:8:1:0"
+    "pipe:5:16:32:5:4:0:1"
+    "pipe_odd:3:7:24:2:5:0:2")
 
 # ternac_config_fields(<config string> <prefix>): sets <prefix>_NAME, _LANES, _TREE_INPUTS,
 # _ACC_WIDTH, _ROWS_PER_BEAT, _TOKEN_TILE and _DATAPATH in the caller's scope.
@@ -83,6 +88,7 @@ function(ternac_config_fields cfg prefix)
   list(GET f 4 rows)
   list(GET f 5 tt)
   list(GET f 6 datapath)
+  list(GET f 7 pipe)
   set(${prefix}_NAME ${name} PARENT_SCOPE)
   set(${prefix}_LANES ${lanes} PARENT_SCOPE)
   set(${prefix}_TREE_INPUTS ${tree} PARENT_SCOPE)
@@ -90,4 +96,5 @@ function(ternac_config_fields cfg prefix)
   set(${prefix}_ROWS_PER_BEAT ${rows} PARENT_SCOPE)
   set(${prefix}_TOKEN_TILE ${tt} PARENT_SCOPE)
   set(${prefix}_DATAPATH ${datapath} PARENT_SCOPE)
+  set(${prefix}_PIPE_EVERY ${pipe} PARENT_SCOPE)
 endfunction()

@@ -33,6 +33,7 @@ void ArrayConfig::validate() const {
   check_range("AccWidth", acc_width, tree_width() + 1, 64);
   check_range("WeightRowsPerBeat", weight_rows_per_beat, 1, lanes);
   check_range("TokenTile", token_tile, 1, 4096);
+  check_range("PipeEvery", pipe_every, 0, 12);
 }
 
 std::string ArrayConfig::name() const {
@@ -41,6 +42,7 @@ std::string ArrayConfig::name() const {
   if (weight_rows_per_beat != lanes) s += fmt::format("_wr{}", weight_rows_per_beat);
   if (token_tile != 128) s += fmt::format("_tt{}", token_tile);
   if (int8()) s += "_int8";
+  if (pipe_every != 0) s += fmt::format("_p{}", pipe_every);
   return s;
 }
 

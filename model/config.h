@@ -22,6 +22,7 @@ struct ArrayConfig {
   int weight_rows_per_beat = 16;
   int token_tile = 128;
   Datapath datapath = Datapath::kTernary;
+  int pipe_every = 0;  // tree register after every pipe_every-th level; 0: combinational tree
 
   // Throws std::invalid_argument naming the first parameter out of its legal range.
   void validate() const;
@@ -32,6 +33,10 @@ struct ArrayConfig {
   int weight_bits() const { return int8() ? 8 : kTritBits; }
   int operand_bits() const { return int8() ? 2 * kActBits : kActBits; }
   int tree_width() const { return operand_bits() + tree_levels(); }
+  // Register stages inside a pipelined tree (ternac_pkg::tree_stages).
+  int tree_stages() const {
+    return (pipe_every == 0 || tree_levels() == 0) ? 0 : (tree_levels() - 1) / pipe_every;
+  }
   std::int64_t peak_macs_per_cycle() const {
     return static_cast<std::int64_t>(lanes) * tree_inputs;
   }
@@ -43,7 +48,7 @@ struct ArrayConfig {
   bool operator==(const ArrayConfig& o) const {
     return lanes == o.lanes && tree_inputs == o.tree_inputs && acc_width == o.acc_width &&
            weight_rows_per_beat == o.weight_rows_per_beat && token_tile == o.token_tile &&
-           datapath == o.datapath;
+           datapath == o.datapath && pipe_every == o.pipe_every;
   }
 };
 

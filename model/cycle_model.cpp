@@ -32,7 +32,7 @@ std::uint64_t predict_cycles_by_tiles(const ArrayConfig& config, const GemmShape
   }
   // The last activation beat is consumed at R_last; stage 1 pushes the result at R_last + 1; the
   // result handshake happens at R_last + 2; counting cycle 0, that is R_last + 3 cycles.
-  return release_prev + kPipelineCycles + 1;
+  return release_prev + kPipelineCycles + static_cast<std::uint64_t>(config.tree_stages()) + 1;
 }
 
 CycleEstimate predict_cycles(const ArrayConfig& config, const GemmShape& shape) {
@@ -44,7 +44,8 @@ CycleEstimate predict_cycles(const ArrayConfig& config, const GemmShape& shape) 
   if (config.beats_per_tile() == 1) {
     // One beat per tile: the first tile loads in cycle 1, every later tile loads while the one
     // before it computes, so compute runs without a gap from cycle 2.
-    e.cycles = kCommandCycles + 1 + e.busy_cycles + kPipelineCycles;
+    e.cycles = kCommandCycles + 1 + e.busy_cycles + kPipelineCycles +
+               static_cast<std::uint64_t>(config.tree_stages());
   } else {
     e.cycles = predict_cycles_by_tiles(config, shape);
   }

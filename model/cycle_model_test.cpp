@@ -57,6 +57,23 @@ TEST(CycleModel, Bitnet2B4TWithinTwoPercentOfBound) {
   }
 }
 
+TEST(CycleModel, PipelinedTreeAddsItsStages) {
+  ArrayConfig c;
+  c.lanes = 5;
+  c.tree_inputs = 16;  // 4 levels
+  c.weight_rows_per_beat = 5;
+  c.pipe_every = 1;  // registers after levels 1, 2, 3: 3 stages
+  EXPECT_EQ(c.tree_stages(), 3);
+  EXPECT_EQ(predict_cycles(c, {1, 1, 1}).cycles, 5u + 3);
+  c.pipe_every = 2;  // after level 2 only
+  EXPECT_EQ(c.tree_stages(), 1);
+  c.pipe_every = 4;  // the root is never registered inside the tree
+  EXPECT_EQ(c.tree_stages(), 0);
+  c.pipe_every = 1;
+  c.weight_rows_per_beat = 2;  // the recurrence adds the same stages
+  EXPECT_EQ(predict_cycles(c, {3, 7, 40}).cycles, predict_cycles_by_tiles(c, {3, 7, 40}));
+}
+
 TEST(CycleModel, RejectsBadShape) {
   EXPECT_THROW(predict_cycles(ArrayConfig{}, {0, 1, 1}), std::invalid_argument);
 }

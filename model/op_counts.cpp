@@ -111,7 +111,16 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
   }
   const std::uint64_t tiles = g.tiles();
   out.acc_adds = out.fires * L;
-  out.reg_pipe_bits = out.fires * L * static_cast<std::uint64_t>(c.tree_width() + 1);
+  // Per item and lane: the root register (sum and carry) and each register level of a pipelined
+  // tree (every node's sum and carry).
+  std::uint64_t reg_bits = static_cast<std::uint64_t>(c.tree_width() + 1);
+  for (int l = 1; l < levels; ++l) {
+    if (c.pipe_every > 0 && l % c.pipe_every == 0) {
+      const std::uint64_t nodes = (T + (1ull << l) - 1) >> l;
+      reg_bits += nodes * static_cast<std::uint64_t>(c.operand_bits() + l + 1);
+    }
+  }
+  out.reg_pipe_bits = out.fires * L * reg_bits;
   out.wgt_stream_bits = tiles * static_cast<std::uint64_t>(c.beats_per_tile()) *
                         static_cast<std::uint64_t>(c.weight_rows_per_beat) * T *
                         static_cast<std::uint64_t>(c.weight_bits());

@@ -6,12 +6,19 @@
 // right child's carry on. The root therefore reports sum_o + carry_o, and the lane's accumulator
 // absorbs the last carry. Each level is one bit wider than the one below (full precision), and an
 // odd node at the end of a level passes through, sign-extended.
+//
+// PipeEvery = P > 0 puts a register after every P-th level except the last (the lane registers
+// the root itself), so the tree has Stages = floor((Levels - 1) / P) cycles of latency; the
+// registers advance when en_i is high. P = 0 is a purely combinational tree.
 module ternac_adder_tree #(
   parameter int unsigned TreeInputs = 64,
   parameter int unsigned InWidth    = ternac_pkg::ActWidth,
+  parameter int unsigned PipeEvery  = 0,
   localparam int unsigned Levels    = ternac_pkg::tree_levels(TreeInputs),
   localparam int unsigned OutWidth  = InWidth + Levels
 ) (
+  input  logic                               clk_i,
+  input  logic                               en_i,
   input  logic [TreeInputs*InWidth-1:0]      operand_i,
   input  logic [TreeInputs-1:0]              carry_i,
   output logic [OutWidth-1:0]                sum_o,
@@ -24,16 +31,32 @@ module ternac_adder_tree #(
   if (InWidth < 1 || InWidth > 32) begin : g_bad_in_width
     $error("ternac_adder_tree: InWidth must be in 1..32, got %0d", InWidth);
   end
+  if (PipeEvery > 12) begin : g_bad_pipe_every
+    $error("ternac_adder_tree: PipeEvery must be in 0..12, got %0d", PipeEvery);
+  end
 
   for (genvar l = 0; l <= Levels; l++) begin : g_level
     localparam int unsigned Nodes = ternac_pkg::tree_nodes(TreeInputs, l);
     localparam int unsigned Width = InWidth + l;
-    logic [Nodes*Width-1:0] sum;
-    logic [Nodes-1:0]       carry;
+    // sum / carry: what the next level reads (registered after every PipeEvery-th level).
+    logic [Nodes*Width-1:0] sum, sum_d;
+    logic [Nodes-1:0]       carry, carry_d;
+
+    if (PipeEvery > 0 && l > 0 && l < Levels && l % PipeEvery == 0) begin : g_reg
+      always_ff @(posedge clk_i) begin
+        if (en_i) begin
+          sum   <= sum_d;
+          carry <= carry_d;
+        end
+      end
+    end else begin : g_wire
+      assign sum   = sum_d;
+      assign carry = carry_d;
+    end
 
     if (l == 0) begin : g_leaves
-      assign sum   = operand_i;
-      assign carry = carry_i;
+      assign sum_d   = operand_i;
+      assign carry_d = carry_i;
     end else begin : g_nodes
       localparam int unsigned PrevNodes = ternac_pkg::tree_nodes(TreeInputs, l - 1);
       localparam int unsigned PrevWidth = Width - 1;
@@ -45,13 +68,13 @@ module ternac_adder_tree #(
             .a_i    (g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]),
             .b_i    (g_level[l-1].sum[(2*i+1)*PrevWidth+:PrevWidth]),
             .carry_i(g_level[l-1].carry[2*i]),
-            .sum_o  (sum[i*Width+:Width])
+            .sum_o  (sum_d[i*Width+:Width])
           );
-          assign carry[i] = g_level[l-1].carry[2*i+1];
+          assign carry_d[i] = g_level[l-1].carry[2*i+1];
         end else begin : g_pass
-          assign sum[i*Width+:Width] = {g_level[l-1].sum[(2*i+1)*PrevWidth-1],
-                                        g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]};
-          assign carry[i] = g_level[l-1].carry[2*i];
+          assign sum_d[i*Width+:Width] = {g_level[l-1].sum[(2*i+1)*PrevWidth-1],
+                                          g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]};
+          assign carry_d[i] = g_level[l-1].carry[2*i];
         end
       end
     end
@@ -59,5 +82,10 @@ module ternac_adder_tree #(
 
   assign sum_o   = g_level[Levels].sum;
   assign carry_o = g_level[Levels].carry[0];
+
+  if (PipeEvery == 0 || Levels <= PipeEvery) begin : g_comb
+    logic unused_clk_en;
+    assign unused_clk_en = clk_i ^ en_i;
+  end
 
 endmodule

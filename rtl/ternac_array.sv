@@ -6,6 +6,7 @@ module ternac_array #(
   parameter int unsigned AccWidth   = 32,
   parameter int unsigned TokenTile  = 128,
   parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
+  parameter int unsigned PipeEvery  = 0,
   localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned RowBits    = TreeInputs * ternac_pkg::weight_bits(Datapath)
 ) (
@@ -31,7 +32,8 @@ module ternac_array #(
       .TreeInputs(TreeInputs),
       .AccWidth  (AccWidth),
       .TokenTile (TokenTile),
-      .Datapath  (Datapath)
+      .Datapath  (Datapath),
+      .PipeEvery (PipeEvery)
     ) u_lane (
       .clk_i     (clk_i),
       .rst_ni    (rst_ni),

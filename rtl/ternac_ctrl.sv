@@ -17,6 +17,8 @@ module ternac_ctrl #(
   parameter int unsigned WeightRowsPerBeat = Lanes,
   parameter int unsigned TokenTile         = 128,
   parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
+  parameter int unsigned PipeEvery         = 0,
+  localparam int unsigned TreeStages       = ternac_pkg::tree_stages(TreeInputs, PipeEvery),
   localparam int unsigned RowBits          = TreeInputs * ternac_pkg::weight_bits(Datapath),
   localparam int unsigned BeatBits         = WeightRowsPerBeat * RowBits,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
@@ -201,23 +203,27 @@ module ternac_ctrl #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Stage 1 control, aligned with the lanes' tree register; it holds while the pipeline stalls.
-  logic                  s1_valid_d, s1_valid_q, s1_first_d, s1_first_q, s1_last_d, s1_last_q;
-  logic                  s1_cmd_last_d, s1_cmd_last_q;
-  logic [TokenWidth-1:0] s1_token_d, s1_token_q;
+  // Stage 1 control, aligned with the lanes' tree register: the compute side's item travels
+  // through TreeStages more registers when the trees are pipelined, and everything holds while the
+  // pipeline stalls. Bundle: {valid, token, first K tile, last K tile, last item of the command}.
+  localparam int unsigned CtlBits = TokenWidth + 4;
 
-  always_comb begin
-    s1_valid_d    = s1_valid_q;
-    s1_token_d    = s1_token_q;
-    s1_first_d    = s1_first_q;
-    s1_last_d     = s1_last_q;
-    s1_cmd_last_d = s1_cmd_last_q;
-    if (pipe_en) begin
-      s1_valid_d    = cp_fire;
-      s1_token_d    = cp_token_q;
-      s1_first_d    = cp_first_k;
-      s1_last_d     = cp_last_k;
-      s1_cmd_last_d = cp_block_end & cp_last_k & cp_last_n & cp_last_m;
+  logic [CtlBits-1:0] ctl_pipe_q [TreeStages+1];
+  logic [CtlBits-1:0] ctl_in, s1_ctl;
+  logic               s1_valid_q, s1_first_q, s1_last_q, s1_cmd_last_q;
+  logic [TokenWidth-1:0] s1_token_q;
+
+  assign ctl_in = {cp_fire, cp_token_q, cp_first_k, cp_last_k,
+                   cp_block_end & cp_last_k & cp_last_n & cp_last_m};
+  assign s1_ctl = ctl_pipe_q[TreeStages];
+  assign {s1_valid_q, s1_token_q, s1_first_q, s1_last_q, s1_cmd_last_q} = s1_ctl;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int unsigned i = 0; i <= TreeStages; i++) ctl_pipe_q[i] <= '0;
+    end else if (pipe_en) begin
+      ctl_pipe_q[0] <= ctl_in;
+      for (int unsigned i = 1; i <= TreeStages; i++) ctl_pipe_q[i] <= ctl_pipe_q[i-1];
     end
   end
 
@@ -297,11 +303,6 @@ module ternac_ctrl #(
       state_q         <= StIdle;
       ld_beat_q       <= '0;
       cp_token_q      <= '0;
-      s1_valid_q      <= 1'b0;
-      s1_token_q      <= '0;
-      s1_first_q      <= 1'b0;
-      s1_last_q       <= 1'b0;
-      s1_cmd_last_q   <= 1'b0;
       status_q        <= '0;
       illegal_count_q <= '0;
       bad_cmd_count_q <= '0;
@@ -309,11 +310,6 @@ module ternac_ctrl #(
       state_q         <= state_d;
       ld_beat_q       <= ld_beat_d;
       cp_token_q      <= cp_token_d;
-      s1_valid_q      <= s1_valid_d;
-      s1_token_q      <= s1_token_d;
-      s1_first_q      <= s1_first_d;
-      s1_last_q       <= s1_last_d;
-      s1_cmd_last_q   <= s1_cmd_last_d;
       status_q        <= status_d;
       illegal_count_q <= illegal_count_d;
       bad_cmd_count_q <= bad_cmd_count_d;

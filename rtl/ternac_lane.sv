@@ -3,7 +3,8 @@
 // geometry, for energy comparisons); everything else is shared.
 //
 // Stage 0 (combinational, registered at the end of the cycle): selects and adder tree over one
-// activation beat and this lane's row of the weight tile.
+// activation beat and this lane's row of the weight tile. With PipeEvery > 0 the tree holds
+// TreeStages register stages of its own, and the lane delays s0_valid_i to match.
 // Stage 1: accumulate. The lane keeps one partial sum per token of the current token block
 // (psum_q, TokenTile deep), because the array is weight-stationary over the tokens of a block: a
 // K tile of weights is applied to every token of the block before the next K tile arrives. On
@@ -14,6 +15,7 @@ module ternac_lane #(
   parameter int unsigned AccWidth   = 32,
   parameter int unsigned TokenTile  = 128,
   parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
+  parameter int unsigned PipeEvery  = 0,
   localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned WB         = ternac_pkg::weight_bits(Datapath)
 ) (
@@ -78,10 +80,15 @@ module ternac_lane #(
     assign carry = '0;
   end
 
+  localparam int unsigned TreeStages = ternac_pkg::tree_stages(TreeInputs, PipeEvery);
+
   ternac_adder_tree #(
     .TreeInputs(TreeInputs),
-    .InWidth   (OW)
+    .InWidth   (OW),
+    .PipeEvery (PipeEvery)
   ) u_tree (
+    .clk_i    (clk_i),
+    .en_i     (en_i),
     .operand_i(operand),
     .carry_i  (carry),
     .sum_o    (tree_sum),
@@ -93,7 +100,22 @@ module ternac_lane #(
   logic                 tree_carry_q;
   logic                 tree_we;
 
-  assign tree_we = en_i & s0_valid_i;
+  // The valid bit travels with the tree's own pipeline stages.
+  logic tree_valid;
+  if (TreeStages == 0) begin : g_no_valid_pipe
+    assign tree_valid = s0_valid_i;
+  end else begin : g_valid_pipe
+    logic [TreeStages-1:0] valid_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        valid_q <= '0;
+      end else if (en_i) begin
+        valid_q <= (valid_q << 1) | TreeStages'(s0_valid_i);
+      end
+    end
+    assign tree_valid = valid_q[TreeStages-1];
+  end
+  assign tree_we = en_i & tree_valid;
 
   always_ff @(posedge clk_i) begin
     if (tree_we) begin

@@ -25,7 +25,7 @@ package ternac_pkg;
 
   // Bits of one weight on the weight stream and in the weight buffer.
   function automatic int unsigned weight_bits(int unsigned datapath);
-    weight_bits = (datapath == DatapathInt8) ? 8 : TritWidth;
+    weight_bits = (datapath == DatapathTernary) ? TritWidth : 8;
   endfunction
 
   // Bits of one tree operand: a selected int8, or an int8 x int8 product.
@@ -54,6 +54,7 @@ package ternac_pkg;
 
   // What the hardware was built with, readable by the host (a capability register).
   typedef struct packed {
+    logic [7:0]  pipe_every;
     logic [7:0]  datapath;
     logic [15:0] lanes;
     logic [15:0] tree_inputs;
@@ -65,6 +66,13 @@ package ternac_pkg;
   // Fewest levels of a binary adder tree over `inputs` operands (0 for a single operand).
   function automatic int unsigned tree_levels(int unsigned inputs);
     tree_levels = (inputs <= 1) ? 0 : $clog2(inputs);
+  endfunction
+
+  // Register stages inside a tree of `inputs` operands registered after every `pipe_every`-th
+  // level except the last (ternac_adder_tree's PipeEvery).
+  function automatic int unsigned tree_stages(int unsigned inputs, int unsigned pipe_every);
+    tree_stages = (pipe_every == 0 || tree_levels(inputs) == 0) ? 0
+                : (tree_levels(inputs) - 1) / pipe_every;
   endfunction
 
   // Nodes at `level` of the tree: ceil(inputs / 2^level). An odd node passes through unchanged.

@@ -15,6 +15,7 @@ module ternac_top #(
   parameter int unsigned WeightRowsPerBeat = Lanes,
   parameter int unsigned TokenTile         = 128,
   parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
+  parameter int unsigned PipeEvery         = 0,
   localparam int unsigned RowBits          = TreeInputs * ternac_pkg::weight_bits(Datapath),
   localparam int unsigned TokenWidth       = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
@@ -62,7 +63,8 @@ module ternac_top #(
     .AccWidth         (AccWidth),
     .WeightRowsPerBeat(WeightRowsPerBeat),
     .TokenTile        (TokenTile),
-    .Datapath         (Datapath)
+    .Datapath         (Datapath),
+    .PipeEvery        (PipeEvery)
   ) u_ctrl (
     .clk_i               (clk_i),
     .rst_ni              (rst_ni),
@@ -123,7 +125,8 @@ module ternac_top #(
     .TreeInputs(TreeInputs),
     .AccWidth  (AccWidth),
     .TokenTile (TokenTile),
-    .Datapath  (Datapath)
+    .Datapath  (Datapath),
+    .PipeEvery (PipeEvery)
   ) u_array (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
@@ -160,7 +163,8 @@ module ternac_top #(
     .TreeInputs       (TreeInputs),
     .AccWidth         (AccWidth),
     .WeightRowsPerBeat(WeightRowsPerBeat),
-    .Datapath         (Datapath)
+    .Datapath         (Datapath),
+    .PipeEvery        (PipeEvery)
   ) u_energy_counters (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -177,6 +181,7 @@ module ternac_top #(
   );
 
   assign hw_config_o.datapath             = 8'(Datapath);
+  assign hw_config_o.pipe_every           = 8'(PipeEvery);
   assign hw_config_o.lanes                = 16'(Lanes);
   assign hw_config_o.tree_inputs          = 16'(TreeInputs);
   assign hw_config_o.acc_width            = 8'(AccWidth);

@@ -6,7 +6,7 @@
 
 namespace ternac {
 
-// Decodes ternac_pkg::hw_config_t (80 bits: datapath, lanes, tree_inputs, acc_width,
+// Decodes ternac_pkg::hw_config_t (88 bits: pipe_every, datapath, lanes, tree_inputs, acc_width,
 // weight_rows_per_beat, token_tile from the top bit down).
 inline ArrayConfig decode_hw_config(const Beat& b) {
   const auto bits = [&](int lo, int w) { return static_cast<int>(get_bits(b, lo, w)); };
@@ -17,6 +17,7 @@ inline ArrayConfig decode_hw_config(const Beat& b) {
   c.tree_inputs = bits(40, 16);
   c.lanes = bits(56, 16);
   c.datapath = bits(72, 8) == 1 ? Datapath::kInt8 : Datapath::kTernary;
+  c.pipe_every = bits(80, 8);
   return c;
 }
 
@@ -30,6 +31,7 @@ inline ArrayConfig built_config() {
   c.weight_rows_per_beat = TERNAC_ROWS_PER_BEAT;
   c.token_tile = TERNAC_TOKEN_TILE;
   c.datapath = TERNAC_DATAPATH == 1 ? Datapath::kInt8 : Datapath::kTernary;
+  c.pipe_every = TERNAC_PIPE_EVERY;
   return c;
 }
 #endif

@@ -65,6 +65,8 @@ module tb_units (
     .TreeInputs(1),
     .InWidth   (8)
   ) u_tree1 (
+    .clk_i    (clk_i),
+    .en_i     (en_i),
     .operand_i(tree1_operand_i),
     .carry_i  (tree1_carry_i),
     .sum_o    (tree1_sum_o),
@@ -75,6 +77,8 @@ module tb_units (
     .TreeInputs(2),
     .InWidth   (8)
   ) u_tree2 (
+    .clk_i    (clk_i),
+    .en_i     (en_i),
     .operand_i(tree2_operand_i),
     .carry_i  (tree2_carry_i),
     .sum_o    (tree2_sum_o),
@@ -85,6 +89,8 @@ module tb_units (
     .TreeInputs(5),
     .InWidth   (8)
   ) u_tree5 (
+    .clk_i    (clk_i),
+    .en_i     (en_i),
     .operand_i(tree5_operand_i),
     .carry_i  (tree5_carry_i),
     .sum_o    (tree5_sum_o),
@@ -95,6 +101,8 @@ module tb_units (
     .TreeInputs(64),
     .InWidth   (8)
   ) u_tree64 (
+    .clk_i    (clk_i),
+    .en_i     (en_i),
     .operand_i(tree64_operand_i),
     .carry_i  (tree64_carry_i),
     .sum_o    (tree64_sum_o),
