@@ -23,7 +23,7 @@ set(TERNAC_VERILATOR_FLAGS
 # so a configuration is Verilated and compiled once per build tree.
 function(ternac_rtl_model target)
   cmake_parse_arguments(A "SYSTEMC;TRACE"
-                        "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;TOP"
+                        "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;TOP"
                         "SOURCES;ARGS" ${ARGN})
   if(NOT A_TOP)
     set(A_TOP ternac_top)
@@ -31,7 +31,7 @@ function(ternac_rtl_model target)
   set(params "")
   foreach(p LANES:Lanes TREE_INPUTS:TreeInputs ACC_WIDTH:AccWidth
             ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile DATAPATH:Datapath
-            PIPE_EVERY:PipeEvery)
+            PIPE_EVERY:PipeEvery LEVEL_WIDTH_CAP:LevelWidthCap)
     string(REPLACE ":" ";" pair ${p})
     list(GET pair 0 key)
     list(GET pair 1 name)
@@ -62,20 +62,24 @@ function(ternac_rtl_model target)
 endfunction()
 
 # The array configurations that are co-simulated: name:Lanes:TreeInputs:AccWidth:
-# WeightRowsPerBeat:TokenTile:Datapath:PipeEvery. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
+# WeightRowsPerBeat:TokenTile:Datapath:PipeEvery:LevelWidthCap. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
 # narrower accumulator, two beats per weight tile (the second half padding) and 3-token blocks,
 # "narrow" a 4 x 8 array whose weight port carries one row per beat (4 beats per tile), "int8"
 # the INT8 multiply-and-add baseline (Datapath 1) of the small array, "pipe" a 5 x 16 array whose
 # trees hold a register after every level (3 stages), "pipe_odd" a 3 x 7 one registered after
-# every second level (1 stage) with a narrow port.
+# every second level (1 stage) with a narrow port, "cap10" a 4 x 8 array whose tree levels are
+# capped at 10 bits (the root would need 11: it saturates on large sums), "cap9_pipe" a 5 x 16
+# one capped at 9 bits (levels 2 to 4 saturate) with a register after every second level.
 set(TERNAC_COSIM_CONFIGS
-    "default:16:64:32:16:128:0:0"
-    "small:4:8:32:4:8:0:0"
-    "odd:3:5:20:2:3:0:0"
-    "narrow:4:8:32:1:8:0:0"
-    "int8:4:8:32:4:8:1:0"
-    "pipe:5:16:32:5:4:0:1"
-    "pipe_odd:3:7:24:2:5:0:2")
+    "default:16:64:32:16:128:0:0:0"
+    "small:4:8:32:4:8:0:0:0"
+    "odd:3:5:20:2:3:0:0:0"
+    "narrow:4:8:32:1:8:0:0:0"
+    "int8:4:8:32:4:8:1:0:0"
+    "pipe:5:16:32:5:4:0:1:0"
+    "pipe_odd:3:7:24:2:5:0:2:0"
+    "cap10:4:8:32:4:8:0:0:10"
+    "cap9_pipe:5:16:24:5:4:0:2:9")
 
 # ternac_config_fields(<config string> <prefix>): sets <prefix>_NAME, _LANES, _TREE_INPUTS,
 # _ACC_WIDTH, _ROWS_PER_BEAT, _TOKEN_TILE and _DATAPATH in the caller's scope.
@@ -89,6 +93,7 @@ function(ternac_config_fields cfg prefix)
   list(GET f 5 tt)
   list(GET f 6 datapath)
   list(GET f 7 pipe)
+  list(GET f 8 cap)
   set(${prefix}_NAME ${name} PARENT_SCOPE)
   set(${prefix}_LANES ${lanes} PARENT_SCOPE)
   set(${prefix}_TREE_INPUTS ${tree} PARENT_SCOPE)
@@ -97,4 +102,5 @@ function(ternac_config_fields cfg prefix)
   set(${prefix}_TOKEN_TILE ${tt} PARENT_SCOPE)
   set(${prefix}_DATAPATH ${datapath} PARENT_SCOPE)
   set(${prefix}_PIPE_EVERY ${pipe} PARENT_SCOPE)
+  set(${prefix}_LEVEL_WIDTH_CAP ${cap} PARENT_SCOPE)
 endfunction()

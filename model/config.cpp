@@ -30,6 +30,9 @@ std::uint32_t ArrayConfig::max_k() const {
 void ArrayConfig::validate() const {
   check_range("Lanes", lanes, 1, 1024);
   check_range("TreeInputs", tree_inputs, 1, 4096);
+  if (level_width_cap != 0) {
+    check_range("LevelWidthCap", level_width_cap, operand_bits() + 1, operand_bits() + 12);
+  }
   check_range("AccWidth", acc_width, tree_width() + 1, 64);
   check_range("WeightRowsPerBeat", weight_rows_per_beat, 1, lanes);
   check_range("TokenTile", token_tile, 1, 4096);
@@ -43,6 +46,7 @@ std::string ArrayConfig::name() const {
   if (token_tile != 128) s += fmt::format("_tt{}", token_tile);
   if (int8()) s += "_int8";
   if (pipe_every != 0) s += fmt::format("_p{}", pipe_every);
+  if (level_width_cap != 0) s += fmt::format("_cap{}", level_width_cap);
   return s;
 }
 

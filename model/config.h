@@ -22,7 +22,8 @@ struct ArrayConfig {
   int weight_rows_per_beat = 16;
   int token_tile = 128;
   Datapath datapath = Datapath::kTernary;
-  int pipe_every = 0;  // tree register after every pipe_every-th level; 0: combinational tree
+  int pipe_every = 0;       // tree register after every pipe_every-th level; 0: combinational tree
+  int level_width_cap = 0;  // tree levels capped at this many bits (saturating); 0: full precision
 
   // Throws std::invalid_argument naming the first parameter out of its legal range.
   void validate() const;
@@ -32,7 +33,12 @@ struct ArrayConfig {
   bool int8() const { return datapath == Datapath::kInt8; }
   int weight_bits() const { return int8() ? 8 : kTritBits; }
   int operand_bits() const { return int8() ? 2 * kActBits : kActBits; }
-  int tree_width() const { return operand_bits() + tree_levels(); }
+  // Width of tree level l's sums (ternac_pkg::level_width); level 0 is the operands.
+  int level_width(int l) const {
+    return (level_width_cap > 0 && operand_bits() + l > level_width_cap) ? level_width_cap
+                                                                         : operand_bits() + l;
+  }
+  int tree_width() const { return level_width(tree_levels()); }
   // Register stages inside a pipelined tree (ternac_pkg::tree_stages).
   int tree_stages() const {
     return (pipe_every == 0 || tree_levels() == 0) ? 0 : (tree_levels() - 1) / pipe_every;
@@ -48,7 +54,8 @@ struct ArrayConfig {
   bool operator==(const ArrayConfig& o) const {
     return lanes == o.lanes && tree_inputs == o.tree_inputs && acc_width == o.acc_width &&
            weight_rows_per_beat == o.weight_rows_per_beat && token_tile == o.token_tile &&
-           datapath == o.datapath && pipe_every == o.pipe_every;
+           datapath == o.datapath && pipe_every == o.pipe_every &&
+           level_width_cap == o.level_width_cap;
   }
 };
 

@@ -47,7 +47,7 @@ EnergyBreakdown array_energy(const ArrayConfig& c, const OpCounts& n, std::uint6
   }
   for (std::size_t l = 0; l < n.tree_adds.size(); ++l) {
     b.lines.push_back(charge(t, "tree", "tree_adds_l" + std::to_string(l + 1), n.tree_adds[l],
-                             "int_add", c.operand_bits() + static_cast<int>(l)));
+                             "int_add", c.level_width(static_cast<int>(l))));
   }
   b.lines.push_back(charge(t, "accumulate", "acc_adds", n.acc_adds, "int_add", c.acc_width));
   b.lines.push_back(charge(t, "registers", "reg_pipe_bits", n.reg_pipe_bits, "reg_bit", 1));

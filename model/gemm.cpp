@@ -4,6 +4,9 @@
 
 #include <stdexcept>
 
+#include "adder_tree.h"
+#include "select.h"
+
 namespace ternac {
 
 std::string GemmShape::str() const { return fmt::format("M={} N={} K={}", m, n, k); }
@@ -75,6 +78,48 @@ std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, int acc_width)
         }
       }
       y[std::size_t{m} * s.n + n] = wrap_to_width(acc, acc_width);
+    }
+  }
+  return y;
+}
+
+std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, const ArrayConfig& config,
+                                      std::uint64_t* overflows) {
+  if (overflows) *overflows = 0;
+  if (config.level_width_cap == 0) return golden_gemm(problem, config.acc_width);
+  problem.check_sizes();
+  const GemmShape& s = problem.shape;
+  const auto T = static_cast<std::uint32_t>(config.tree_inputs);
+  const bool int8 = problem.format == WeightFormat::kInt8;
+  std::vector<std::int64_t> y(std::size_t{s.m} * s.n);
+  std::vector<std::int64_t> ops(T);
+  std::vector<bool> carries(T);
+  for (std::uint32_t m = 0; m < s.m; ++m) {
+    const std::int8_t* x = &problem.activations[std::size_t{m} * s.k];
+    for (std::uint32_t n = 0; n < s.n; ++n) {
+      const std::uint8_t* w = &problem.weights[std::size_t{n} * s.k];
+      std::int64_t acc = 0;
+      for (std::uint32_t k0 = 0; k0 < s.k; k0 += T) {
+        // One lane, one K tile: the operands of the tree (padding columns are zero weights).
+        for (std::uint32_t c = 0; c < T; ++c) {
+          const std::uint32_t k = k0 + c;
+          if (k >= s.k) {
+            ops[c] = 0;
+            carries[c] = false;
+          } else if (int8) {
+            ops[c] = static_cast<std::int8_t>(w[k]) * x[k];
+            carries[c] = false;
+          } else {
+            const SelectOut so = select(x[k], w[k]);
+            ops[c] = static_cast<std::int8_t>(so.operand);
+            carries[c] = so.carry;
+          }
+        }
+        const TreeOut t = adder_tree(ops, carries, config.operand_bits(), config.level_width_cap);
+        if (t.overflow && overflows) ++*overflows;
+        acc = wrap_to_width(acc + t.sum + (t.carry ? 1 : 0), config.acc_width);
+      }
+      y[std::size_t{m} * s.n + n] = acc;
     }
   }
   return y;

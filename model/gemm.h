@@ -53,6 +53,13 @@ struct GemmProblem {
 // weights multiply.
 std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, int acc_width);
 
+// The golden result of the array `config`: exact sums when its trees are full precision (the
+// function above), otherwise tile by tile through width-capped, saturating trees exactly as the
+// lanes compute them. *overflows (if given) gets the number of (token, output row, K tile) tree
+// evaluations in which some adder saturated: the array's tree_overflow_count.
+std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, const ArrayConfig& config,
+                                      std::uint64_t* overflows = nullptr);
+
 // Sign-extends the low `width` bits of `value`.
 std::int64_t wrap_to_width(std::int64_t value, int width);
 

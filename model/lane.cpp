@@ -7,7 +7,8 @@
 
 namespace ternac {
 
-TreeOut lane_tree(const std::vector<std::int8_t>& acts, const std::vector<std::uint8_t>& codes) {
+TreeOut lane_tree(const std::vector<std::int8_t>& acts, const std::vector<std::uint8_t>& codes,
+                  int cap) {
   if (acts.size() != codes.size() || acts.empty()) {
     throw std::invalid_argument("lane_tree: activations and codes must be equally many, >= 1");
   }
@@ -18,7 +19,7 @@ TreeOut lane_tree(const std::vector<std::int8_t>& acts, const std::vector<std::u
     operands[i] = static_cast<std::int8_t>(s.operand);
     carries[i] = s.carry;
   }
-  return adder_tree(operands, carries);
+  return adder_tree(operands, carries, 8, cap);
 }
 
 Lane::Lane(int token_tile, int acc_width) : acc_width_(acc_width), psum_(token_tile, 0) {}

@@ -10,7 +10,8 @@
 namespace ternac {
 
 // Stage 0 of a lane: the tree over the selected operands of one activation beat.
-TreeOut lane_tree(const std::vector<std::int8_t>& acts, const std::vector<std::uint8_t>& codes);
+TreeOut lane_tree(const std::vector<std::int8_t>& acts, const std::vector<std::uint8_t>& codes,
+                  int cap = 0);
 
 class Lane {
  public:

@@ -38,6 +38,26 @@ TEST(AdderTree, TotalIsExactForEveryFanIn) {
   }
 }
 
+TEST(AdderTree, CappedLevelsSaturateByHand) {
+  // Four 8-bit operands of 127 with a cap of 9 bits: level 1 is 9 bits wide (127 + 127 = 254
+  // fits), level 2 stays 9 bits and saturates: 254 + 254 = 508 > 255.
+  const TreeOut t = adder_tree({127, 127, 127, 127}, {false, false, false, false}, 8, 9);
+  EXPECT_EQ(t.sum, 255);
+  EXPECT_TRUE(t.overflow);
+  // The negative side saturates at -256; the carries still travel unsaturated.
+  const TreeOut n = adder_tree({-128, -128, -128, -128}, {true, false, false, true}, 8, 9);
+  EXPECT_EQ(n.sum, -256);
+  EXPECT_TRUE(n.carry);
+  EXPECT_TRUE(n.overflow);
+  // A sum that fits leaves the flag down and equals the exact tree.
+  const TreeOut ok = adder_tree({100, -100, 27, 1}, {true, false, false, false}, 8, 9);
+  EXPECT_FALSE(ok.overflow);
+  EXPECT_EQ(ok.sum + ok.carry, 29);
+  EXPECT_EQ(level_width(8, 3, 10), 10);
+  EXPECT_EQ(level_width(8, 1, 10), 9);
+  EXPECT_EQ(level_width(8, 5, 0), 13);
+}
+
 TEST(Lane, AccumulatesPerTokenAcrossKTiles) {
   Lane lane(2, 32);
   const TreeOut a{10, true}, b{-3, false};

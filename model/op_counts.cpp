@@ -117,7 +117,7 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
   for (int l = 1; l < levels; ++l) {
     if (c.pipe_every > 0 && l % c.pipe_every == 0) {
       const std::uint64_t nodes = (T + (1ull << l) - 1) >> l;
-      reg_bits += nodes * static_cast<std::uint64_t>(c.operand_bits() + l + 1);
+      reg_bits += nodes * static_cast<std::uint64_t>(c.level_width(l) + 1);
     }
   }
   out.reg_pipe_bits = out.fires * L * reg_bits;

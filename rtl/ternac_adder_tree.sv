@@ -7,6 +7,10 @@
 // absorbs the last carry. Each level is one bit wider than the one below (full precision), and an
 // odd node at the end of a level passes through, sign-extended.
 //
+// LevelWidthCap = C > 0 caps every level at C bits: a level that would grow past C keeps C bits,
+// its adders saturate, and overflow_o reports that some adder of this item saturated (it travels
+// with the item through the pipeline registers). C = 0 is full precision (overflow_o is 0).
+//
 // PipeEvery = P > 0 puts a register after every P-th level except the last (the lane registers
 // the root itself), so the tree has Stages = floor((Levels - 1) / P) cycles of latency; the
 // registers advance when en_i is high. P = 0 is a purely combinational tree.
@@ -14,15 +18,17 @@ module ternac_adder_tree #(
   parameter int unsigned TreeInputs = 64,
   parameter int unsigned InWidth    = ternac_pkg::ActWidth,
   parameter int unsigned PipeEvery  = 0,
+  parameter int unsigned LevelWidthCap = 0,
   localparam int unsigned Levels    = ternac_pkg::tree_levels(TreeInputs),
-  localparam int unsigned OutWidth  = InWidth + Levels
+  localparam int unsigned OutWidth  = ternac_pkg::level_width(InWidth, Levels, LevelWidthCap)
 ) (
   input  logic                               clk_i,
   input  logic                               en_i,
   input  logic [TreeInputs*InWidth-1:0]      operand_i,
   input  logic [TreeInputs-1:0]              carry_i,
   output logic [OutWidth-1:0]                sum_o,
-  output logic                               carry_o
+  output logic                               carry_o,
+  output logic                               overflow_o
 );
 
   if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
@@ -31,57 +37,75 @@ module ternac_adder_tree #(
   if (InWidth < 1 || InWidth > 32) begin : g_bad_in_width
     $error("ternac_adder_tree: InWidth must be in 1..32, got %0d", InWidth);
   end
+  if (LevelWidthCap != 0 && (LevelWidthCap <= InWidth || LevelWidthCap > InWidth + 12)) begin : g_bad_cap
+    $error("ternac_adder_tree: LevelWidthCap must be 0 or in %0d..%0d, got %0d", InWidth + 1,
+           InWidth + 12, LevelWidthCap);
+  end
   if (PipeEvery > 12) begin : g_bad_pipe_every
     $error("ternac_adder_tree: PipeEvery must be in 0..12, got %0d", PipeEvery);
   end
 
   for (genvar l = 0; l <= Levels; l++) begin : g_level
     localparam int unsigned Nodes = ternac_pkg::tree_nodes(TreeInputs, l);
-    localparam int unsigned Width = InWidth + l;
-    // sum / carry: what the next level reads (registered after every PipeEvery-th level).
+    localparam int unsigned Width = ternac_pkg::level_width(InWidth, l, LevelWidthCap);
+    // sum / carry / ovf: what the next level reads (registered after every PipeEvery-th level).
     logic [Nodes*Width-1:0] sum, sum_d;
     logic [Nodes-1:0]       carry, carry_d;
+    logic                   ovf, ovf_d;
 
     if (PipeEvery > 0 && l > 0 && l < Levels && l % PipeEvery == 0) begin : g_reg
       always_ff @(posedge clk_i) begin
         if (en_i) begin
           sum   <= sum_d;
           carry <= carry_d;
+          ovf   <= ovf_d;
         end
       end
     end else begin : g_wire
       assign sum   = sum_d;
       assign carry = carry_d;
+      assign ovf   = ovf_d;
     end
 
     if (l == 0) begin : g_leaves
       assign sum_d   = operand_i;
       assign carry_d = carry_i;
+      assign ovf_d   = 1'b0;
     end else begin : g_nodes
       localparam int unsigned PrevNodes = ternac_pkg::tree_nodes(TreeInputs, l - 1);
-      localparam int unsigned PrevWidth = Width - 1;
+      localparam int unsigned PrevWidth = ternac_pkg::level_width(InWidth, l - 1, LevelWidthCap);
+      logic [Nodes-1:0] node_ovf;
       for (genvar i = 0; i < Nodes; i++) begin : g_node
         if (2 * i + 1 < PrevNodes) begin : g_add
           ternac_adder #(
-            .Width(PrevWidth)
+            .Width   (PrevWidth),
+            .Saturate(Width == PrevWidth)
           ) u_adder (
-            .a_i    (g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]),
-            .b_i    (g_level[l-1].sum[(2*i+1)*PrevWidth+:PrevWidth]),
-            .carry_i(g_level[l-1].carry[2*i]),
-            .sum_o  (sum_d[i*Width+:Width])
+            .a_i       (g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]),
+            .b_i       (g_level[l-1].sum[(2*i+1)*PrevWidth+:PrevWidth]),
+            .carry_i   (g_level[l-1].carry[2*i]),
+            .sum_o     (sum_d[i*Width+:Width]),
+            .overflow_o(node_ovf[i])
           );
           assign carry_d[i] = g_level[l-1].carry[2*i+1];
         end else begin : g_pass
-          assign sum_d[i*Width+:Width] = {g_level[l-1].sum[(2*i+1)*PrevWidth-1],
-                                          g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]};
-          assign carry_d[i] = g_level[l-1].carry[2*i];
+          if (Width > PrevWidth) begin : g_extend
+            assign sum_d[i*Width+:Width] = {g_level[l-1].sum[(2*i+1)*PrevWidth-1],
+                                            g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]};
+          end else begin : g_same
+            assign sum_d[i*Width+:Width] = g_level[l-1].sum[2*i*PrevWidth+:PrevWidth];
+          end
+          assign carry_d[i]  = g_level[l-1].carry[2*i];
+          assign node_ovf[i] = 1'b0;
         end
       end
+      assign ovf_d = g_level[l-1].ovf | (|node_ovf);
     end
   end
 
   assign sum_o   = g_level[Levels].sum;
-  assign carry_o = g_level[Levels].carry[0];
+  assign carry_o    = g_level[Levels].carry[0];
+  assign overflow_o = g_level[Levels].ovf;
 
   if (PipeEvery == 0 || Levels <= PipeEvery) begin : g_comb
     logic unused_clk_en;

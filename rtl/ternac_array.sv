@@ -7,6 +7,7 @@ module ternac_array #(
   parameter int unsigned TokenTile  = 128,
   parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery  = 0,
+  parameter int unsigned LevelWidthCap = 0,
   localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned RowBits    = TreeInputs * ternac_pkg::weight_bits(Datapath)
 ) (
@@ -20,7 +21,8 @@ module ternac_array #(
   input  logic [TokenWidth-1:0]                            s1_token_i,
   input  logic                                             s1_first_i,
   input  logic                                             s1_last_i,
-  output logic [Lanes*AccWidth-1:0]                         acc_o
+  output logic [Lanes*AccWidth-1:0]                         acc_o,
+  output logic [Lanes-1:0]                                  overflow_o
 );
 
   if (Lanes < 1 || Lanes > 1024) begin : g_bad_lanes
@@ -33,7 +35,8 @@ module ternac_array #(
       .AccWidth  (AccWidth),
       .TokenTile (TokenTile),
       .Datapath  (Datapath),
-      .PipeEvery (PipeEvery)
+      .PipeEvery (PipeEvery),
+      .LevelWidthCap(LevelWidthCap)
     ) u_lane (
       .clk_i     (clk_i),
       .rst_ni    (rst_ni),
@@ -45,7 +48,8 @@ module ternac_array #(
       .s1_token_i(s1_token_i),
       .s1_first_i(s1_first_i),
       .s1_last_i (s1_last_i),
-      .acc_o     (acc_o[j*AccWidth+:AccWidth])
+      .acc_o     (acc_o[j*AccWidth+:AccWidth]),
+      .overflow_o(overflow_o[j])
     );
   end
 

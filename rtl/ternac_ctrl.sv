@@ -51,6 +51,7 @@ module ternac_ctrl #(
   output logic                    buf_rd_release_o,
   // Pipeline.
   input  logic                    res_full_i,
+  input  logic [Lanes-1:0]        lane_overflow_i,  // stage 1: lanes whose tree saturated
   output logic                    pipe_en_o,
   output logic                    s0_valid_o,
   output logic                    s1_valid_o,
@@ -64,7 +65,8 @@ module ternac_ctrl #(
   output logic                    busy_o,
   output ternac_pkg::status_t     status_o,
   output logic [31:0]             illegal_trit_count_o,
-  output logic [31:0]             bad_cmd_count_o
+  output logic [31:0]             bad_cmd_count_o,
+  output logic [31:0]             tree_overflow_count_o
 );
 
   localparam int unsigned DimWidth = ternac_pkg::DimWidth;
@@ -256,6 +258,10 @@ module ternac_ctrl #(
   logic [31:0]         illegal_in_beat;
   ternac_pkg::status_t status_d, status_q;
   logic [31:0]         illegal_count_d, illegal_count_q, bad_cmd_count_d, bad_cmd_count_q;
+  logic [31:0]         overflow_count_d, overflow_count_q, overflow_in_item;
+
+  // Lanes of a stage-1 item whose tree saturated somewhere (0 in full-precision trees).
+  assign overflow_in_item = 32'($countones(lane_overflow_i & {Lanes{pipe_en & s1_valid_q}}));
 
   // An illegal code has its negate bit (odd position) set and its nonzero bit (even) clear. INT8
   // weights have no illegal value.
@@ -278,10 +284,16 @@ module ternac_ctrl #(
     status_d        = status_q;
     illegal_count_d = illegal_count_q;
     bad_cmd_count_d = bad_cmd_count_q;
+    overflow_count_d = overflow_count_q;
     if (clr_status_i) begin
-      status_d        = '0;
-      illegal_count_d = '0;
-      bad_cmd_count_d = '0;
+      status_d         = '0;
+      illegal_count_d  = '0;
+      bad_cmd_count_d  = '0;
+      overflow_count_d = '0;
+    end
+    if (overflow_in_item != '0) begin
+      status_d.tree_overflow = 1'b1;
+      overflow_count_d       = sat_add(overflow_count_d, overflow_in_item);
     end
     if (ld_fire && (illegal_in_beat != '0)) begin
       status_d.illegal_trit = 1'b1;
@@ -296,6 +308,7 @@ module ternac_ctrl #(
   assign status_o             = status_q;
   assign illegal_trit_count_o = illegal_count_q;
   assign bad_cmd_count_o      = bad_cmd_count_q;
+  assign tree_overflow_count_o = overflow_count_q;
 
   // ---------------------------------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -306,6 +319,7 @@ module ternac_ctrl #(
       status_q        <= '0;
       illegal_count_q <= '0;
       bad_cmd_count_q <= '0;
+      overflow_count_q <= '0;
     end else begin
       state_q         <= state_d;
       ld_beat_q       <= ld_beat_d;
@@ -313,6 +327,7 @@ module ternac_ctrl #(
       status_q        <= status_d;
       illegal_count_q <= illegal_count_d;
       bad_cmd_count_q <= bad_cmd_count_d;
+      overflow_count_q <= overflow_count_d;
     end
   end
 

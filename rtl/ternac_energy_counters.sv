@@ -23,6 +23,7 @@ module ternac_energy_counters #(
   parameter int unsigned WeightRowsPerBeat = Lanes,
   parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery         = 0,
+  parameter int unsigned LevelWidthCap     = 0,
   localparam int unsigned WB               = ternac_pkg::weight_bits(Datapath),
   localparam int unsigned RowBits          = TreeInputs * WB,
   localparam int unsigned Levels           = ternac_pkg::tree_levels(TreeInputs),
@@ -45,7 +46,8 @@ module ternac_energy_counters #(
 );
 
 `ifndef SYNTHESIS
-  localparam int unsigned TreeWidth = ternac_pkg::operand_bits(Datapath) + Levels;
+  localparam int unsigned OperandBits = ternac_pkg::operand_bits(Datapath);
+  localparam int unsigned TreeWidth = ternac_pkg::level_width(OperandBits, Levels, LevelWidthCap);
   // Register bits one item writes in one lane: the root register (sum and carry), plus every
   // register level inside a pipelined tree (each node's sum and carry).
   function automatic int unsigned tree_reg_bits();
@@ -54,7 +56,7 @@ module ternac_energy_counters #(
     for (int l = 1; l < int'(Levels); l++) begin
       if (PipeEvery > 0 && l % PipeEvery == 0) begin
         bits += ternac_pkg::tree_nodes(TreeInputs, l)
-              * (ternac_pkg::operand_bits(Datapath) + 32'(l) + 1);
+              * (ternac_pkg::level_width(OperandBits, l, LevelWidthCap) + 1);
       end
     end
     tree_reg_bits = bits;

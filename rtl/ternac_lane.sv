@@ -16,6 +16,7 @@ module ternac_lane #(
   parameter int unsigned TokenTile  = 128,
   parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery  = 0,
+  parameter int unsigned LevelWidthCap = 0,
   localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned WB         = ternac_pkg::weight_bits(Datapath)
 ) (
@@ -31,11 +32,13 @@ module ternac_lane #(
   input  logic [TokenWidth-1:0]                s1_token_i,
   input  logic                                 s1_first_i,
   input  logic                                 s1_last_i,
-  output logic [AccWidth-1:0]                  acc_o
+  output logic [AccWidth-1:0]                  acc_o,
+  output logic                                 overflow_o  // stage 1: a tree adder saturated
 );
 
   localparam int unsigned OperandWidth = ternac_pkg::operand_bits(Datapath);
-  localparam int unsigned TreeWidth = OperandWidth + ternac_pkg::tree_levels(TreeInputs);
+  localparam int unsigned TreeWidth =
+      ternac_pkg::level_width(OperandWidth, ternac_pkg::tree_levels(TreeInputs), LevelWidthCap);
 
   if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
     $error("ternac_lane: TreeInputs must be in 1..4096, got %0d", TreeInputs);
@@ -58,7 +61,7 @@ module ternac_lane #(
   logic [TreeInputs*OW-1:0]            operand;
   logic [TreeInputs-1:0]               carry;
   logic [TreeWidth-1:0]                tree_sum;
-  logic                                tree_carry;
+  logic                                tree_carry, tree_overflow;
 
   if (Datapath == ternac_pkg::DatapathTernary) begin : g_ternary
     for (genvar i = 0; i < TreeInputs; i++) begin : g_select
@@ -85,19 +88,21 @@ module ternac_lane #(
   ternac_adder_tree #(
     .TreeInputs(TreeInputs),
     .InWidth   (OW),
-    .PipeEvery (PipeEvery)
+    .PipeEvery (PipeEvery),
+    .LevelWidthCap(LevelWidthCap)
   ) u_tree (
     .clk_i    (clk_i),
     .en_i     (en_i),
     .operand_i(operand),
     .carry_i  (carry),
     .sum_o    (tree_sum),
-    .carry_o  (tree_carry)
+    .carry_o  (tree_carry),
+    .overflow_o(tree_overflow)
   );
 
   // Stage 1 register: datapath only, no reset needed.
   logic [TreeWidth-1:0] tree_sum_q;
-  logic                 tree_carry_q;
+  logic                 tree_carry_q, tree_overflow_q;
   logic                 tree_we;
 
   // The valid bit travels with the tree's own pipeline stages.
@@ -119,8 +124,9 @@ module ternac_lane #(
 
   always_ff @(posedge clk_i) begin
     if (tree_we) begin
-      tree_sum_q   <= tree_sum;
-      tree_carry_q <= tree_carry;
+      tree_sum_q      <= tree_sum;
+      tree_carry_q    <= tree_carry;
+      tree_overflow_q <= tree_overflow;
     end
   end
 
@@ -133,6 +139,7 @@ module ternac_lane #(
   assign acc_o    = acc_base + {{(AccWidth - TreeWidth) {tree_sum_q[TreeWidth-1]}}, tree_sum_q}
                   + {{(AccWidth - 1) {1'b0}}, tree_carry_q};
   assign psum_we  = en_i & s1_valid_i & ~s1_last_i;
+  assign overflow_o = tree_overflow_q;
 
   always_ff @(posedge clk_i) begin
     if (psum_we) begin

@@ -48,12 +48,14 @@ package ternac_pkg;
 
   // Sticky error bits, cleared by reset or clr_status_i.
   typedef struct packed {
+    logic tree_overflow; // a width-capped tree saturated (LevelWidthCap > 0 only)
     logic bad_cmd;       // a command with a field out of range was dropped
     logic illegal_trit;  // a weight beat carried TritIllegal
   } status_t;
 
   // What the hardware was built with, readable by the host (a capability register).
   typedef struct packed {
+    logic [7:0]  level_width_cap;
     logic [7:0]  pipe_every;
     logic [7:0]  datapath;
     logic [15:0] lanes;
@@ -73,6 +75,13 @@ package ternac_pkg;
   function automatic int unsigned tree_stages(int unsigned inputs, int unsigned pipe_every);
     tree_stages = (pipe_every == 0 || tree_levels(inputs) == 0) ? 0
                 : (tree_levels(inputs) - 1) / pipe_every;
+  endfunction
+
+  // Width of the sums at `level` of a tree over operand_width-bit operands: one bit more per level
+  // (full precision), or capped at `cap` bits when cap > 0 (a level at the cap saturates).
+  function automatic int unsigned level_width(int unsigned operand_width, int unsigned level,
+                                              int unsigned cap);
+    level_width = (cap > 0 && operand_width + level > cap) ? cap : operand_width + level;
   endfunction
 
   // Nodes at `level` of the tree: ceil(inputs / 2^level). An odd node passes through unchanged.

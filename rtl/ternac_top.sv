@@ -16,6 +16,7 @@ module ternac_top #(
   parameter int unsigned TokenTile         = 128,
   parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery         = 0,
+  parameter int unsigned LevelWidthCap     = 0,
   localparam int unsigned RowBits          = TreeInputs * ternac_pkg::weight_bits(Datapath),
   localparam int unsigned TokenWidth       = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
@@ -43,6 +44,7 @@ module ternac_top #(
   output ternac_pkg::status_t                                   status_o,
   output logic [31:0]                               illegal_trit_count_o,
   output logic [31:0]                               bad_cmd_count_o,
+  output logic [31:0]                               tree_overflow_count_o,
   output ternac_pkg::hw_config_t                                hw_config_o
 );
 
@@ -56,6 +58,7 @@ module ternac_top #(
   logic [TokenWidth-1:0]         s1_token;
   logic                          res_push, res_push_last, res_full;
   logic [Lanes*AccWidth-1:0]     acc;
+  logic [Lanes-1:0]              lane_overflow;
 
   ternac_ctrl #(
     .Lanes            (Lanes),
@@ -85,6 +88,7 @@ module ternac_top #(
     .buf_rd_valid_i      (buf_rd_valid),
     .buf_rd_release_o    (buf_rd_release),
     .res_full_i          (res_full),
+    .lane_overflow_i     (lane_overflow),
     .pipe_en_o           (pipe_en),
     .s0_valid_o          (s0_valid),
     .s1_valid_o          (s1_valid),
@@ -97,7 +101,8 @@ module ternac_top #(
     .busy_o              (busy_o),
     .status_o            (status_o),
     .illegal_trit_count_o(illegal_trit_count_o),
-    .bad_cmd_count_o     (bad_cmd_count_o)
+    .bad_cmd_count_o     (bad_cmd_count_o),
+    .tree_overflow_count_o(tree_overflow_count_o)
   );
 
   ternac_weight_buffer #(
@@ -126,7 +131,8 @@ module ternac_top #(
     .AccWidth  (AccWidth),
     .TokenTile (TokenTile),
     .Datapath  (Datapath),
-    .PipeEvery (PipeEvery)
+    .PipeEvery (PipeEvery),
+    .LevelWidthCap(LevelWidthCap)
   ) u_array (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
@@ -138,7 +144,8 @@ module ternac_top #(
     .s1_token_i(s1_token),
     .s1_first_i(s1_first),
     .s1_last_i (s1_last),
-    .acc_o     (acc)
+    .acc_o     (acc),
+    .overflow_o(lane_overflow)
   );
 
   // Result FIFO: one entry more than the pipeline can hold in flight, so that with res_ready_i
@@ -164,7 +171,8 @@ module ternac_top #(
     .AccWidth         (AccWidth),
     .WeightRowsPerBeat(WeightRowsPerBeat),
     .Datapath         (Datapath),
-    .PipeEvery        (PipeEvery)
+    .PipeEvery        (PipeEvery),
+    .LevelWidthCap    (LevelWidthCap)
   ) u_energy_counters (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -182,6 +190,7 @@ module ternac_top #(
 
   assign hw_config_o.datapath             = 8'(Datapath);
   assign hw_config_o.pipe_every           = 8'(PipeEvery);
+  assign hw_config_o.level_width_cap      = 8'(LevelWidthCap);
   assign hw_config_o.lanes                = 16'(Lanes);
   assign hw_config_o.tree_inputs          = 16'(TreeInputs);
   assign hw_config_o.acc_width            = 8'(AccWidth);

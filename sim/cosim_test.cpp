@@ -105,7 +105,7 @@ TEST(Cosim, RandomGemms) {
   std::printf("seed=%llu count=%llu\n", static_cast<unsigned long long>(base),
               static_cast<unsigned long long>(count));
   RecordProperty("seed", std::to_string(base));
-  std::uint64_t values = 0;
+  std::uint64_t values = 0, overflows = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::uint64_t seed = base + i;
     std::mt19937_64 rng(seed);
@@ -131,13 +131,41 @@ TEST(Cosim, RandomGemms) {
     }
     const RunReport r = harness().run(p, opt);
     values += r.checked_values;
+    overflows += r.tree_overflows;
     ASSERT_TRUE(r.passed) << "seed " << seed << ", " << p.shape.str()
                           << (stall ? ", backpressure" : ", no stall") << ":\n"
                           << r.failure << "reproduce: " << repro("Cosim.RandomGemms", seed, 1);
   }
-  std::printf("%llu random GEMMs, %llu result values checked\n",
-              static_cast<unsigned long long>(count), static_cast<unsigned long long>(values));
+  std::printf("%llu random GEMMs, %llu result values checked, %llu saturated tree evaluations\n",
+              static_cast<unsigned long long>(count), static_cast<unsigned long long>(values),
+              static_cast<unsigned long long>(overflows));
 }
+
+#if TERNAC_LEVEL_WIDTH_CAP != 0
+// A width-capped tree must really saturate in the test data, match the golden model's saturated
+// results (not the exact ones), and count and flag every saturated tree evaluation.
+TEST(Cosim, SaturationHappensAndIsChecked) {
+  Harness& h = harness();
+  h.clear_status();
+  std::uint64_t total = 0;
+  for (const DirectedCase& c : directed_cases(h.config())) {
+    const RunReport r = h.run(c.problem);
+    EXPECT_TRUE(r.passed) << c.name << ":\n" << r.failure;
+    total += r.tree_overflows;
+    if (c.name == "all_pos_x127") {
+      EXPECT_GT(r.tree_overflows, 0u) << "all +1 against 127 must saturate a capped tree";
+      const auto exact = golden_gemm(c.problem, h.config().acc_width);
+      EXPECT_NE(golden_gemm(c.problem, h.config()), exact) << "saturation changed no result";
+    }
+  }
+  std::printf("%llu saturated tree evaluations in the directed cases\n",
+              static_cast<unsigned long long>(total));
+  EXPECT_TRUE(h.status().tree_overflow);
+  EXPECT_EQ(h.status().tree_overflow_count, total);
+  h.clear_status();
+  EXPECT_FALSE(h.status().tree_overflow);
+}
+#endif
 
 TEST(Cosim, IllegalTritRaisesStatus) {
   Harness& h = harness();
@@ -188,7 +216,7 @@ TEST(Cosim, MalformedCommandsAreDropped) {
 }
 
 #if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 && \
-    TERNAC_DATAPATH == 0
+    TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0
 // The RTL's counters for W = [+1, -1], X = [3, 5] on the 4 x 8 array, derived by hand: one fire;
 // of the 32 selects one passes +x, one -x, 30 are gated; one adder per level sees a nonzero weight
 // (lane 0, the subtree over columns 0 and 1); every lane accumulates once.

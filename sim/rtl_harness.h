@@ -45,6 +45,8 @@ struct StatusRegs {
   bool bad_cmd = false;
   std::uint32_t illegal_trit_count = 0;
   std::uint32_t bad_cmd_count = 0;
+  bool tree_overflow = false;
+  std::uint32_t tree_overflow_count = 0;
 };
 
 struct RunReport {
@@ -54,7 +56,8 @@ struct RunReport {
   bool passed = false;
   std::string failure;  // empty when passed
   StatusRegs status;
-  OpCounts counted;  // the RTL's energy counters over this command
+  OpCounts counted;                  // the RTL's energy counters over this command
+  std::uint64_t tree_overflows = 0;  // saturated tree evaluations (width-capped trees)
 };
 
 template <typename VTop>
@@ -94,6 +97,8 @@ class RtlHarness {
     s.bad_cmd = (top_->status_o >> 1) & 1u;
     s.illegal_trit_count = top_->illegal_trit_count_o;
     s.bad_cmd_count = top_->bad_cmd_count_o;
+    s.tree_overflow = (top_->status_o >> 2) & 1u;
+    s.tree_overflow_count = top_->tree_overflow_count_o;
     return s;
   }
 
@@ -131,6 +136,7 @@ class RtlHarness {
     std::uint64_t start = 0, end = 0, spent = 0;
     RunReport report;
     const std::vector<std::uint64_t> counters_before = counters();
+    const std::uint32_t overflows_before = top_->tree_overflow_count_o;
 
     while (!board.complete() || cmd_pending) {
       // Valid stays up until the beat is taken (no withdrawal), data stays stable meanwhile.
@@ -213,6 +219,14 @@ class RtlHarness {
       }
     }
     report.status = status();
+    // Saturation events of width-capped trees, against the golden model's count.
+    std::uint64_t overflows = 0;
+    if (config_.level_width_cap != 0) golden_gemm(problem, config_, &overflows);
+    report.tree_overflows = report.status.tree_overflow_count - overflows_before;
+    if (report.tree_overflows != overflows) {
+      report.failure += fmt::format("tree overflow count: RTL {}, golden model {}\n",
+                                    report.tree_overflows, overflows);
+    }
     report.passed = report.failure.empty();
     return report;
   }

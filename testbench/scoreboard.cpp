@@ -12,7 +12,7 @@ constexpr std::size_t kKeptMismatches = 16;
 Scoreboard::Scoreboard(const ArrayConfig& config, const GemmProblem& problem)
     : config_(config),
       shape_(problem.shape),
-      expected_(golden_gemm(problem, config.acc_width)),
+      expected_(golden_gemm(problem, config)),
       order_(config, problem.shape) {}
 
 Scoreboard::Scoreboard(const ArrayConfig& config, const GemmShape& shape,

@@ -43,7 +43,7 @@ void GemmTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
-  ext->result = golden_gemm(p, config_.acc_width);
+  ext->result = golden_gemm(p, config_);
   ext->cycles = predict_cycles(config_, p.shape).cycles;
   // The RTL counts illegal codes on the weight stream, which carries W once per token block.
   const std::uint64_t illegal = p.illegal_codes() * tile_grid(config_, p.shape).token_blocks;

@@ -85,6 +85,7 @@ struct Wires {
   signal_for<decltype(VTop::status_o)> status{"status"};
   signal_for<decltype(VTop::illegal_trit_count_o)> illegal_count{"illegal_count"};
   signal_for<decltype(VTop::bad_cmd_count_o)> bad_count{"bad_count"};
+  signal_for<decltype(VTop::tree_overflow_count_o)> overflow_count{"overflow_count"};
   signal_for<decltype(VTop::hw_config_o)> hw_config{"hw_config"};
 
   void bind(VTop& d) {
@@ -108,6 +109,7 @@ struct Wires {
     d.status_o(status);
     d.illegal_trit_count_o(illegal_count);
     d.bad_cmd_count_o(bad_count);
+    d.tree_overflow_count_o(overflow_count);
     d.hw_config_o(hw_config);
   }
 };

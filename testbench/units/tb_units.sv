@@ -14,21 +14,25 @@ module tb_units (
   input  logic [0:0] tree1_carry_i,
   output logic [7:0] tree1_sum_o,
   output logic        tree1_carry_o,
+  output logic        tree1_overflow_o,
   // ternac_adder_tree, TreeInputs = 2
   input  logic [15:0] tree2_operand_i,
   input  logic [1:0] tree2_carry_i,
   output logic [8:0] tree2_sum_o,
   output logic        tree2_carry_o,
+  output logic        tree2_overflow_o,
   // ternac_adder_tree, TreeInputs = 5
   input  logic [39:0] tree5_operand_i,
   input  logic [4:0] tree5_carry_i,
   output logic [10:0] tree5_sum_o,
   output logic        tree5_carry_o,
+  output logic        tree5_overflow_o,
   // ternac_adder_tree, TreeInputs = 64
   input  logic [511:0] tree64_operand_i,
   input  logic [63:0] tree64_carry_i,
   output logic [13:0] tree64_sum_o,
   output logic        tree64_carry_o,
+  output logic        tree64_overflow_o,
   // ternac_lane controls, shared by every lane
   input  logic        en_i,
   input  logic        s0_valid_i,
@@ -40,18 +44,22 @@ module tb_units (
   input  logic [7:0] lane1_act_i,
   input  logic [1:0] lane1_trit_i,
   output logic [31:0] lane1_acc_o,
+  output logic        lane1_overflow_o,
   // ternac_lane, TreeInputs = 2
   input  logic [15:0] lane2_act_i,
   input  logic [3:0] lane2_trit_i,
   output logic [31:0] lane2_acc_o,
+  output logic        lane2_overflow_o,
   // ternac_lane, TreeInputs = 5
   input  logic [39:0] lane5_act_i,
   input  logic [9:0] lane5_trit_i,
   output logic [31:0] lane5_acc_o,
+  output logic        lane5_overflow_o,
   // ternac_lane, TreeInputs = 64
   input  logic [511:0] lane64_act_i,
   input  logic [127:0] lane64_trit_i,
-  output logic [31:0] lane64_acc_o
+  output logic [31:0] lane64_acc_o,
+  output logic        lane64_overflow_o
 );
 
   ternac_select u_select (
@@ -70,7 +78,8 @@ module tb_units (
     .operand_i(tree1_operand_i),
     .carry_i  (tree1_carry_i),
     .sum_o    (tree1_sum_o),
-    .carry_o  (tree1_carry_o)
+    .carry_o  (tree1_carry_o),
+    .overflow_o(tree1_overflow_o)
   );
 
   ternac_adder_tree #(
@@ -82,7 +91,8 @@ module tb_units (
     .operand_i(tree2_operand_i),
     .carry_i  (tree2_carry_i),
     .sum_o    (tree2_sum_o),
-    .carry_o  (tree2_carry_o)
+    .carry_o  (tree2_carry_o),
+    .overflow_o(tree2_overflow_o)
   );
 
   ternac_adder_tree #(
@@ -94,7 +104,8 @@ module tb_units (
     .operand_i(tree5_operand_i),
     .carry_i  (tree5_carry_i),
     .sum_o    (tree5_sum_o),
-    .carry_o  (tree5_carry_o)
+    .carry_o  (tree5_carry_o),
+    .overflow_o(tree5_overflow_o)
   );
 
   ternac_adder_tree #(
@@ -106,7 +117,8 @@ module tb_units (
     .operand_i(tree64_operand_i),
     .carry_i  (tree64_carry_i),
     .sum_o    (tree64_sum_o),
-    .carry_o  (tree64_carry_o)
+    .carry_o  (tree64_carry_o),
+    .overflow_o(tree64_overflow_o)
   );
 
   ternac_lane #(
@@ -124,7 +136,8 @@ module tb_units (
     .s1_token_i(s1_token_i),
     .s1_first_i(s1_first_i),
     .s1_last_i (s1_last_i),
-    .acc_o     (lane1_acc_o)
+    .acc_o     (lane1_acc_o),
+    .overflow_o(lane1_overflow_o)
   );
 
   ternac_lane #(
@@ -142,7 +155,8 @@ module tb_units (
     .s1_token_i(s1_token_i),
     .s1_first_i(s1_first_i),
     .s1_last_i (s1_last_i),
-    .acc_o     (lane2_acc_o)
+    .acc_o     (lane2_acc_o),
+    .overflow_o(lane2_overflow_o)
   );
 
   ternac_lane #(
@@ -160,7 +174,8 @@ module tb_units (
     .s1_token_i(s1_token_i),
     .s1_first_i(s1_first_i),
     .s1_last_i (s1_last_i),
-    .acc_o     (lane5_acc_o)
+    .acc_o     (lane5_acc_o),
+    .overflow_o(lane5_overflow_o)
   );
 
   ternac_lane #(
@@ -178,7 +193,8 @@ module tb_units (
     .s1_token_i(s1_token_i),
     .s1_first_i(s1_first_i),
     .s1_last_i (s1_last_i),
-    .acc_o     (lane64_acc_o)
+    .acc_o     (lane64_acc_o),
+    .overflow_o(lane64_overflow_o)
   );
 
 endmodule

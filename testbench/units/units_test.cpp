@@ -66,10 +66,11 @@ struct TreePorts {
   int inputs;
   std::function<void(const Beat&, const Beat&)> drive;
   std::function<std::pair<std::int64_t, bool>()> read;
+  std::function<bool()> overflow;
 };
 
-template <typename Op, typename Cin, typename Sum, typename Cout>
-TreePorts tree_ports(int inputs, Op& op, Cin& cin, Sum& sum, Cout& cout) {
+template <typename Op, typename Cin, typename Sum, typename Cout, typename Ovf>
+TreePorts tree_ports(int inputs, Op& op, Cin& cin, Sum& sum, Cout& cout, Ovf& ovf) {
   const int width = 8 + tree_levels(inputs);
   return {inputs,
           [&op, &cin](const Beat& o, const Beat& c) {
@@ -80,15 +81,20 @@ TreePorts tree_ports(int inputs, Op& op, Cin& cin, Sum& sum, Cout& cout) {
             Beat b(2);
             read_port(sum, b);
             return std::make_pair(get_signed_bits(b, 0, width), bool(cout));
-          }};
+          },
+          [&ovf] { return bool(ovf); }};
 }
 
 std::vector<TreePorts> trees() {
   auto& d = dut();
-  return {tree_ports(1, d.tree1_operand_i, d.tree1_carry_i, d.tree1_sum_o, d.tree1_carry_o),
-          tree_ports(2, d.tree2_operand_i, d.tree2_carry_i, d.tree2_sum_o, d.tree2_carry_o),
-          tree_ports(5, d.tree5_operand_i, d.tree5_carry_i, d.tree5_sum_o, d.tree5_carry_o),
-          tree_ports(64, d.tree64_operand_i, d.tree64_carry_i, d.tree64_sum_o, d.tree64_carry_o)};
+  return {tree_ports(1, d.tree1_operand_i, d.tree1_carry_i, d.tree1_sum_o, d.tree1_carry_o,
+                     d.tree1_overflow_o),
+          tree_ports(2, d.tree2_operand_i, d.tree2_carry_i, d.tree2_sum_o, d.tree2_carry_o,
+                     d.tree2_overflow_o),
+          tree_ports(5, d.tree5_operand_i, d.tree5_carry_i, d.tree5_sum_o, d.tree5_carry_o,
+                     d.tree5_overflow_o),
+          tree_ports(64, d.tree64_operand_i, d.tree64_carry_i, d.tree64_sum_o, d.tree64_carry_o,
+                     d.tree64_overflow_o)};
 }
 
 void check_tree(const TreePorts& t, const std::vector<std::int64_t>& ops,
@@ -107,6 +113,7 @@ void check_tree(const TreePorts& t, const std::vector<std::int64_t>& ops,
   ASSERT_EQ(sum, want.sum) << what << ", fan-in " << t.inputs;
   ASSERT_EQ(carry, want.carry) << what << ", fan-in " << t.inputs;
   ASSERT_EQ(sum + carry, total) << what << ", fan-in " << t.inputs;
+  ASSERT_FALSE(t.overflow()) << "a full-precision tree never saturates";
 }
 
 TEST(AdderTreeUnit, Extremes) {
