@@ -123,10 +123,11 @@ TEST(Cosim, RandomGemms) {
     opt.seed = seed;
     const bool stall = rng() & 1;
     if (stall) {
-      opt.backpressure = {std::uniform_real_distribution<double>(0.2, 1.0)(rng),
-                          std::uniform_real_distribution<double>(0.2, 1.0)(rng),
-                          std::uniform_real_distribution<double>(0.2, 1.0)(rng),
-                          std::uniform_real_distribution<double>(0.2, 1.0)(rng)};
+      std::uniform_real_distribution<double> prob(0.2, 1.0);
+      opt.backpressure.cmd_valid = prob(rng);
+      opt.backpressure.wgt_valid = prob(rng);
+      opt.backpressure.act_valid = prob(rng);
+      opt.backpressure.res_ready = prob(rng);
       opt.padding = Padding::kRandom;
     }
     const RunReport r = harness().run(p, opt);
@@ -166,6 +167,50 @@ TEST(Cosim, SaturationHappensAndIsChecked) {
   EXPECT_FALSE(h.status().tree_overflow);
 }
 #endif
+
+TEST(Cosim, AdversarialBackpressurePatterns) {
+  const ArrayConfig& cfg = harness().config();
+  using P = Backpressure::Pattern;
+  const GemmShape shapes[] = {
+      {1, 1, 1},
+      {3, std::uint32_t(2 * cfg.lanes + 1), std::uint32_t(cfg.tree_inputs + 3)},
+      {std::uint32_t(cfg.token_tile + 2), 5, std::uint32_t(2 * cfg.tree_inputs)}};
+  int seed = 40;
+  for (P pattern : {P::kAlternate, P::kBursts, P::kStallThenRelease, P::kStallLastResult}) {
+    for (const GemmShape& s : shapes) {
+      const GemmProblem p = problem(s, ++seed, 0.4, ActProfile::kUniform);
+      RunOptions opt;
+      opt.seed = seed;
+      opt.backpressure = Backpressure::with(pattern);
+      opt.padding = Padding::kRandom;
+      const RunReport r = harness().run(p, opt);
+      EXPECT_TRUE(r.passed) << "pattern " << int(pattern) << " " << s.str() << ":\n" << r.failure;
+      EXPECT_GE(r.cycles, predict_cycles(cfg, s).cycles);
+    }
+  }
+}
+
+TEST(Cosim, ResetInTheMiddleOfACommand) {
+  Harness& h = harness();
+  const ArrayConfig& cfg = h.config();
+  const GemmProblem p = problem({std::uint32_t(cfg.token_tile + 1), std::uint32_t(cfg.lanes + 2),
+                                 std::uint32_t(2 * cfg.tree_inputs + 1)},
+                                60, 0.3, ActProfile::kUniform);
+  const std::uint64_t total = predict_cycles(cfg, p.shape).cycles;
+  for (std::uint64_t at :
+       {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}, total / 2, total - 2}) {
+    RunOptions abort;
+    abort.abort_after = at;
+    h.run(p, abort);
+    h.reset();  // reset asserted in the middle of the command
+    EXPECT_EQ(h.check_idle(), "") << "after a reset at cycle " << at << " of " << total;
+    // The next command runs as if nothing had happened, cycle for cycle.
+    const GemmProblem next =
+        problem({3, std::uint32_t(cfg.lanes + 1), 9}, 61 + at, 0.4, ActProfile::kUniform);
+    const RunReport r = h.run(next);
+    EXPECT_TRUE(r.passed) << "after a reset at cycle " << at << ":\n" << r.failure;
+  }
+}
 
 TEST(Cosim, IllegalTritRaisesStatus) {
   Harness& h = harness();

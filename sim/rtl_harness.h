@@ -38,6 +38,9 @@ struct RunOptions {
   Padding padding = Padding::kZero;
   // Compare the RTL's energy counters with the operation-count model's prediction.
   bool check_counters = true;
+  // Stop after this many cycles without checking anything (0: run to completion); the caller
+  // then resets the array in the middle of the command.
+  std::uint64_t abort_after = 0;
 };
 
 struct StatusRegs {
@@ -102,6 +105,25 @@ class RtlHarness {
     return s;
   }
 
+  // Empty when the array is idle and quiet: ready for a command, not busy, no stream open, no
+  // result offered, over `cycles` cycles with the result consumer ready.
+  std::string check_idle(int cycles = 8) {
+    idle_inputs();
+    top_->res_ready_i = 1;
+    std::string why;
+    for (int i = 0; i < cycles && why.empty(); ++i) {
+      top_->clk_i = 0;
+      top_->eval();
+      if (!top_->cmd_ready_o) why += "cmd_ready_o low; ";
+      if (top_->busy_o) why += "busy_o high; ";
+      if (top_->wgt_ready_o || top_->act_ready_o) why += "a stream is open; ";
+      if (top_->res_valid_o) why += "a result is offered; ";
+      tick();
+    }
+    idle_inputs();
+    return why;
+  }
+
   void clear_status() {
     top_->clr_status_i = 1;
     tick();
@@ -124,9 +146,7 @@ class RtlHarness {
     Scoreboard board(config_, problem);
     WeightStream weights(problem, config_, opt.padding, opt.seed * 2 + 1);
     ActivationStream acts(problem, config_, opt.padding, opt.seed * 2 + 2);
-    std::mt19937_64 rng(opt.seed);
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
-    const auto offer = [&](double p) { return p >= 1.0 || unit(rng) < p; };
+    BackpressureGen gen(opt.backpressure, opt.seed);
 
     const CycleEstimate predicted = predict_cycles(config_, problem.shape);
     const std::uint64_t limit = predicted.cycles * 64 + 10000;
@@ -140,10 +160,9 @@ class RtlHarness {
 
     while (!board.complete() || cmd_pending) {
       // Valid stays up until the beat is taken (no withdrawal), data stays stable meanwhile.
-      cmd_valid = cmd_pending && (cmd_valid || offer(opt.backpressure.cmd_valid));
-      wgt_valid =
-          !cmd_pending && !weights.done() && (wgt_valid || offer(opt.backpressure.wgt_valid));
-      act_valid = !cmd_pending && !acts.done() && (act_valid || offer(opt.backpressure.act_valid));
+      cmd_valid = cmd_pending && (cmd_valid || gen.offer(0, spent));
+      wgt_valid = !cmd_pending && !weights.done() && (wgt_valid || gen.offer(1, spent));
+      act_valid = !cmd_pending && !acts.done() && (act_valid || gen.offer(2, spent));
       top_->cmd_valid_i = cmd_valid;
       if (cmd_valid)
         assign_port(top_->cmd_i, Beat{problem.shape.m, problem.shape.n, problem.shape.k});
@@ -151,7 +170,7 @@ class RtlHarness {
       if (wgt_valid) assign_port(top_->wgt_data_i, weights.current());
       top_->act_valid_i = act_valid;
       if (act_valid) assign_port(top_->act_data_i, acts.current());
-      top_->res_ready_i = offer(opt.backpressure.res_ready);
+      top_->res_ready_i = gen.offer(3, spent, board.received() + 1 == board.expected_beats());
 
       top_->clk_i = 0;
       top_->eval();
@@ -184,6 +203,11 @@ class RtlHarness {
         act_valid = false;
       }
       ++cycle_;
+      if (opt.abort_after != 0 && spent + 1 >= opt.abort_after) {
+        idle_inputs();
+        report.failure = "aborted";
+        return report;
+      }
       if (++spent > limit) {
         report.failure = fmt::format("timeout: no completion after {} cycles (cycle model: {})\n",
                                      spent, predicted.cycles);

@@ -1,19 +1,76 @@
 // Stream backpressure of a co-simulation run, shared by the C++ harness and the SystemC bench.
 #pragma once
 
+#include <cstdint>
+#include <random>
+
 namespace ternac {
 
-// Probability, per cycle, that a producer offers a beat (valid) or the result consumer accepts
-// one (ready). 1.0 everywhere is the no-stall run whose cycle count must match the cycle model.
+// How producers offer beats (valid) and the result consumer takes them (ready), per cycle.
 struct Backpressure {
+  enum class Pattern {
+    kRandom,            // each stream independently, with its probability below
+    kAlternate,         // every other cycle, streams out of phase
+    kBursts,            // on and off runs of 1..64 cycles, random lengths, per stream
+    kStallThenRelease,  // nothing at all for 300 cycles, then everything every cycle
+    kStallLastResult,   // no stall, except the final result beat waits 200 cycles
+  };
+  Pattern pattern = Pattern::kRandom;
   double cmd_valid = 1.0;
   double wgt_valid = 1.0;
   double act_valid = 1.0;
   double res_ready = 1.0;
+
+  // True for the no-stall run whose cycle count must equal the cycle model's.
   bool none() const {
-    return cmd_valid >= 1.0 && wgt_valid >= 1.0 && act_valid >= 1.0 && res_ready >= 1.0;
+    return pattern == Pattern::kRandom && cmd_valid >= 1.0 && wgt_valid >= 1.0 &&
+           act_valid >= 1.0 && res_ready >= 1.0;
   }
-  static Backpressure random_all(double p) { return {p, p, p, p}; }
+  static Backpressure random_all(double p) { return {Pattern::kRandom, p, p, p, p}; }
+  static Backpressure with(Pattern p) { return {p, 1.0, 1.0, 1.0, 1.0}; }
+};
+
+// Per-stream decisions for one run (streams: 0 cmd, 1 wgt, 2 act, 3 res).
+class BackpressureGen {
+ public:
+  BackpressureGen(const Backpressure& bp, std::uint64_t seed) : bp_(bp), rng_(seed) {}
+
+  // Whether stream `s` offers (or accepts) a beat in `cycle` of the run; `last_result` tells
+  // that only the final result beat is still to come.
+  bool offer(int s, std::uint64_t cycle, bool last_result = false) {
+    switch (bp_.pattern) {
+      case Backpressure::Pattern::kRandom: {
+        const double p = s == 0   ? bp_.cmd_valid
+                         : s == 1 ? bp_.wgt_valid
+                         : s == 2 ? bp_.act_valid
+                                  : bp_.res_ready;
+        return p >= 1.0 || unit_(rng_) < p;
+      }
+      case Backpressure::Pattern::kAlternate:
+        return (cycle + static_cast<std::uint64_t>(s)) % 2 == 0;
+      case Backpressure::Pattern::kBursts:
+        if (left_[s] == 0) {
+          on_[s] = !on_[s];
+          left_[s] = 1 + rng_() % 64;
+        }
+        --left_[s];
+        return on_[s];
+      case Backpressure::Pattern::kStallThenRelease:
+        return cycle >= 300;
+      case Backpressure::Pattern::kStallLastResult:
+        if (s == 3 && last_result) return last_wait_++ >= 200;
+        return true;
+    }
+    return true;
+  }
+
+ private:
+  Backpressure bp_;
+  std::mt19937_64 rng_;
+  std::uniform_real_distribution<double> unit_{0.0, 1.0};
+  bool on_[4] = {true, false, true, false};
+  std::uint64_t left_[4] = {0, 0, 0, 0};
+  std::uint64_t last_wait_ = 0;
 };
 
 }  // namespace ternac
