@@ -59,7 +59,7 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
   out.tree_adds.assign(static_cast<std::size_t>(levels), 0);
   // Per (N tile, K tile): selects by kind and active adds per level; reused for every block.
   std::vector<std::uint64_t> active(static_cast<std::size_t>(levels));
-  std::vector<bool> nonzero(T), next;
+  std::vector<std::uint8_t> nonzero(T);
   for (std::uint64_t nt = 0; nt < g.n_tiles; ++nt) {
     for (std::uint64_t kt = 0; kt < g.k_tiles; ++kt) {
       std::uint64_t pos = 0, neg = 0, zero = 0;
@@ -79,19 +79,20 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
           nonzero[col] = v != 0;
         }
         // The tree's node structure: adjacent pairs add, an odd last node passes through.
-        std::vector<bool> level = nonzero;
+        // Folded in place: node i of the next level overwrites entry i, already consumed.
+        std::size_t nodes = T;
         for (int l = 0; l < levels; ++l) {
-          next.clear();
-          for (std::size_t i = 0; i < level.size(); i += 2) {
-            if (i + 1 < level.size()) {
-              const bool a = level[i] || level[i + 1];
-              active[static_cast<std::size_t>(l)] += a;
-              next.push_back(a);
+          std::uint64_t adds = 0;
+          for (std::size_t i = 0; 2 * i < nodes; ++i) {
+            if (2 * i + 1 < nodes) {
+              nonzero[i] = nonzero[2 * i] | nonzero[2 * i + 1];
+              adds += nonzero[i];
             } else {
-              next.push_back(level[i]);
+              nonzero[i] = nonzero[2 * i];
             }
           }
-          level.swap(next);
+          active[static_cast<std::size_t>(l)] += adds;
+          nodes = (nodes + 1) / 2;
         }
       }
       for (std::uint64_t mb = 0; mb < g.token_blocks; ++mb) {

@@ -141,7 +141,6 @@ int cmd_run(const std::vector<std::string>& argv) {
     total_values += r.checked_values;
     all_ok = all_ok && r.passed;
     counted += r.counted;
-    int8_predicted += predict_op_counts(int8_cfg, int8_problem(job.shape, seed + i));
     fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>8.3f}%  {}\n",
                job.name, job.shape.m, job.shape.n, job.shape.k, job.shape.macs() / 1e6, r.cycles,
                e.cycles, e.lower_bound,
@@ -151,6 +150,9 @@ int cmd_run(const std::vector<std::string>& argv) {
     if (!r.passed) fmt::print("{}", r.failure);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    int8_predicted += predict_op_counts(int8_cfg, int8_problem(jobs[i].shape, seed + i));
+  }
   fmt::print(
       "{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>8.3f}%\n", "total", "", "",
       "", total_macs / 1e6, total_cycles, "", "",

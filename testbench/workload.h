@@ -21,7 +21,7 @@ struct RandomSpec {
   std::uint64_t seed = 1;
   double zero_fraction = 0.4;  // fraction of zero weights; +1 and -1 share the rest equally
   ActProfile act = ActProfile::kGaussian;
-  // kInt8: weights are int8, zero with probability zero_fraction, otherwise rounded N(0, 40^2)
+  // kInt8: weights are int8, zero with probability zero_fraction, otherwise about N(0, 40^2)
   // clamped to -128..127 (an INT8 model's weights, for the INT8 baseline array).
   WeightFormat format = WeightFormat::kTritCodes;
 };
