@@ -109,16 +109,7 @@ TEST(Cosim, RandomGemms) {
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::uint64_t seed = base + i;
     std::mt19937_64 rng(seed);
-    const auto pick = [&](std::uint64_t hi) { return 1 + static_cast<std::uint32_t>(rng() % hi); };
-    RandomSpec spec;
-    spec.seed = seed;
-    spec.shape.m = pick(2 * cfg.token_tile + 3 < 40 ? 2 * cfg.token_tile + 3 : 40);
-    spec.shape.n = pick(3 * cfg.lanes + 2);
-    spec.shape.k = pick(std::min<std::uint64_t>(6 * cfg.tree_inputs + 5, cfg.max_k()));
-    spec.zero_fraction = std::uniform_real_distribution<double>(0.0, 0.7)(rng);
-    spec.act = (rng() & 1) ? ActProfile::kUniform : ActProfile::kGaussian;
-    spec.format = cfg.int8() ? WeightFormat::kInt8 : WeightFormat::kTritCodes;
-    const GemmProblem p = random_problem(spec);
+    const GemmProblem p = random_problem(random_command(cfg, seed, rng));
     RunOptions opt;
     opt.seed = seed;
     const bool stall = rng() & 1;

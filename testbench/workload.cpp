@@ -56,6 +56,19 @@ GemmProblem random_problem(const RandomSpec& spec) {
   return p;
 }
 
+RandomSpec random_command(const ArrayConfig& cfg, std::uint64_t seed, std::mt19937_64& rng) {
+  const auto pick = [&](std::uint64_t hi) { return 1 + static_cast<std::uint32_t>(rng() % hi); };
+  RandomSpec spec;
+  spec.seed = seed;
+  spec.shape.m = pick(std::min<std::uint64_t>(2 * cfg.token_tile + 3, 40));
+  spec.shape.n = pick(3 * static_cast<std::uint64_t>(cfg.lanes) + 2);
+  spec.shape.k = pick(std::min<std::uint64_t>(6 * cfg.tree_inputs + 5, cfg.max_k()));
+  spec.zero_fraction = std::uniform_real_distribution<double>(0.0, 0.7)(rng);
+  spec.act = (rng() & 1) ? ActProfile::kUniform : ActProfile::kGaussian;
+  spec.format = cfg.int8() ? WeightFormat::kInt8 : WeightFormat::kTritCodes;
+  return spec;
+}
+
 namespace {
 
 GemmProblem filled(GemmShape s, int w, int x) {

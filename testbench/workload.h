@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct RandomSpec {
 
 // Throws std::invalid_argument for a zero fraction outside [0, 1].
 GemmProblem random_problem(const RandomSpec& spec);
+
+// The spec of one random co-simulation command for `config`, drawn from `rng` (seeded with the
+// command's seed): M up to two token blocks and a bit (at most 40), N up to three N tiles, K up to
+// six K tiles (within max_k), zero fraction 0..70 %, either activation profile, the array's
+// weight format.
+RandomSpec random_command(const ArrayConfig& config, std::uint64_t seed, std::mt19937_64& rng);
 
 // A named directed case on a given shape.
 struct DirectedCase {

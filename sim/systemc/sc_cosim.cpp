@@ -464,15 +464,7 @@ int sc_main(int argc, char** argv) {
       s.repro = fmt::format("{} --seed {} --commands 1{}", self, cs,
                             fixed_bp ? fmt::format(" --backpressure {}", bp) : "");
       std::mt19937_64 rng(cs);
-      const auto pick = [&](std::uint64_t hi) { return 1 + std::uint32_t(rng() % hi); };
-      RandomSpec spec;
-      spec.seed = cs;
-      spec.shape.m = pick(2 * cfg.token_tile + 3 < 40 ? 2 * cfg.token_tile + 3 : 40);
-      spec.shape.n = pick(3 * cfg.lanes + 2);
-      spec.shape.k = pick(std::min<std::uint64_t>(6 * cfg.tree_inputs + 5, cfg.max_k()));
-      spec.zero_fraction = std::uniform_real_distribution<double>(0.0, 0.7)(rng);
-      spec.act = (rng() & 1) ? ActProfile::kUniform : ActProfile::kGaussian;
-      const GemmProblem p = random_problem(spec);
+      const GemmProblem p = random_problem(random_command(cfg, cs, rng));
       // Alternate no-stall (cycle-exact) and backpressured commands unless --backpressure fixes P.
       const Backpressure b = fixed_bp ? Backpressure::random_all(bp)
                                       : (i % 2 ? Backpressure::random_all(bp) : Backpressure{});
