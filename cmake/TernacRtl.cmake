@@ -23,7 +23,7 @@ set(TERNAC_VERILATOR_FLAGS
 # so a configuration is Verilated and compiled once per build tree.
 function(ternac_rtl_model target)
   cmake_parse_arguments(A "SYSTEMC;TRACE"
-                        "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;TOP"
+                        "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;REDUCTION;TOP"
                         "SOURCES;ARGS" ${ARGN})
   if(NOT A_TOP)
     set(A_TOP ternac_top)
@@ -31,7 +31,7 @@ function(ternac_rtl_model target)
   set(params "")
   foreach(p LANES:Lanes TREE_INPUTS:TreeInputs ACC_WIDTH:AccWidth
             ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile DATAPATH:Datapath
-            PIPE_EVERY:PipeEvery LEVEL_WIDTH_CAP:LevelWidthCap)
+            PIPE_EVERY:PipeEvery LEVEL_WIDTH_CAP:LevelWidthCap REDUCTION:Reduction)
     string(REPLACE ":" ";" pair ${p})
     list(GET pair 0 key)
     list(GET pair 1 name)
@@ -62,7 +62,7 @@ function(ternac_rtl_model target)
 endfunction()
 
 # The array configurations that are co-simulated: name:Lanes:TreeInputs:AccWidth:
-# WeightRowsPerBeat:TokenTile:Datapath:PipeEvery:LevelWidthCap. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
+# WeightRowsPerBeat:TokenTile:Datapath:PipeEvery:LevelWidthCap:Reduction. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
 # narrower accumulator, two beats per weight tile (the second half padding) and 3-token blocks,
 # "narrow" a 4 x 8 array whose weight port carries one row per beat (4 beats per tile), "int8"
 # the INT8 multiply-and-add baseline (Datapath 1) of the small array, "pipe" a 5 x 16 array whose
@@ -70,16 +70,24 @@ endfunction()
 # every second level (1 stage) with a narrow port, "cap10" a 4 x 8 array whose tree levels are
 # capped at 10 bits (the root would need 11: it saturates on large sums), "cap9_pipe" a 5 x 16
 # one capped at 9 bits (levels 2 to 4 saturate) with a register after every second level.
+# Reduction variants (Reduction 1: split +1/-1 trees, 2: carry-save): "split" and "csa" the
+# small array, "split_cap_pipe" a 5 x 16 array of split trees capped at 10 bits (each tree sums
+# one sign only, so it saturates without cancellation) registered after every second level,
+# "csa_odd" a 3 x 7 carry-save array (levels of 7, 5, 4 and 3 values) with a narrow port.
 set(TERNAC_COSIM_CONFIGS
-    "default:16:64:32:16:128:0:0:0"
-    "small:4:8:32:4:8:0:0:0"
-    "odd:3:5:20:2:3:0:0:0"
-    "narrow:4:8:32:1:8:0:0:0"
-    "int8:4:8:32:4:8:1:0:0"
-    "pipe:5:16:32:5:4:0:1:0"
-    "pipe_odd:3:7:24:2:5:0:2:0"
-    "cap10:4:8:32:4:8:0:0:10"
-    "cap9_pipe:5:16:24:5:4:0:2:9")
+    "default:16:64:32:16:128:0:0:0:0"
+    "small:4:8:32:4:8:0:0:0:0"
+    "odd:3:5:20:2:3:0:0:0:0"
+    "narrow:4:8:32:1:8:0:0:0:0"
+    "int8:4:8:32:4:8:1:0:0:0"
+    "pipe:5:16:32:5:4:0:1:0:0"
+    "pipe_odd:3:7:24:2:5:0:2:0:0"
+    "cap10:4:8:32:4:8:0:0:10:0"
+    "cap9_pipe:5:16:24:5:4:0:2:9:0"
+    "split:4:8:32:4:8:0:0:0:1"
+    "split_cap_pipe:5:16:24:5:4:0:2:10:1"
+    "csa:4:8:32:4:8:0:0:0:2"
+    "csa_odd:3:7:24:2:5:0:0:0:2")
 
 # ternac_config_fields(<config string> <prefix>): sets <prefix>_NAME, _LANES, _TREE_INPUTS,
 # _ACC_WIDTH, _ROWS_PER_BEAT, _TOKEN_TILE and _DATAPATH in the caller's scope.
@@ -94,6 +102,7 @@ function(ternac_config_fields cfg prefix)
   list(GET f 6 datapath)
   list(GET f 7 pipe)
   list(GET f 8 cap)
+  list(GET f 9 reduction)
   set(${prefix}_NAME ${name} PARENT_SCOPE)
   set(${prefix}_LANES ${lanes} PARENT_SCOPE)
   set(${prefix}_TREE_INPUTS ${tree} PARENT_SCOPE)
@@ -103,4 +112,5 @@ function(ternac_config_fields cfg prefix)
   set(${prefix}_DATAPATH ${datapath} PARENT_SCOPE)
   set(${prefix}_PIPE_EVERY ${pipe} PARENT_SCOPE)
   set(${prefix}_LEVEL_WIDTH_CAP ${cap} PARENT_SCOPE)
+  set(${prefix}_REDUCTION ${reduction} PARENT_SCOPE)
 endfunction()

@@ -143,7 +143,7 @@ std::string claims_json(const ClaimsReport& r) {
       "\"seed\": {}}},\n",
       r.workload, r.shape.m, r.shape.n, r.shape.k, r.zero_fraction, r.seed);
   s += "  \"counters\": {";
-  const auto names = OpCounts::names(static_cast<int>(r.counts.tree_adds.size()));
+  const auto names = OpCounts::names(r.config);
   const auto flat = r.counts.flat();
   for (std::size_t i = 0; i < flat.size(); ++i) {
     s += fmt::format("{}\"{}\": {}", i ? ", " : "", names[i], flat[i]);

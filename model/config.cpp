@@ -16,6 +16,65 @@ void check_range(const char* name, int value, int lo, int hi) {
 
 }  // namespace
 
+const char* reduction_name(Reduction r) {
+  switch (r) {
+    case Reduction::kSigned:
+      return "signed";
+    case Reduction::kSplit:
+      return "split";
+    case Reduction::kCsa:
+      return "csa";
+  }
+  return "?";
+}
+
+Reduction parse_reduction(const std::string& name) {
+  for (Reduction r : {Reduction::kSigned, Reduction::kSplit, Reduction::kCsa}) {
+    if (name == reduction_name(r)) return r;
+  }
+  throw std::invalid_argument(
+      fmt::format("unknown reduction '{}' (expected signed, split or csa)", name));
+}
+
+int ArrayConfig::csa_count(int inputs, int level) {
+  int c = inputs;
+  for (int l = 0; l < level && c > 2; ++l) c = 2 * (c / 3) + c % 3;
+  return c;
+}
+
+int ArrayConfig::csa_levels() const {
+  int n = 0;
+  for (int c = tree_inputs; c > 2; c = 2 * (c / 3) + c % 3) ++n;
+  return n;
+}
+
+int ArrayConfig::add_entries() const {
+  switch (reduction) {
+    case Reduction::kSplit:
+      return tree_levels() + 1;
+    case Reduction::kCsa:
+      return csa_levels() + 1;
+    case Reduction::kSigned:
+      break;
+  }
+  return tree_levels();
+}
+
+int ArrayConfig::add_width(int entry) const {
+  // Tree adds at level entry + 1 take operands of level entry; the split subtract takes the two
+  // trees' roots; every compressor and the final adder of a carry-save lane are full width.
+  if (reduction == Reduction::kCsa) return tree_width();
+  return level_width(entry);
+}
+
+std::string ArrayConfig::add_name(int entry) const {
+  if (reduction == Reduction::kCsa) {
+    return entry < csa_levels() ? fmt::format("csa_l{}", entry + 1) : "final_add";
+  }
+  if (reduction == Reduction::kSplit && entry == tree_levels()) return "final_sub";
+  return fmt::format("tree_adds_l{}", entry + 1);
+}
+
 int ArrayConfig::tree_levels() const {
   int levels = 0;
   while ((1 << levels) < tree_inputs) ++levels;
@@ -37,6 +96,19 @@ void ArrayConfig::validate() const {
   check_range("WeightRowsPerBeat", weight_rows_per_beat, 1, lanes);
   check_range("TokenTile", token_tile, 1, 4096);
   check_range("PipeEvery", pipe_every, 0, 12);
+  check_range("Reduction", static_cast<int>(reduction), 0, 2);
+  if (reduction != Reduction::kSigned && int8()) {
+    throw std::invalid_argument(fmt::format(
+        "array parameter Reduction {} needs the ternary datapath (the INT8 baseline is signed)",
+        reduction_name(reduction)));
+  }
+  if (reduction == Reduction::kCsa &&
+      (pipe_every != 0 || level_width_cap != 0 || tree_inputs < 3)) {
+    throw std::invalid_argument(fmt::format(
+        "array parameter Reduction csa needs PipeEvery = 0, LevelWidthCap = 0 and TreeInputs >= "
+        "3, got {}, {} and {}",
+        pipe_every, level_width_cap, tree_inputs));
+  }
 }
 
 std::string ArrayConfig::name() const {
@@ -47,6 +119,7 @@ std::string ArrayConfig::name() const {
   if (int8()) s += "_int8";
   if (pipe_every != 0) s += fmt::format("_p{}", pipe_every);
   if (level_width_cap != 0) s += fmt::format("_cap{}", level_width_cap);
+  if (reduction != Reduction::kSigned) s += fmt::format("_{}", reduction_name(reduction));
   return s;
 }
 

@@ -15,6 +15,15 @@ inline constexpr std::uint32_t kMaxDim = (1u << kDimWidth) - 1u;  // ternac_pkg:
 // array, or the INT8 multiply-and-add baseline of the same geometry used for energy comparisons.
 enum class Datapath { kTernary = 0, kInt8 = 1 };
 
+// How a lane reduces its operands (ternac_pkg::Reduction*): one signed tree with negation through
+// carry-in, split +1 and -1 trees with one final subtract, or 3:2 carry-save compressors with one
+// final carry-propagate adder.
+enum class Reduction { kSigned = 0, kSplit = 1, kCsa = 2 };
+
+// "signed", "split", "csa"; parse_reduction throws std::invalid_argument naming a bad name.
+const char* reduction_name(Reduction r);
+Reduction parse_reduction(const std::string& name);
+
 struct ArrayConfig {
   int lanes = 16;
   int tree_inputs = 64;
@@ -24,6 +33,7 @@ struct ArrayConfig {
   Datapath datapath = Datapath::kTernary;
   int pipe_every = 0;       // tree register after every pipe_every-th level; 0: combinational tree
   int level_width_cap = 0;  // tree levels capped at this many bits (saturating); 0: full precision
+  Reduction reduction = Reduction::kSigned;
 
   // Throws std::invalid_argument naming the first parameter out of its legal range.
   void validate() const;
@@ -38,7 +48,21 @@ struct ArrayConfig {
     return (level_width_cap > 0 && operand_bits() + l > level_width_cap) ? level_width_cap
                                                                          : operand_bits() + l;
   }
-  int tree_width() const { return level_width(tree_levels()); }
+  // Width of the lane's reduced sum before the accumulator (ternac_pkg::root_width): the signed
+  // tree's root, one bit more after the split trees' subtract, full precision for carry-save.
+  int tree_width() const {
+    if (reduction == Reduction::kCsa) return operand_bits() + tree_levels();
+    return level_width(tree_levels()) + (reduction == Reduction::kSplit ? 1 : 0);
+  }
+  // 3:2 levels of the carry-save reduction (ternac_pkg::csa_levels); values left after `level`
+  // levels (csa_count).
+  int csa_levels() const;
+  static int csa_count(int inputs, int level);
+  // The adder-energy entries after the fixed counters (ternac_pkg::add_entries), the operand
+  // width each one is charged at, and their names.
+  int add_entries() const;
+  int add_width(int entry) const;
+  std::string add_name(int entry) const;
   // Register stages inside a pipelined tree (ternac_pkg::tree_stages).
   int tree_stages() const {
     return (pipe_every == 0 || tree_levels() == 0) ? 0 : (tree_levels() - 1) / pipe_every;
@@ -55,7 +79,7 @@ struct ArrayConfig {
     return lanes == o.lanes && tree_inputs == o.tree_inputs && acc_width == o.acc_width &&
            weight_rows_per_beat == o.weight_rows_per_beat && token_tile == o.token_tile &&
            datapath == o.datapath && pipe_every == o.pipe_every &&
-           level_width_cap == o.level_width_cap;
+           level_width_cap == o.level_width_cap && reduction == o.reduction;
   }
 };
 

@@ -42,12 +42,14 @@ EnergyBreakdown array_energy(const ArrayConfig& c, const OpCounts& n, std::uint6
   if (c.int8()) {
     b.lines.push_back(charge(t, "multiply", "int8_muls", n.sel_pos, "int_mul", 8));
   } else {
-    b.lines.push_back(charge(t, "select", "sel_pos", n.sel_pos, "select", 8));
-    b.lines.push_back(charge(t, "select", "sel_neg", n.sel_neg, "select", 8));
+    // The split trees' selects are two AND rows (no inversion): their own proxy row.
+    const char* sel = c.reduction == Reduction::kSplit ? "select_split" : "select";
+    b.lines.push_back(charge(t, "select", "sel_pos", n.sel_pos, sel, 8));
+    b.lines.push_back(charge(t, "select", "sel_neg", n.sel_neg, sel, 8));
   }
   for (std::size_t l = 0; l < n.tree_adds.size(); ++l) {
-    b.lines.push_back(charge(t, "tree", "tree_adds_l" + std::to_string(l + 1), n.tree_adds[l],
-                             "int_add", c.level_width(static_cast<int>(l))));
+    const int e = static_cast<int>(l);
+    b.lines.push_back(charge(t, "tree", c.add_name(e), n.tree_adds[l], "int_add", c.add_width(e)));
   }
   b.lines.push_back(charge(t, "accumulate", "acc_adds", n.acc_adds, "int_add", c.acc_width));
   b.lines.push_back(charge(t, "registers", "reg_pipe_bits", n.reg_pipe_bits, "reg_bit", 1));

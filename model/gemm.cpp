@@ -92,8 +92,10 @@ std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, const ArrayCon
   const auto T = static_cast<std::uint32_t>(config.tree_inputs);
   const bool int8 = problem.format == WeightFormat::kInt8;
   std::vector<std::int64_t> y(std::size_t{s.m} * s.n);
-  std::vector<std::int64_t> ops(T);
+  const bool split = config.reduction == Reduction::kSplit;
+  std::vector<std::int64_t> ops(T), neg_ops(T);
   std::vector<bool> carries(T);
+  const std::vector<bool> no_carries(T, false);
   for (std::uint32_t m = 0; m < s.m; ++m) {
     const std::int8_t* x = &problem.activations[std::size_t{m} * s.k];
     for (std::uint32_t n = 0; n < s.n; ++n) {
@@ -103,8 +105,15 @@ std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, const ArrayCon
         // One lane, one K tile: the operands of the tree (padding columns are zero weights).
         for (std::uint32_t c = 0; c < T; ++c) {
           const std::uint32_t k = k0 + c;
+          neg_ops[c] = 0;
           if (k >= s.k) {
             ops[c] = 0;
+            carries[c] = false;
+          } else if (split) {
+            // The split selects route x to the +1 tree or the -1 tree; neither inverts.
+            const int t = trit_value(w[k]);
+            ops[c] = t > 0 ? x[k] : 0;
+            neg_ops[c] = t < 0 ? x[k] : 0;
             carries[c] = false;
           } else if (int8) {
             ops[c] = static_cast<std::int8_t>(w[k]) * x[k];
@@ -115,7 +124,13 @@ std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, const ArrayCon
             carries[c] = so.carry;
           }
         }
-        const TreeOut t = adder_tree(ops, carries, config.operand_bits(), config.level_width_cap);
+        TreeOut t = adder_tree(ops, carries, config.operand_bits(), config.level_width_cap);
+        if (split) {
+          // The final subtract is one bit wider than the trees: always exact.
+          const TreeOut n =
+              adder_tree(neg_ops, no_carries, config.operand_bits(), config.level_width_cap);
+          t = {t.sum - n.sum, false, t.overflow || n.overflow};
+        }
         if (t.overflow && overflows) ++*overflows;
         acc = wrap_to_width(acc + t.sum + (t.carry ? 1 : 0), config.acc_width);
       }

@@ -16,9 +16,11 @@ struct OpCounts {
   std::uint64_t sel_pos = 0;   // selects that passed +x (INT8 array: every 8 x 8 multiply)
   std::uint64_t sel_neg = 0;   // selects that passed -x (invert + carry); 0 on the INT8 array
   std::uint64_t sel_zero = 0;  // selects gated to zero (zero, padding, illegal); 0 on INT8
-  // Adder-tree adds per level (index 0 is level 1, whose operands are 8 bits wide, 16 on the INT8
-  // array; level l adds operands of operand_bits + l - 1 bits): an add is counted when at least
-  // one weight under it is nonzero.
+  // Adder-energy entries (ArrayConfig::add_entries, add_width, add_name). Signed tree: adds per
+  // level (index 0 is level 1, whose operands are 8 bits wide, 16 on the INT8 array). Split trees:
+  // the same over both trees, then the final subtracts. Carry-save: the 3:2 compressors per level,
+  // then the final carry-propagate adds. An add counts when a nonzero weight is in its input cone
+  // (for a compressor, also the weight whose negation carry it takes in).
   std::vector<std::uint64_t> tree_adds;
   std::uint64_t acc_adds = 0;             // accumulator adds, AccWidth bits, every lane per fire
   std::uint64_t reg_pipe_bits = 0;        // tree-stage register bits written
@@ -31,7 +33,7 @@ struct OpCounts {
 
   // Flat list in the RTL's order (ternac_pkg::EnergyCounter), tree levels last.
   std::vector<std::uint64_t> flat() const;
-  static std::vector<std::string> names(int tree_levels);
+  static std::vector<std::string> names(const ArrayConfig& config);
   OpCounts& operator+=(const OpCounts& o);
   bool operator==(const OpCounts& o) const { return flat() == o.flat(); }
 };

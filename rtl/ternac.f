@@ -1,9 +1,11 @@
 +incdir+rtl
 rtl/ternac_pkg.sv
 rtl/ternac_select.sv
+rtl/ternac_select_split.sv
 rtl/ternac_int8_mul.sv
 rtl/ternac_adder.sv
 rtl/ternac_adder_tree.sv
+rtl/ternac_csa_tree.sv
 rtl/ternac_lane.sv
 rtl/ternac_array.sv
 rtl/ternac_weight_buffer.sv

@@ -8,6 +8,7 @@ module ternac_array #(
   parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery  = 0,
   parameter int unsigned LevelWidthCap = 0,
+  parameter int unsigned Reduction  = ternac_pkg::ReductionSigned,
   localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned RowBits    = TreeInputs * ternac_pkg::weight_bits(Datapath)
 ) (
@@ -36,7 +37,8 @@ module ternac_array #(
       .TokenTile (TokenTile),
       .Datapath  (Datapath),
       .PipeEvery (PipeEvery),
-      .LevelWidthCap(LevelWidthCap)
+      .LevelWidthCap(LevelWidthCap),
+      .Reduction (Reduction)
     ) u_lane (
       .clk_i     (clk_i),
       .rst_ni    (rst_ni),

@@ -15,7 +15,12 @@
 //    6 psum_read_bits   partial-sum bits read       7 psum_write_bits  partial-sum bits written
 //    8 wgt_stream_bits  weight-stream bits taken    9 wgt_bank_write_bits  bits written to banks
 //   10 act_stream_bits  activation-stream bits     11 res_stream_bits  result bits produced
-//   12 + (l - 1)        tree adds at level l (operands 7 + l bits) with a nonzero weight below
+//   12 + i              adder entry i (ternac_pkg::add_entries): with the signed tree, the adds
+//                       at level i + 1 (operands 7 + i + 1 bits) with a nonzero weight below;
+//                       with split trees, the same over both trees and, last, the final
+//                       subtracts; with carry-save, the 3:2 compressors of level i + 1 and, last,
+//                       the carry-propagate adds. An add counts when a nonzero weight (or, for a
+//                       compressor, its injected negation carry) is in its input cone.
 module ternac_energy_counters #(
   parameter int unsigned Lanes             = 16,
   parameter int unsigned TreeInputs        = 64,
@@ -24,10 +29,12 @@ module ternac_energy_counters #(
   parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery         = 0,
   parameter int unsigned LevelWidthCap     = 0,
+  parameter int unsigned Reduction         = ternac_pkg::ReductionSigned,
   localparam int unsigned WB               = ternac_pkg::weight_bits(Datapath),
   localparam int unsigned RowBits          = TreeInputs * WB,
   localparam int unsigned Levels           = ternac_pkg::tree_levels(TreeInputs),
-  localparam int unsigned NumCounters      = 12 + Levels,
+  localparam int unsigned AddEntries       = ternac_pkg::add_entries(TreeInputs, Reduction),
+  localparam int unsigned NumCounters      = 12 + AddEntries,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
   localparam int unsigned BeatWidth        = (BeatsPerTile > 1) ? $clog2(BeatsPerTile) : 1
 ) (
@@ -47,16 +54,27 @@ module ternac_energy_counters #(
 
 `ifndef SYNTHESIS
   localparam int unsigned OperandBits = ternac_pkg::operand_bits(Datapath);
-  localparam int unsigned TreeWidth = ternac_pkg::level_width(OperandBits, Levels, LevelWidthCap);
-  // Register bits one item writes in one lane: the root register (sum and carry), plus every
-  // register level inside a pipelined tree (each node's sum and carry).
+  localparam int unsigned TreeWidth =
+      ternac_pkg::root_width(OperandBits, TreeInputs, LevelWidthCap, Reduction);
+  localparam bit Split = Reduction == ternac_pkg::ReductionSplit;
+  localparam int unsigned CsaLevels = ternac_pkg::csa_levels(TreeInputs);
+  // The field of the final add (the last adder entry), and the carry the carry-propagate adder
+  // takes; both only used by the reduction they belong to (clamped in range for the others).
+  localparam int unsigned SplitFinal = Split ? 3 + Levels : 0;
+  localparam int unsigned CsaFinal = (Reduction == ternac_pkg::ReductionCsa) ? 3 + CsaLevels : 0;
+  localparam int unsigned LastCsaCarry = (TreeInputs > 1) ? TreeInputs - 2 : 0;
+  localparam int unsigned SecondValue = (TreeInputs > 1) ? 1 : 0;
+  // Register bits one item writes in one lane: the root register (sum, and the leftover carry
+  // except with split trees, which have none), plus every register level inside a pipelined tree
+  // (each node's sum and carry; both trees' sums and no carries when split).
   function automatic int unsigned tree_reg_bits();
     int unsigned bits;
-    bits = TreeWidth + 1;
+    bits = Split ? TreeWidth : TreeWidth + 1;
     for (int l = 1; l < int'(Levels); l++) begin
       if (PipeEvery > 0 && l % PipeEvery == 0) begin
         bits += ternac_pkg::tree_nodes(TreeInputs, l)
-              * (ternac_pkg::level_width(OperandBits, l, LevelWidthCap) + 1);
+              * (Split ? 2 * ternac_pkg::level_width(OperandBits, l, LevelWidthCap)
+                       : ternac_pkg::level_width(OperandBits, l, LevelWidthCap) + 1);
       end
     end
     tree_reg_bits = bits;
@@ -64,7 +82,7 @@ module ternac_energy_counters #(
   localparam int unsigned TreeRegBits = tree_reg_bits();
 
   typedef logic [63:0] count_t;
-  localparam int unsigned TileCounts = 3 + Levels;  // pos, neg, zero, adds per level
+  localparam int unsigned TileCounts = 3 + AddEntries;  // pos, neg, zero, adder entries
   localparam count_t PipeBitsPerFire = count_t'(Lanes) * count_t'(TreeRegBits);
   localparam count_t ActBitsPerFire  = count_t'(TreeInputs) * count_t'(ternac_pkg::ActWidth);
   localparam count_t AccBitsPerItem  = count_t'(Lanes) * count_t'(AccWidth);
@@ -74,12 +92,63 @@ module ternac_energy_counters #(
   count_t counters_q [NumCounters] /*verilator public_flat_rd*/;
   count_t tile_fires_d, tile_fires_q;
 
-  // Selects of one tile by kind, then the adds at each tree level that see a nonzero weight,
-  // following the tree's node structure (adjacent pairs add, an odd last node passes through).
-  function automatic logic [TileCounts*64-1:0] tile_counts(logic [Lanes*RowBits-1:0] tile);
+  // Adds at each level of a binary tree over the operands marked active in `a` (adjacent pairs
+  // add, an odd last node passes through), at fields 3 + level - 1 of a tile-count vector.
+  function automatic logic [TileCounts*64-1:0] binary_adds(logic [TreeInputs-1:0] a);
     logic [TileCounts*64-1:0] n;
     logic [TreeInputs-1:0]    active, next;
     int unsigned              nodes;
+    n      = '0;
+    active = a;
+    nodes  = TreeInputs;
+    for (int l = 0; l < int'(Levels); l++) begin
+      next = '0;
+      for (int unsigned i = 0; 2 * i < nodes; i++) begin
+        if (2 * i + 1 < nodes) begin
+          next[i] = active[2*i] | active[2*i+1];
+          n[(3+l)*64+:64] = n[(3+l)*64+:64] + 64'(next[i]);
+        end else begin
+          next[i] = active[2*i];
+        end
+      end
+      active = next;
+      nodes  = (nodes + 1) / 2;
+    end
+    binary_adds = n;
+  endfunction
+
+  // Compressors at each 3:2 level (groups of three in order, leftovers passed on, as in
+  // ternac_csa_tree) whose inputs or injected carry carry a nonzero weight, then the final add.
+  function automatic logic [TileCounts*64-1:0] csa_adds(logic [TreeInputs-1:0] a,
+                                                        logic [TreeInputs-1:0] neg);
+    logic [TileCounts*64-1:0] n;
+    logic [TreeInputs-1:0]    active, next;
+    int unsigned              count, groups, first;
+    n      = '0;
+    active = a;
+    count  = TreeInputs;
+    first  = 0;
+    for (int l = 0; l < int'(CsaLevels); l++) begin
+      groups = count / 3;
+      next   = '0;
+      for (int unsigned g = 0; g < groups; g++) begin
+        next[2*g]   = active[3*g] | active[3*g+1] | active[3*g+2] | neg[first+g];
+        next[2*g+1] = next[2*g];
+        n[(3+l)*64+:64] = n[(3+l)*64+:64] + 64'(next[2*g]);
+      end
+      for (int unsigned r = 0; r < count % 3; r++) next[2*groups+r] = active[3*groups+r];
+      first  = first + groups;
+      count  = 2 * groups + count % 3;
+      active = next;
+    end
+    n[CsaFinal*64+:64] = {63'd0, active[0] | active[SecondValue] | neg[LastCsaCarry]};
+    csa_adds = n;
+  endfunction
+
+  // Selects of one tile by kind, then the adds of every adder entry.
+  function automatic logic [TileCounts*64-1:0] tile_counts(logic [Lanes*RowBits-1:0] tile);
+    logic [TileCounts*64-1:0] n, adds;
+    logic [TreeInputs-1:0]    pos, neg, active;
     n = '0;
     for (int unsigned j = 0; j < Lanes; j++) begin
       for (int unsigned c = 0; c < TreeInputs; c++) begin
@@ -89,27 +158,28 @@ module ternac_energy_counters #(
             2'b11:   n[64+:64] = n[64+:64] + 64'd1;
             default: n[128+:64] = n[128+:64] + 64'd1;
           endcase
-          active[c] = tile[(j*TreeInputs+c)*WB];
+          pos[c]    = tile[(j*TreeInputs+c)*WB+:2] == 2'b01;
+          neg[c]    = tile[(j*TreeInputs+c)*WB+:2] == 2'b11;
+          active[c] = pos[c] | neg[c];
         end else begin
           // Every INT8 weight slot multiplies, zero or not: nothing gates a multiplier.
           n[0+:64]  = n[0+:64] + 64'd1;
+          pos[c]    = 1'b0;
+          neg[c]    = 1'b0;
           active[c] = |tile[(j*TreeInputs+c)*WB+:WB];
         end
       end
-      nodes = TreeInputs;
-      for (int l = 0; l < int'(Levels); l++) begin
-        next = '0;
-        for (int unsigned i = 0; 2 * i < nodes; i++) begin
-          if (2 * i + 1 < nodes) begin
-            next[i] = active[2*i] | active[2*i+1];
-            n[(3+l)*64+:64] = n[(3+l)*64+:64] + 64'(next[i]);
-          end else begin
-            next[i] = active[2*i];
-          end
-        end
-        active = next;
-        nodes  = (nodes + 1) / 2;
+      if (Reduction == ternac_pkg::ReductionSplit) begin
+        adds = binary_adds(pos);
+        for (int unsigned i = 3; i < TileCounts; i++) n[i*64+:64] = n[i*64+:64] + adds[i*64+:64];
+        adds = binary_adds(neg);
+        adds[SplitFinal*64+:64] = {63'd0, |active};
+      end else if (Reduction == ternac_pkg::ReductionCsa) begin
+        adds = csa_adds(active, neg);
+      end else begin
+        adds = binary_adds(active);
       end
+      for (int unsigned i = 3; i < TileCounts; i++) n[i*64+:64] = n[i*64+:64] + adds[i*64+:64];
     end
     tile_counts = n;
   endfunction

@@ -2,9 +2,12 @@
 // Datapath = DatapathInt8 the selects become 8 x 8 multipliers (the INT8 baseline of the same
 // geometry, for energy comparisons); everything else is shared.
 //
-// Stage 0 (combinational, registered at the end of the cycle): selects and adder tree over one
-// activation beat and this lane's row of the weight tile. With PipeEvery > 0 the tree holds
-// TreeStages register stages of its own, and the lane delays s0_valid_i to match.
+// Stage 0 (combinational, registered at the end of the cycle): selects and reduction over one
+// activation beat and this lane's row of the weight tile. Reduction picks how the operands are
+// summed (ternac_pkg::Reduction*): one signed tree with negation through carry-in (the default),
+// split positive and negative trees with one final subtract, or carry-save compressors with one
+// final carry-propagate adder. With PipeEvery > 0 the trees hold TreeStages register stages of
+// their own, and the lane delays s0_valid_i to match.
 // Stage 1: accumulate. The lane keeps one partial sum per token of the current token block
 // (psum_q, TokenTile deep), because the array is weight-stationary over the tokens of a block: a
 // K tile of weights is applied to every token of the block before the next K tile arrives. On
@@ -17,6 +20,7 @@ module ternac_lane #(
   parameter int unsigned Datapath   = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery  = 0,
   parameter int unsigned LevelWidthCap = 0,
+  parameter int unsigned Reduction  = ternac_pkg::ReductionSigned,
   localparam int unsigned TokenWidth = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned WB         = ternac_pkg::weight_bits(Datapath)
 ) (
@@ -38,7 +42,7 @@ module ternac_lane #(
 
   localparam int unsigned OperandWidth = ternac_pkg::operand_bits(Datapath);
   localparam int unsigned TreeWidth =
-      ternac_pkg::level_width(OperandWidth, ternac_pkg::tree_levels(TreeInputs), LevelWidthCap);
+      ternac_pkg::root_width(OperandWidth, TreeInputs, LevelWidthCap, Reduction);
 
   if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
     $error("ternac_lane: TreeInputs must be in 1..4096, got %0d", TreeInputs);
@@ -53,52 +57,138 @@ module ternac_lane #(
   if (Datapath > ternac_pkg::DatapathInt8) begin : g_bad_datapath
     $error("ternac_lane: Datapath must be 0 (ternary) or 1 (INT8 baseline), got %0d", Datapath);
   end
+  if (Reduction > ternac_pkg::ReductionCsa) begin : g_bad_reduction
+    $error("ternac_lane: Reduction must be 0 (signed), 1 (split) or 2 (carry-save), got %0d",
+           Reduction);
+  end
+  if (Reduction != ternac_pkg::ReductionSigned && Datapath != ternac_pkg::DatapathTernary)
+  begin : g_bad_reduction_datapath
+    $error("ternac_lane: Reduction %0d needs the ternary datapath (the INT8 baseline is signed)",
+           Reduction);
+  end
+  if (Reduction == ternac_pkg::ReductionCsa && (PipeEvery != 0 || LevelWidthCap != 0 ||
+                                                TreeInputs < 3)) begin : g_bad_csa
+    $error("ternac_lane: carry-save needs PipeEvery = 0, LevelWidthCap = 0, TreeInputs >= 3");
+  end
 
   // Stage 0: selects and tree.
   localparam int unsigned AW = ternac_pkg::ActWidth;
   localparam int unsigned OW = OperandWidth;
 
-  logic [TreeInputs*OW-1:0]            operand;
-  logic [TreeInputs-1:0]               carry;
-  logic [TreeWidth-1:0]                tree_sum;
-  logic                                tree_carry, tree_overflow;
-
-  if (Datapath == ternac_pkg::DatapathTernary) begin : g_ternary
-    for (genvar i = 0; i < TreeInputs; i++) begin : g_select
-      ternac_select u_select (
-        .act_i    (act_i[i*AW+:AW]),
-        .trit_i   (weight_i[i*WB+:WB]),
-        .operand_o(operand[i*OW+:OW]),
-        .carry_o  (carry[i])
-      );
-    end
-  end else begin : g_int8
-    for (genvar i = 0; i < TreeInputs; i++) begin : g_mul
-      ternac_int8_mul u_mul (
-        .act_i    (act_i[i*AW+:AW]),
-        .weight_i (weight_i[i*WB+:WB]),
-        .product_o(operand[i*OW+:OW])
-      );
-    end
-    assign carry = '0;
-  end
-
   localparam int unsigned TreeStages = ternac_pkg::tree_stages(TreeInputs, PipeEvery);
+  localparam int unsigned CapWidth =
+      ternac_pkg::level_width(OW, ternac_pkg::tree_levels(TreeInputs), LevelWidthCap);
 
-  ternac_adder_tree #(
-    .TreeInputs(TreeInputs),
-    .InWidth   (OW),
-    .PipeEvery (PipeEvery),
-    .LevelWidthCap(LevelWidthCap)
-  ) u_tree (
-    .clk_i    (clk_i),
-    .en_i     (en_i),
-    .operand_i(operand),
-    .carry_i  (carry),
-    .sum_o    (tree_sum),
-    .carry_o  (tree_carry),
-    .overflow_o(tree_overflow)
-  );
+  logic [TreeWidth-1:0] tree_sum;
+  logic                 tree_carry, tree_overflow;
+
+  if (Reduction == ternac_pkg::ReductionSplit) begin : g_split
+    logic [TreeInputs*OW-1:0] pos_operand, neg_operand;
+    logic [CapWidth-1:0]      pos_sum, neg_sum;
+    logic                     pos_carry, neg_carry, pos_overflow, neg_overflow;
+    for (genvar i = 0; i < TreeInputs; i++) begin : g_select
+      ternac_select_split u_select (
+        .act_i (act_i[i*AW+:AW]),
+        .trit_i(weight_i[i*WB+:WB]),
+        .pos_o (pos_operand[i*OW+:OW]),
+        .neg_o (neg_operand[i*OW+:OW])
+      );
+    end
+    ternac_adder_tree #(
+      .TreeInputs   (TreeInputs),
+      .InWidth      (OW),
+      .PipeEvery    (PipeEvery),
+      .LevelWidthCap(LevelWidthCap)
+    ) u_pos_tree (
+      .clk_i     (clk_i),
+      .en_i      (en_i),
+      .operand_i (pos_operand),
+      .carry_i   ('0),
+      .sum_o     (pos_sum),
+      .carry_o   (pos_carry),
+      .overflow_o(pos_overflow)
+    );
+    ternac_adder_tree #(
+      .TreeInputs   (TreeInputs),
+      .InWidth      (OW),
+      .PipeEvery    (PipeEvery),
+      .LevelWidthCap(LevelWidthCap)
+    ) u_neg_tree (
+      .clk_i     (clk_i),
+      .en_i      (en_i),
+      .operand_i (neg_operand),
+      .carry_i   ('0),
+      .sum_o     (neg_sum),
+      .carry_o   (neg_carry),
+      .overflow_o(neg_overflow)
+    );
+    // The final subtract: pos + ~neg + 1, one bit wider than the trees, so always exact.
+    logic unused_subtract_overflow;
+    ternac_adder #(
+      .Width(CapWidth)
+    ) u_subtract (
+      .a_i       (pos_sum),
+      .b_i       (~neg_sum),
+      .carry_i   (1'b1),
+      .sum_o     (tree_sum),
+      .overflow_o(unused_subtract_overflow)
+    );
+    assign tree_carry    = 1'b0;
+    assign tree_overflow = pos_overflow | neg_overflow;
+    // The trees' carry inputs are zero, so their carry outputs are too.
+    logic unused_tree_carries;
+    assign unused_tree_carries = pos_carry ^ neg_carry;
+  end else begin : g_signed_operands
+    logic [TreeInputs*OW-1:0] operand;
+    logic [TreeInputs-1:0]    carry;
+    if (Datapath == ternac_pkg::DatapathTernary) begin : g_ternary
+      for (genvar i = 0; i < TreeInputs; i++) begin : g_select
+        ternac_select u_select (
+          .act_i    (act_i[i*AW+:AW]),
+          .trit_i   (weight_i[i*WB+:WB]),
+          .operand_o(operand[i*OW+:OW]),
+          .carry_o  (carry[i])
+        );
+      end
+    end else begin : g_int8
+      for (genvar i = 0; i < TreeInputs; i++) begin : g_mul
+        ternac_int8_mul u_mul (
+          .act_i    (act_i[i*AW+:AW]),
+          .weight_i (weight_i[i*WB+:WB]),
+          .product_o(operand[i*OW+:OW])
+        );
+      end
+      assign carry = '0;
+    end
+
+    if (Reduction == ternac_pkg::ReductionCsa) begin : g_csa
+      ternac_csa_tree #(
+        .TreeInputs(TreeInputs),
+        .InWidth   (OW)
+      ) u_csa (
+        .operand_i(operand),
+        .carry_i  (carry),
+        .sum_o    (tree_sum),
+        .carry_o  (tree_carry)
+      );
+      assign tree_overflow = 1'b0;
+    end else begin : g_tree
+      ternac_adder_tree #(
+        .TreeInputs   (TreeInputs),
+        .InWidth      (OW),
+        .PipeEvery    (PipeEvery),
+        .LevelWidthCap(LevelWidthCap)
+      ) u_tree (
+        .clk_i     (clk_i),
+        .en_i      (en_i),
+        .operand_i (operand),
+        .carry_i   (carry),
+        .sum_o     (tree_sum),
+        .carry_o   (tree_carry),
+        .overflow_o(tree_overflow)
+      );
+    end
+  end
 
   // Stage 1 register: datapath only, no reset needed.
   logic [TreeWidth-1:0] tree_sum_q;

@@ -23,6 +23,16 @@ package ternac_pkg;
   localparam int unsigned DatapathTernary = 0;
   localparam int unsigned DatapathInt8    = 1;
 
+  // Reduction of a lane's operands (ternac_lane's Reduction):
+  //   ReductionSigned: one signed binary tree; a negation is an inverted operand plus a carry-in.
+  //   ReductionSplit:  a binary tree over the +1 operands, one over the -1 operands, and one final
+  //                    subtract (no inversion in the selects: each is two AND gates).
+  //   ReductionCsa:    3:2 carry-save compressors down to two values, then one carry-propagate
+  //                    adder; negation carries enter the free low bit of each carry vector.
+  localparam int unsigned ReductionSigned = 0;
+  localparam int unsigned ReductionSplit  = 1;
+  localparam int unsigned ReductionCsa    = 2;
+
   // Bits of one weight on the weight stream and in the weight buffer.
   function automatic int unsigned weight_bits(int unsigned datapath);
     weight_bits = (datapath == DatapathTernary) ? TritWidth : 8;
@@ -55,6 +65,7 @@ package ternac_pkg;
 
   // What the hardware was built with, readable by the host (a capability register).
   typedef struct packed {
+    logic [7:0]  reduction;
     logic [7:0]  level_width_cap;
     logic [7:0]  pipe_every;
     logic [7:0]  datapath;
@@ -87,6 +98,60 @@ package ternac_pkg;
   // Nodes at `level` of the tree: ceil(inputs / 2^level). An odd node passes through unchanged.
   function automatic int unsigned tree_nodes(int unsigned inputs, int unsigned level);
     tree_nodes = (inputs + (1 << level) - 1) >> level;
+  endfunction
+
+  // Values left after `level` levels of 3:2 compression of `inputs` values: every group of three
+  // becomes a sum and a carry vector, the one or two values left over pass through.
+  function automatic int unsigned csa_count(int unsigned inputs, int unsigned level);
+    int unsigned c;
+    c = inputs;
+    for (int unsigned l = 0; l < 32; l++) begin
+      if (l < level && c > 2) c = 2 * (c / 3) + c % 3;
+    end
+    csa_count = c;
+  endfunction
+
+  // 3:2 levels that bring `inputs` values down to two (each level removes at least one value, and
+  // 4096 inputs need 19 levels, so 32 iterations always suffice).
+  function automatic int unsigned csa_levels(int unsigned inputs);
+    int unsigned c, n;
+    c = inputs;
+    n = 0;
+    for (int unsigned l = 0; l < 32; l++) begin
+      if (c > 2) begin
+        c = 2 * (c / 3) + c % 3;
+        n = n + 1;
+      end
+    end
+    csa_levels = n;
+  endfunction
+
+  // Compressors in the levels before `level` (the global index of that level's first one).
+  function automatic int unsigned csa_before(int unsigned inputs, int unsigned level);
+    int unsigned n;
+    n = 0;
+    for (int unsigned l = 0; l < 32; l++) begin
+      if (l < level) n = n + csa_count(inputs, l) / 3;
+    end
+    csa_before = n;
+  endfunction
+
+  // Width of a lane's reduced sum (the register before the accumulator, without the carry):
+  // the root of the signed tree, one bit more for the split trees' final subtract, and the full
+  // precision operand_width + levels for carry-save (a CSA is exact modulo 2^width only).
+  function automatic int unsigned root_width(int unsigned operand_width, int unsigned inputs,
+                                             int unsigned cap, int unsigned reduction);
+    root_width = (reduction == ReductionCsa) ? operand_width + tree_levels(inputs)
+               : level_width(operand_width, tree_levels(inputs), cap)
+                 + ((reduction == ReductionSplit) ? 1 : 0);
+  endfunction
+
+  // Adder-energy counters after the fixed ones (ternac_energy_counters): one per tree level, plus
+  // the final subtract of the split trees, or one per 3:2 level plus the final carry-propagate add.
+  function automatic int unsigned add_entries(int unsigned inputs, int unsigned reduction);
+    add_entries = (reduction == ReductionSigned) ? tree_levels(inputs)
+                : (reduction == ReductionSplit)  ? tree_levels(inputs) + 1
+                                                 : csa_levels(inputs) + 1;
   endfunction
 
   // Largest K for which |acc| <= K * 2^(operand_bits - 1) fits in a signed acc_width-bit

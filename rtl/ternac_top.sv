@@ -17,6 +17,7 @@ module ternac_top #(
   parameter int unsigned Datapath          = ternac_pkg::DatapathTernary,
   parameter int unsigned PipeEvery         = 0,
   parameter int unsigned LevelWidthCap     = 0,
+  parameter int unsigned Reduction         = ternac_pkg::ReductionSigned,
   localparam int unsigned RowBits          = TreeInputs * ternac_pkg::weight_bits(Datapath),
   localparam int unsigned TokenWidth       = (TokenTile > 1) ? $clog2(TokenTile) : 1,
   localparam int unsigned BeatsPerTile     = (Lanes + WeightRowsPerBeat - 1) / WeightRowsPerBeat,
@@ -132,7 +133,8 @@ module ternac_top #(
     .TokenTile (TokenTile),
     .Datapath  (Datapath),
     .PipeEvery (PipeEvery),
-    .LevelWidthCap(LevelWidthCap)
+    .LevelWidthCap(LevelWidthCap),
+    .Reduction (Reduction)
   ) u_array (
     .clk_i     (clk_i),
     .rst_ni    (rst_ni),
@@ -172,7 +174,8 @@ module ternac_top #(
     .WeightRowsPerBeat(WeightRowsPerBeat),
     .Datapath         (Datapath),
     .PipeEvery        (PipeEvery),
-    .LevelWidthCap    (LevelWidthCap)
+    .LevelWidthCap    (LevelWidthCap),
+    .Reduction        (Reduction)
   ) u_energy_counters (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
@@ -188,6 +191,7 @@ module ternac_top #(
     .res_push_i    (res_push)
   );
 
+  assign hw_config_o.reduction            = 8'(Reduction);
   assign hw_config_o.datapath             = 8'(Datapath);
   assign hw_config_o.pipe_every           = 8'(PipeEvery);
   assign hw_config_o.level_width_cap      = 8'(LevelWidthCap);

@@ -253,32 +253,77 @@ TEST(Cosim, MalformedCommandsAreDropped) {
 
 #if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 && \
     TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0
-// The RTL's counters for W = [+1, -1], X = [3, 5] on the 4 x 8 array, derived by hand: one fire;
-// of the 32 selects one passes +x, one -x, 30 are gated; one adder per level sees a nonzero weight
-// (lane 0, the subtree over columns 0 and 1); every lane accumulates once.
-TEST(Cosim, EnergyCountersByHand) {
-  GemmProblem p;
-  p.shape = {1, 1, 2};
-  p.weights = {encode_trit(1), encode_trit(-1)};
-  p.activations = {3, 5};
-  RunOptions opt;
-  opt.check_counters = false;  // compare with the hand-derived numbers only
-  const RunReport r = harness().run(p, opt);
-  EXPECT_TRUE(r.passed) << r.failure;
-  const OpCounts& n = r.counted;
+// W = [+1, -1], X = [3, 5] on the 4 x 8 array: one fire; of the 32 selects one passes +x, one -x,
+// 30 are gated; every lane accumulates once; the streams move one tile, one beat, one result.
+void expect_tiny_case_counts(const OpCounts& n) {
   EXPECT_EQ(n.fires, 1u);
   EXPECT_EQ(n.sel_pos, 1u);
   EXPECT_EQ(n.sel_neg, 1u);
   EXPECT_EQ(n.sel_zero, 30u);
-  EXPECT_EQ(n.tree_adds, (std::vector<std::uint64_t>{1, 1, 1}));
   EXPECT_EQ(n.acc_adds, 4u);
-  EXPECT_EQ(n.reg_pipe_bits, 4u * 12);  // 11-bit root sum and its carry, per lane
   EXPECT_EQ(n.psum_read_bits, 0u);
   EXPECT_EQ(n.psum_write_bits, 0u);
   EXPECT_EQ(n.wgt_stream_bits, 64u);
   EXPECT_EQ(n.wgt_bank_write_bits, 64u);
   EXPECT_EQ(n.act_stream_bits, 64u);
   EXPECT_EQ(n.res_stream_bits, 128u);
+}
+
+RunReport run_tiny_case() {
+  GemmProblem p;
+  p.shape = {1, 1, 2};
+  p.weights = {encode_trit(1), encode_trit(-1)};
+  p.activations = {3, 5};
+  RunOptions opt;
+  opt.check_counters = false;  // compare with the hand-derived numbers only
+  return harness().run(p, opt);
+}
+#endif
+
+#if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 &&     \
+    TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0 && \
+    TERNAC_REDUCTION == 0
+// The RTL's counters for W = [+1, -1], X = [3, 5] on the 4 x 8 array, derived by hand: one fire;
+// of the 32 selects one passes +x, one -x, 30 are gated; one adder per level sees a nonzero weight
+// (lane 0, the subtree over columns 0 and 1); every lane accumulates once.
+TEST(Cosim, EnergyCountersByHand) {
+  const RunReport r = run_tiny_case();
+  EXPECT_TRUE(r.passed) << r.failure;
+  expect_tiny_case_counts(r.counted);
+  EXPECT_EQ(r.counted.tree_adds, (std::vector<std::uint64_t>{1, 1, 1}));
+  EXPECT_EQ(r.counted.reg_pipe_bits, 4u * 12);  // 11-bit root sum and its carry, per lane
+}
+#endif
+
+#if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 &&     \
+    TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0 && \
+    TERNAC_REDUCTION == 1
+// Split trees: the +1 at column 0 and the -1 at column 1 each activate one adder per level of
+// their own tree (the pair at columns 0 and 1, then its parents), so two per level; lane 0 alone
+// subtracts something. The register holds the 12-bit difference and no carry.
+TEST(Cosim, EnergyCountersByHandSplit) {
+  const RunReport r = run_tiny_case();
+  EXPECT_TRUE(r.passed) << r.failure;
+  expect_tiny_case_counts(r.counted);
+  EXPECT_EQ(r.counted.tree_adds, (std::vector<std::uint64_t>{2, 2, 2, 1}));
+  EXPECT_EQ(r.counted.reg_pipe_bits, 4u * 12);
+}
+#endif
+
+#if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 &&     \
+    TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0 && \
+    TERNAC_REDUCTION == 2
+// Carry-save over 8 values: 8 -> 6 -> 4 -> 3 -> 2. Level 1 compresses columns 0-2 (active: the
+// two weights) and 3-5, which takes the negation carry of operand 1 (the -1) and is active too;
+// level 2 compresses (s0, c0, s1) and (c1, x6, x7), both active; levels 3 and 4 have one
+// compressor each, fed by active vectors; the final adder is active. Only lane 0 has weights.
+// The register holds the 11-bit sum and the carry left for the accumulator.
+TEST(Cosim, EnergyCountersByHandCsa) {
+  const RunReport r = run_tiny_case();
+  EXPECT_TRUE(r.passed) << r.failure;
+  expect_tiny_case_counts(r.counted);
+  EXPECT_EQ(r.counted.tree_adds, (std::vector<std::uint64_t>{2, 2, 1, 1, 1}));
+  EXPECT_EQ(r.counted.reg_pipe_bits, 4u * 12);
 }
 #endif
 

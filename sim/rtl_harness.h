@@ -74,7 +74,7 @@ class RtlHarness {
     top_ = std::make_unique<VTop>(&context, ("top" + std::to_string(models++)).c_str());
     idle_inputs();
     top_->eval();  // settles the constant hw_config_o
-    Beat cfg(3);
+    Beat cfg(sizeof(top_->hw_config_o) / sizeof(std::uint32_t));  // every word of the port
     read_port(top_->hw_config_o, cfg);
     config_ = decode_hw_config(cfg);
     reset();
@@ -134,7 +134,7 @@ class RtlHarness {
   // caller's translation unit must include the Verilated root header (V<prefix>___024root.h).
   std::vector<std::uint64_t> counters() {
     const auto& c = top_->rootp->ternac_top__DOT__u_energy_counters__DOT__counters_q;
-    const std::size_t n = kFixedCounters + static_cast<std::size_t>(config_.tree_levels());
+    const std::size_t n = kFixedCounters + static_cast<std::size_t>(config_.add_entries());
     std::vector<std::uint64_t> v(n);
     for (std::size_t i = 0; i < n; ++i) v[i] = c[i];
     return v;
@@ -234,7 +234,7 @@ class RtlHarness {
       const OpCounts predicted_counts = predict_op_counts(config_, problem);
       const auto want = predicted_counts.flat();
       const auto got = report.counted.flat();
-      const auto names = OpCounts::names(config_.tree_levels());
+      const auto names = OpCounts::names(config_);
       for (std::size_t i = 0; i < want.size(); ++i) {
         if (want[i] != got[i]) {
           report.failure += fmt::format("energy counter {}: RTL counted {}, model predicts {}\n",

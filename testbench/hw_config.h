@@ -6,8 +6,8 @@
 
 namespace ternac {
 
-// Decodes ternac_pkg::hw_config_t (96 bits: level_width_cap, pipe_every, datapath, lanes,
-// tree_inputs, acc_width, weight_rows_per_beat, token_tile from the top bit down).
+// Decodes ternac_pkg::hw_config_t (104 bits: reduction, level_width_cap, pipe_every, datapath,
+// lanes, tree_inputs, acc_width, weight_rows_per_beat, token_tile from the top bit down).
 inline ArrayConfig decode_hw_config(const Beat& b) {
   const auto bits = [&](int lo, int w) { return static_cast<int>(get_bits(b, lo, w)); };
   ArrayConfig c;
@@ -19,6 +19,7 @@ inline ArrayConfig decode_hw_config(const Beat& b) {
   c.datapath = bits(72, 8) == 1 ? Datapath::kInt8 : Datapath::kTernary;
   c.pipe_every = bits(80, 8);
   c.level_width_cap = bits(88, 8);
+  c.reduction = static_cast<Reduction>(bits(96, 8));
   return c;
 }
 
@@ -34,6 +35,7 @@ inline ArrayConfig built_config() {
   c.datapath = TERNAC_DATAPATH == 1 ? Datapath::kInt8 : Datapath::kTernary;
   c.pipe_every = TERNAC_PIPE_EVERY;
   c.level_width_cap = TERNAC_LEVEL_WIDTH_CAP;
+  c.reduction = static_cast<Reduction>(TERNAC_REDUCTION);
   return c;
 }
 #endif

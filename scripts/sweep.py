@@ -1,0 +1,367 @@
+#!/usr/bin/python3
+"""Adder-tree sweep: one command over a grid of array configurations.
+
+For every configuration of the grid (TreeInputs x reduction x level-width cap) it Verilates the
+array (a cached per-configuration build in its own CMake tree, built in parallel by ninja), runs
+the same 2B4T-shaped layer through it with every result and counter checked against the golden
+model, synthesizes one lane with Yosys (cached), and writes one table:
+
+    <out>/sweep.csv, <out>/sweep.json   one row per configuration
+    <out>/energy_vs_fanin.png           energy per MAC at --node against TreeInputs, per variant
+    <out>/pareto.png                    energy per MAC against lane transistors per MAC
+    <out>/overflow_vs_cap.png           saturated tree evaluations against the width cap
+
+    scripts/sweep.py                                  # the grid of docs/exploration.md
+    scripts/sweep.py --tree-inputs 8,16 --reductions signed,csa --caps 0 --out /tmp/s
+
+A cap at or above a tree's full root width changes nothing, so such points are dropped as
+duplicates of the uncapped one; carry-save has no cap (its vectors are only exact modulo 2^w).
+Uses only the standard library, and matplotlib for the plots (Debian's python3-matplotlib).
+"""
+
+import argparse
+import concurrent.futures
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OPERAND_BITS = 8  # a selected int8 activation
+RED_CODE = {"signed": 0, "split": 1, "csa": 2}
+
+
+def int_list(text):
+    try:
+        return [int(v) for v in text.split(",") if v != ""]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of integers, got '{text}'")
+
+
+def levels(inputs):
+    n = 0
+    while (1 << n) < inputs:
+        n += 1
+    return n
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--tree-inputs", type=int_list, default=[8, 16, 32, 64, 128, 256])
+    p.add_argument("--reductions", default="signed,split,csa",
+                   help="comma-separated: signed, split, csa")
+    p.add_argument("--caps", type=int_list, default=[0, 10, 12, 14, 16, 18, 20],
+                   help="level-width caps in bits; 0 is full precision")
+    p.add_argument("--lanes", type=int, default=16)
+    p.add_argument("--acc-width", type=int, default=32)
+    p.add_argument("--pipe-every", type=int, default=0)
+    p.add_argument("--token-tile", type=int, default=128)
+    p.add_argument("--layer", default="ffn_down", help="a 2B4T layer name (ternac shapes)")
+    p.add_argument("--tokens", type=int, default=1)
+    p.add_argument("--zeros", type=float, default=0.4)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--node", type=int, default=7, help="node of the plots and the summary (nm)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--out", default="sweep-out")
+    p.add_argument("--build-dir", default=os.path.join(ROOT, "build-sweep"))
+    p.add_argument("--no-synth", action="store_true", help="skip the Yosys lane synthesis")
+    p.add_argument("--no-plots", action="store_true")
+    a = p.parse_args(argv)
+    a.reductions = [r for r in a.reductions.split(",") if r]
+    for r in a.reductions:
+        if r not in RED_CODE:
+            p.error(f"unknown reduction '{r}' (expected signed, split or csa)")
+    for t in a.tree_inputs:
+        if not 1 <= t <= 4096:
+            p.error(f"--tree-inputs values must be in 1..4096, got {t}")
+    for c in a.caps:
+        if c != 0 and not OPERAND_BITS + 1 <= c <= OPERAND_BITS + 12:
+            p.error(f"--caps values must be 0 or in {OPERAND_BITS + 1}..{OPERAND_BITS + 12}, got {c}")
+    if not 1 <= a.lanes <= 1024:
+        p.error(f"--lanes must be in 1..1024, got {a.lanes}")
+    if not 0.0 <= a.zeros <= 1.0:
+        p.error(f"--zeros must be in [0, 1], got {a.zeros}")
+    if a.jobs < 1:
+        p.error(f"--jobs must be at least 1, got {a.jobs}")
+    return a
+
+
+def grid(a):
+    points, dropped = [], []
+    for t in a.tree_inputs:
+        full = OPERAND_BITS + levels(t)
+        for r in a.reductions:
+            for cap in a.caps:
+                name = f"l{a.lanes}_t{t}_{r}" + (f"_cap{cap}" if cap else "")
+                if r == "csa" and (cap or a.pipe_every or t < 3):
+                    dropped.append(f"{name}: carry-save needs TreeInputs >= 3, no cap and no pipelining")
+                    continue
+                if cap and cap >= full:
+                    dropped.append(f"{name}: the full root width is {full} bits, the cap changes nothing")
+                    continue
+                if a.acc_width < full + 2:
+                    dropped.append(f"{name}: AccWidth {a.acc_width} is too narrow for {full}-bit sums")
+                    continue
+                points.append({"name": name, "tree_inputs": t, "reduction": r, "cap": cap})
+    return points, dropped
+
+
+def cmake_string(a, pt):
+    # name:Lanes:TreeInputs:AccWidth:WeightRowsPerBeat:TokenTile:Datapath:PipeEvery:Cap:Reduction
+    return ":".join(str(v) for v in (pt["name"], a.lanes, pt["tree_inputs"], a.acc_width, a.lanes,
+                                     a.token_tile, 0, a.pipe_every, pt["cap"],
+                                     RED_CODE[pt["reduction"]]))
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, **kw)
+    if r.returncode != 0:
+        sys.exit(f"sweep: command failed ({r.returncode}): {' '.join(cmd)}")
+    return r
+
+
+def build(a, points):
+    configs = ";".join(cmake_string(a, pt) for pt in points)
+    os.makedirs(a.build_dir, exist_ok=True)
+    print(f"sweep: configuring {a.build_dir} for {len(points)} configurations", flush=True)
+    run(["cmake", "-S", ROOT, "-B", a.build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+         f"-DTERNAC_SWEEP_CONFIGS={configs}"], stdout=subprocess.DEVNULL)
+    targets = [f"sweep_point_{pt['name']}" for pt in points]
+    print(f"sweep: building {len(targets)} models with {a.jobs} jobs (cached per configuration)",
+          flush=True)
+    t0 = time.time()
+    run(["ninja", "-C", a.build_dir, "-j", str(a.jobs)] + targets, stdout=subprocess.DEVNULL)
+    print(f"sweep: build done in {time.time() - t0:.0f} s", flush=True)
+
+
+def simulate(a, pt):
+    exe = os.path.join(a.build_dir, "sim", "sweep", f"sweep_point_{pt['name']}")
+    cmd = [exe, "--layer", a.layer, "--tokens", str(a.tokens), "--zeros", str(a.zeros),
+           "--seed", str(a.seed)]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode not in (0, 1) or not r.stdout.strip():
+        sys.exit(f"sweep: {pt['name']} failed ({r.returncode}): {r.stderr.strip()}\n"
+                 f"reproduce: {' '.join(cmd)}")
+    row = json.loads(r.stdout.strip().splitlines()[-1])
+    row["array"] = row["config"]  # the RTL's own name for its configuration
+    row["config"] = pt["name"]
+    row["reproduce"] = " ".join(cmd)
+    if not row["passed"]:
+        sys.stderr.write(r.stderr)
+    return row
+
+
+def rtl_digest():
+    h = hashlib.sha256()
+    with open(os.path.join(ROOT, "rtl", "ternac.f")) as f:
+        files = [l.strip() for l in f if l.strip().endswith(".sv")]
+    for path in files + ["scripts/synth_cost.sh"]:
+        with open(os.path.join(ROOT, path), "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def synthesize(a, pt, digest):
+    params = ["-set", "TreeInputs", str(pt["tree_inputs"]), "-set", "AccWidth", str(a.acc_width),
+              "-set", "PipeEvery", str(a.pipe_every), "-set", "LevelWidthCap", str(pt["cap"]),
+              "-set", "Reduction", str(RED_CODE[pt["reduction"]])]
+    key = hashlib.sha256((digest + " ".join(params)).encode()).hexdigest()[:16]
+    cache = os.path.join(a.build_dir, "synth", f"{pt['name']}-{key}.csv")
+    if not os.path.exists(cache):
+        r = subprocess.run([os.path.join(ROOT, "scripts", "synth_cost.sh"), "--csv"] + params,
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"sweep: synthesis of {pt['name']} failed: {r.stderr.strip()}")
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with open(cache + ".tmp", "w") as f:
+            f.write(r.stdout)
+        os.replace(cache + ".tmp", cache)
+    with open(cache) as f:
+        row = list(csv.DictReader(f))[0]
+    return {"lane_transistors": int(row["transistors"]), "lane_comb_transistors":
+            int(row["comb_transistors"]), "lane_depth": int(row["depth"])}
+
+
+def energy_at(row, node):
+    for e in row["energy"]:
+        if e["node_nm"] == node:
+            return e
+    sys.exit(f"sweep: no energy at {node} nm (nodes: {[e['node_nm'] for e in row['energy']]})")
+
+
+COLUMNS = ["config", "array", "tree_inputs", "reduction", "level_width_cap", "lanes", "acc_width",
+           "pipe_every", "layer", "m", "n", "k", "zero_fraction", "seed", "passed", "cycles",
+           "model_cycles", "utilization", "tree_evaluations", "tree_overflows", "overflow_rate",
+           "results_changed", "worst_abs_error", "lane_transistors", "lane_comb_transistors",
+           "transistors_per_mac", "lane_depth", "sim_seconds"]
+
+
+def write_tables(a, rows):
+    os.makedirs(a.out, exist_ok=True)
+    nodes = [e["node_nm"] for e in rows[0]["energy"]]
+    with open(os.path.join(a.out, "sweep.json"), "w") as f:
+        json.dump({"grid": {k: getattr(a, k) for k in ("tree_inputs", "reductions", "caps", "lanes",
+                                                     "acc_width", "pipe_every", "layer", "tokens",
+                                                     "zeros", "seed")},
+                   "rows": rows}, f, indent=1)
+    with open(os.path.join(a.out, "sweep.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        head = list(COLUMNS)
+        for n in nodes:
+            head += [f"arith_pj_per_mac_{n}nm", f"total_pj_per_mac_{n}nm"]
+        w.writerow(head)
+        for r in rows:
+            line = [r.get(c, "") for c in COLUMNS]
+            for n in nodes:
+                e = energy_at(r, n)
+                line += [e["arith_pj_per_mac"], e["total_pj_per_mac"]]
+            w.writerow(line)
+
+
+def summary(a, rows):
+    print(f"\nsweep: {a.layer} M={a.tokens}, {a.zeros:.0%} zero weights, seed {a.seed}, "
+          f"{a.lanes} lanes; energy per MAC at {a.node} nm (arith = selects and adds, "
+          f"total = with registers and buffers)")
+    fmt = "{:<26} {:>7} {:>9} {:>9} {:>8} {:>10} {:>9} {:>7} {:>10} {:>6}  {}"
+    print(fmt.format("config", "arith", "total", "cycles", "util", "overflows", "worst err",
+                     "T/MAC", "lane T", "depth", "check"))
+    for r in sorted(rows, key=lambda r: energy_at(r, a.node)["total_pj_per_mac"]):
+        e = energy_at(r, a.node)
+        print(fmt.format(r["config"], f"{e['arith_pj_per_mac']:.5f}", f"{e['total_pj_per_mac']:.5f}",
+                         r["cycles"], f"{100 * r['utilization']:.2f}%", r["tree_overflows"],
+                         r["worst_abs_error"],
+                         f"{r['transistors_per_mac']:.0f}" if "transistors_per_mac" in r else "-",
+                         r.get("lane_transistors", "-"), r.get("lane_depth", "-"),
+                         "ok" if r["passed"] else "FAIL"))
+    exact = [r for r in rows if r["worst_abs_error"] == 0 and r["passed"]]
+    if exact:
+        best = min(exact, key=lambda r: energy_at(r, a.node)["total_pj_per_mac"])
+        e = energy_at(best, a.node)
+        print(f"lowest total energy per MAC at {a.node} nm with exact results: {best['config']} "
+              f"({e['total_pj_per_mac']:.5f} pJ/MAC, arithmetic {e['arith_pj_per_mac']:.5f})")
+
+
+def plots(a, rows):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("sweep: matplotlib not available under this interpreter; no plots "
+              "(run with /usr/bin/python3, scripts/setup.sh installs python3-matplotlib)")
+        return
+    marks = {"signed": "o", "split": "s", "csa": "^"}
+
+    def label(r):
+        cap = r["level_width_cap"]
+        return f"{r['tree_inputs']} {r['reduction']}" + (f" cap{cap}" if cap else "")
+
+    full = [r for r in rows if r["level_width_cap"] == 0]
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for red in a.reductions:
+        pts = sorted((r["tree_inputs"], energy_at(r, a.node)) for r in full if r["reduction"] == red)
+        if not pts:
+            continue
+        ax.plot([p[0] for p in pts], [p[1]["total_pj_per_mac"] for p in pts],
+                marker=marks[red], linestyle="-", label=f"{red}, total")
+        ax.plot([p[0] for p in pts], [p[1]["arith_pj_per_mac"] for p in pts],
+                marker=marks[red], linestyle="--", alpha=0.6, label=f"{red}, arithmetic")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("TreeInputs (fan-in of each lane)")
+    ax.set_ylabel(f"energy per MAC at {a.node} nm (pJ)")
+    ax.set_title(f"{a.layer}, M={a.tokens}, {a.zeros:.0%} zeros, {a.lanes} lanes, full precision")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(a.out, "energy_vs_fanin.png"), dpi=120)
+    plt.close(fig)
+
+    synth = [r for r in rows if "transistors_per_mac" in r]
+    if synth:
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for red in a.reductions:
+            pts = [r for r in synth if r["reduction"] == red]
+            ax.scatter([r["transistors_per_mac"] for r in pts],
+                       [energy_at(r, a.node)["total_pj_per_mac"] for r in pts], label=red,
+                       marker=marks[red])
+        front, best = [], float("inf")
+        for r in sorted(synth, key=lambda r: (r["transistors_per_mac"],
+                                              energy_at(r, a.node)["total_pj_per_mac"])):
+            e = energy_at(r, a.node)["total_pj_per_mac"]
+            if e < best:
+                front.append(r)
+                best = e
+        ax.plot([r["transistors_per_mac"] for r in front],
+                [energy_at(r, a.node)["total_pj_per_mac"] for r in front], "k:", label="Pareto front")
+        for r in front:
+            ax.annotate(label(r), (r["transistors_per_mac"],
+                        energy_at(r, a.node)["total_pj_per_mac"]), fontsize=7)
+        ax.set_xlabel("lane transistors per MAC/cycle (Yosys, NAND2/NOR2/NOT + flops)")
+        ax.set_ylabel(f"total energy per MAC at {a.node} nm (pJ)")
+        ax.set_title("energy against area proxy")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(os.path.join(a.out, "pareto.png"), dpi=120)
+        plt.close(fig)
+
+    capped = [r for r in rows if r["level_width_cap"] != 0]
+    if capped:
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for red in a.reductions:
+            for t in a.tree_inputs:
+                pts = sorted((r["level_width_cap"], r["overflow_rate"]) for r in rows
+                             if r["reduction"] == red and r["tree_inputs"] == t and
+                             (r["level_width_cap"] != 0))
+                if pts:
+                    ax.plot([p[0] for p in pts], [max(p[1], 1e-7) for p in pts],
+                            marker=marks[red], linestyle="-", label=f"{red}, TreeInputs {t}")
+        ax.set_yscale("log")
+        ax.set_xlabel("level-width cap (bits)")
+        ax.set_ylabel("saturated tree evaluations / all (floor 1e-7)")
+        ax.set_title(f"overflow rate, {a.layer}, {a.zeros:.0%} zeros")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(os.path.join(a.out, "overflow_vs_cap.png"), dpi=120)
+        plt.close(fig)
+
+
+def main(argv):
+    a = parse_args(argv)
+    points, dropped = grid(a)
+    for d in dropped:
+        print(f"sweep: dropped {d}")
+    if not points:
+        sys.exit("sweep: the grid is empty")
+    a.build_dir = os.path.abspath(a.build_dir)
+    build(a, points)
+    print(f"sweep: simulating {len(points)} configurations on {a.jobs} cores", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        rows = list(pool.map(lambda pt: simulate(a, pt), points))
+    if not a.no_synth:
+        print(f"sweep: synthesizing {len(points)} lanes with Yosys (cached)", flush=True)
+        digest = rtl_digest()
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+            synth = list(pool.map(lambda pt: synthesize(a, pt, digest), points))
+        for r, s in zip(rows, synth):
+            r.update(s)
+            r["transistors_per_mac"] = s["lane_transistors"] / r["tree_inputs"]
+    for r in rows:
+        r["overflow_rate"] = r["tree_overflows"] / r["tree_evaluations"] if r["tree_evaluations"] else 0
+    write_tables(a, rows)
+    summary(a, rows)
+    if not a.no_plots:
+        plots(a, rows)
+    print(f"sweep: wrote {a.out}/sweep.csv, sweep.json" + ("" if a.no_plots else " and plots"))
+    failed = [r["config"] for r in rows if not r["passed"]]
+    if failed:
+        sys.exit(f"sweep: check FAILED in {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
