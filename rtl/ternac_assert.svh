@@ -19,4 +19,22 @@
 `define TERNAC_ASSERT_IF(__name, __ante, __cons, __clk = clk_i, __rst_n = rst_ni)
 `endif
 
+// Test-only fault injection. A model Verilated with +define+TERNAC_FAULT_INJECT reads the plusarg
+// +ternac_fault=<n> at time 0, and `TERNAC_FAULT(n) is true in every module that declared
+// `TERNAC_FAULT_DECL when fault n was chosen; without the define `TERNAC_FAULT(n) is a constant 0
+// and the RTL is unchanged. The faults are listed in docs/assertions.md; each one makes the
+// assertion it targets fire (or, for data faults, the scoreboard fail), which is how the tests
+// show that the checks can fail.
+`ifdef TERNAC_FAULT_INJECT
+`define TERNAC_FAULT_DECL \
+  int unsigned fault_id; \
+  initial begin \
+    if (!$value$plusargs("ternac_fault=%d", fault_id)) fault_id = 0; \
+  end
+`define TERNAC_FAULT(__n) (fault_id == (__n))
+`else
+`define TERNAC_FAULT_DECL
+`define TERNAC_FAULT(__n) 1'b0
+`endif
+
 `endif  // TERNAC_ASSERT_SVH

@@ -96,6 +96,9 @@ module ternac_ctrl #(
 
   state_e state_d, state_q;
 
+  // Test-only faults (docs/assertions.md); constant 0 unless Verilated with TERNAC_FAULT_INJECT.
+  `TERNAC_FAULT_DECL
+
   // ---------------------------------------------------------------------------------------------
   // Command acceptance and validation.
   logic cmd_fire, cmd_ok, start;
@@ -141,7 +144,7 @@ module ternac_ctrl #(
     .cols_o        (buf_wr_col_valid_o)
   );
 
-  assign wgt_ready_o       = (state_q == StRun) & ~ld_done & buf_wr_ready_i;
+  assign wgt_ready_o       = (state_q == StRun) & ~ld_done & (buf_wr_ready_i | `TERNAC_FAULT(8));
   assign ld_fire           = wgt_valid_i & wgt_ready_o;
   assign ld_tile_end       = (32'(ld_beat_q) == BeatsPerTile - 1);
   assign buf_wr_valid_o    = ld_fire;
@@ -176,7 +179,7 @@ module ternac_ctrl #(
     .rst_ni        (rst_ni),
     .start_i       (start),
     .m_i           (cmd_m),
-    .n_i           (cmd_n),
+    .n_i           (`TERNAC_FAULT(5) ? DimWidth'(1) : cmd_n),  // fault 5: too few N tiles
     .k_i           (cmd_k),
     .next_i        (cp_fire & cp_block_end),
     .done_o        (cp_done),
@@ -189,11 +192,12 @@ module ternac_ctrl #(
     .cols_o        (unused_cp_cols)
   );
 
-  assign pipe_en          = ~res_full_i;
-  assign act_ready_o      = (state_q == StRun) & ~cp_done & buf_rd_valid_i & pipe_en;
+  assign pipe_en          = ~res_full_i | `TERNAC_FAULT(3);
+  assign act_ready_o      = (state_q == StRun) & ~cp_done & (buf_rd_valid_i | `TERNAC_FAULT(6))
+                          & pipe_en;
   assign cp_fire          = act_valid_i & act_ready_o;
   assign cp_block_end     = (DimWidth'(cp_token_q) == cp_block_tokens - 1'b1);
-  assign buf_rd_release_o = cp_fire & cp_block_end;
+  assign buf_rd_release_o = (cp_fire & cp_block_end) | (`TERNAC_FAULT(7) & start);
 
   always_comb begin
     cp_token_d = cp_token_q;
@@ -243,7 +247,7 @@ module ternac_ctrl #(
     state_d = state_q;
     if (start) begin
       state_d = StRun;
-    end else if (res_push_o && s1_cmd_last_q) begin
+    end else if (res_push_o && (s1_cmd_last_q || `TERNAC_FAULT(9))) begin
       state_d = StIdle;
     end
   end
@@ -296,11 +300,11 @@ module ternac_ctrl #(
       overflow_count_d       = sat_add(overflow_count_d, overflow_in_item);
     end
     if (ld_fire && (illegal_in_beat != '0)) begin
-      status_d.illegal_trit = 1'b1;
+      status_d.illegal_trit = ~`TERNAC_FAULT(10);
       illegal_count_d       = sat_add(illegal_count_d, illegal_in_beat);
     end
     if (cmd_fire && !cmd_ok) begin
-      status_d.bad_cmd = 1'b1;
+      status_d.bad_cmd = ~`TERNAC_FAULT(11);
       bad_cmd_count_d  = sat_add(bad_cmd_count_d, 32'd1);
     end
   end
@@ -332,9 +336,13 @@ module ternac_ctrl #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  `TERNAC_ASSERT_IF(NoWeightsWhenIdle, state_q == StIdle, !wgt_ready_o)
-  `TERNAC_ASSERT_IF(NoActivationsWhenIdle, state_q == StIdle, !act_ready_o)
+  // Every assertion is made to fire by one of the faults of docs/assertions.md.
+  `TERNAC_ASSERT_IF(NoResultWhenIdle, state_q == StIdle, !res_push_o)
   `TERNAC_ASSERT_IF(ComputeNeedsFullBank, cp_fire, buf_rd_valid_i)
   `TERNAC_ASSERT_IF(LoadDoneBeforeCompute, cp_done, ld_done)
+  // A counter is nonzero exactly when its sticky bit is set (both clear together, and a counter
+  // saturates rather than wrapping to zero).
+  `TERNAC_ASSERT(IllegalCountMatchesStatus, status_q.illegal_trit == (illegal_count_q != '0))
+  `TERNAC_ASSERT(BadCmdCountMatchesStatus, status_q.bad_cmd == (bad_cmd_count_q != '0))
 
 endmodule

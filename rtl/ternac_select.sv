@@ -1,3 +1,5 @@
+`include "ternac_assert.svh"
+
 // Ternary select: the whole "multiply" of a ternary MAC.
 //
 // ternac_pkg::TritPos passes x, ternac_pkg::TritNeg passes ~x and raises carry_o so that the adder downstream adds the +1
@@ -13,12 +15,14 @@ module ternac_select
 
   logic nonzero, negate;
 
+  `TERNAC_FAULT_DECL
+
   // Bit 0 of a code is "nonzero", bit 1 is "negate" (see ternac_pkg::trit_e); an illegal code has the negate
   // bit without the nonzero bit and so selects nothing.
   assign nonzero = trit_i[0];
   assign negate  = trit_i[1] & trit_i[0];
 
   assign operand_o = (act_i ^ {ternac_pkg::ActWidth{negate}}) & {ternac_pkg::ActWidth{nonzero}};
-  assign carry_o   = negate;
+  assign carry_o   = negate & ~`TERNAC_FAULT(13);  // fault 13 loses the +1 of -x
 
 endmodule

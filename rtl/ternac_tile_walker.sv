@@ -33,7 +33,11 @@ module ternac_tile_walker #(
   typedef logic [DimWidth-1:0] dim_t;
 
   dim_t m_left_d, m_left_q, n_left_d, n_left_q, k_left_d, k_left_q, n_d, n_q, k_d, k_q;
-  logic done_d, done_q;
+  logic done_d, done_q, next;
+
+  `TERNAC_FAULT_DECL
+  // Fault 4 steps the walker once more after its last tile.
+  assign next = next_i | (`TERNAC_FAULT(4) & done_q & ~start_i);
 
   assign last_k_o       = (k_left_q <= DimWidth'(TreeInputs));
   assign last_n_o       = (n_left_q <= DimWidth'(Lanes));
@@ -58,7 +62,7 @@ module ternac_tile_walker #(
       n_d      = n_i;
       k_d      = k_i;
       done_d   = 1'b0;
-    end else if (next_i) begin
+    end else if (next) begin
       if (!last_k_o) begin
         k_left_d = k_left_q - DimWidth'(TreeInputs);
       end else begin
@@ -95,6 +99,6 @@ module ternac_tile_walker #(
     end
   end
 
-  `TERNAC_ASSERT_IF(NoStepWhenDone, next_i && !start_i, !done_q)
+  `TERNAC_ASSERT_IF(NoStepWhenDone, next && !start_i, !done_q)
 
 endmodule

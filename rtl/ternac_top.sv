@@ -59,7 +59,11 @@ module ternac_top #(
   logic [TokenWidth-1:0]         s1_token;
   logic                          res_push, res_push_last, res_full;
   logic [Lanes*AccWidth-1:0]     acc;
-  logic [Lanes-1:0]              lane_overflow;
+  logic [Lanes-1:0]              lane_overflow, lane_overflow_seen;
+
+  // Test-only fault 12 (docs/assertions.md) reports a saturation that did not happen.
+  `TERNAC_FAULT_DECL
+  assign lane_overflow_seen = lane_overflow | {Lanes{`TERNAC_FAULT(12) & s1_valid}};
 
   ternac_ctrl #(
     .Lanes            (Lanes),
@@ -89,7 +93,7 @@ module ternac_top #(
     .buf_rd_valid_i      (buf_rd_valid),
     .buf_rd_release_o    (buf_rd_release),
     .res_full_i          (res_full),
-    .lane_overflow_i     (lane_overflow),
+    .lane_overflow_i     (lane_overflow_seen),
     .pipe_en_o           (pipe_en),
     .s0_valid_o          (s0_valid),
     .s1_valid_o          (s1_valid),
@@ -201,7 +205,57 @@ module ternac_top #(
   assign hw_config_o.weight_rows_per_beat = 16'(WeightRowsPerBeat);
   assign hw_config_o.token_tile           = 16'(TokenTile);
 
-  // Stream rules on the outputs this module drives (the inputs are checked in the testbench).
-  `TERNAC_ASSERT_IF(ResultHeldUntilTaken, $past(res_valid_o && !res_ready_i), res_valid_o)
+  // Stream rules (docs/architecture.md): a beat once offered stays offered, unchanged, until it
+  // is taken. The sender of cmd, wgt and act is the environment, the sender of res this module.
+  // Each rule is evaluated into a flag register and the assertion checks the flag a cycle later:
+  // assertions that sample wide ports directly are miscompiled by Verilator 5.006 when it splits
+  // its output (an undeclared loop variable in the sampling code).
+`ifndef SYNTHESIS
+  logic                                       cmd_wait_q, wgt_wait_q, act_wait_q, res_wait_q;
+  logic                                       cmd_broken_q, wgt_broken_q, act_broken_q;
+  logic                                       res_withdrawn_q, res_changed_q;
+  ternac_pkg::cmd_t                           cmd_q;
+  logic [WeightRowsPerBeat*RowBits-1:0]       wgt_q;
+  logic [TreeInputs*ternac_pkg::ActWidth-1:0] act_q;
+  logic [Lanes*AccWidth:0]                    res_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cmd_wait_q      <= 1'b0;
+      wgt_wait_q      <= 1'b0;
+      act_wait_q      <= 1'b0;
+      res_wait_q      <= 1'b0;
+      cmd_broken_q    <= 1'b0;
+      wgt_broken_q    <= 1'b0;
+      act_broken_q    <= 1'b0;
+      res_withdrawn_q <= 1'b0;
+      res_changed_q   <= 1'b0;
+    end else begin
+      cmd_wait_q      <= cmd_valid_i & ~cmd_ready_o;
+      wgt_wait_q      <= wgt_valid_i & ~wgt_ready_o;
+      act_wait_q      <= act_valid_i & ~act_ready_o;
+      res_wait_q      <= res_valid_o & ~res_ready_i;
+      cmd_broken_q    <= cmd_wait_q & ~(cmd_valid_i & (cmd_i == cmd_q));
+      wgt_broken_q    <= wgt_wait_q & ~(wgt_valid_i & (wgt_data_i == wgt_q));
+      act_broken_q    <= act_wait_q & ~(act_valid_i & (act_data_i == act_q));
+      res_withdrawn_q <= res_wait_q & ~res_valid_o;
+      res_changed_q   <= res_wait_q & res_valid_o & ({res_last_o, res_data_o} != res_q);
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    cmd_q <= cmd_i;
+    wgt_q <= wgt_data_i;
+    act_q <= act_data_i;
+    res_q <= {res_last_o, res_data_o};
+  end
+`endif
+
+  `TERNAC_ASSERT(CmdHeldUntilTaken, !cmd_broken_q)
+  `TERNAC_ASSERT(WgtHeldUntilTaken, !wgt_broken_q)
+  `TERNAC_ASSERT(ActHeldUntilTaken, !act_broken_q)
+  `TERNAC_ASSERT(ResultHeldUntilTaken, !res_withdrawn_q)
+  `TERNAC_ASSERT(ResultStableUntilTaken, !res_changed_q)
+  // A full-precision tree cannot saturate.
+  `TERNAC_ASSERT_IF(NoTreeOverflowAtFullPrecision, LevelWidthCap == 0, !status_o.tree_overflow)
 
 endmodule

@@ -96,6 +96,8 @@ module ternac_weight_buffer #(
   end
 
   `TERNAC_ASSERT_IF(ReleaseOnlyFull, rd_release_i, full_q[rd_sel_q])
-  `TERNAC_ASSERT_IF(WriteOnlyEmpty, wr_fire, !full_q[wr_sel_q])
+  // The controller offers a beat only when the free bank can take it (a beat offered to a full
+  // bank would be dropped: wr_fire stays low).
+  `TERNAC_ASSERT_IF(WriteOnlyWhenReady, wr_valid_i, wr_ready_o)
 
 endmodule

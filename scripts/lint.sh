@@ -16,6 +16,7 @@ configs=(
   "-GReduction=2"
   "-GReduction=2 -GTreeInputs=7 -GLanes=3"
   "-GTreeInputs=1 -GLanes=1 -GTokenTile=1"
+  "+define+TERNAC_FAULT_INJECT -GLanes=4 -GTreeInputs=8 -GWeightRowsPerBeat=4 -GTokenTile=8"
 )
 status=0
 for c in "${configs[@]}"; do

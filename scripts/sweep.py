@@ -148,7 +148,8 @@ def simulate(a, pt):
     row = json.loads(r.stdout.strip().splitlines()[-1])
     row["array"] = row["config"]  # the RTL's own name for its configuration
     row["config"] = pt["name"]
-    row["reproduce"] = " ".join(cmd)
+    shown = os.path.relpath(exe, ROOT) if exe.startswith(ROOT + os.sep) else exe
+    row["reproduce"] = " ".join([shown] + cmd[1:])  # from the repository root
     if not row["passed"]:
         sys.stderr.write(r.stderr)
     return row

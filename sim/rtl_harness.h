@@ -67,11 +67,8 @@ template <typename VTop>
 class RtlHarness {
  public:
   RtlHarness() {
-    // One Verilated context for every model of the process: Verilator keeps a per-thread pointer
-    // to the last context, which must outlive every model that unregisters from it.
-    static VerilatedContext context;
     static int models = 0;
-    top_ = std::make_unique<VTop>(&context, ("top" + std::to_string(models++)).c_str());
+    top_ = std::make_unique<VTop>(&context(), ("top" + std::to_string(models++)).c_str());
     idle_inputs();
     top_->eval();  // settles the constant hw_config_o
     Beat cfg(sizeof(top_->hw_config_o) / sizeof(std::uint32_t));  // every word of the port
@@ -81,6 +78,14 @@ class RtlHarness {
   }
 
   ~RtlHarness() { top_->final(); }
+
+  // One Verilated context for every model of the process: Verilator keeps a per-thread pointer
+  // to the last context, which must outlive every model that unregisters from it. Plusargs (such
+  // as +ternac_fault=<n>) go here before the first harness is made.
+  static VerilatedContext& context() {
+    static VerilatedContext c;
+    return c;
+  }
 
   const ArrayConfig& config() const { return config_; }
   VTop& top() { return *top_; }
