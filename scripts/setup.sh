@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ternac needs on Debian 12 (as root, or through sudo), only what is missing.
-# Idempotent and quiet when everything is already there.
+# Idempotent and quiet when everything is already there. Extra packages named as arguments are
+# installed too (scripts/fuzz.sh asks for clang).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   verilator libsystemc-dev yosys
   libfmt-dev libgtest-dev libgmock-dev
   python3 python3-matplotlib
+  "$@"
 )
 
 missing=()

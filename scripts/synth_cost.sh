@@ -32,7 +32,27 @@ if [ "$top" = ternac_lane ]; then
   has_param TreeInputs || params+=(TreeInputs 64)
   has_param TokenTile || params+=(TokenTile 2)
 fi
-files=$(grep -v '^+' rtl/ternac.f | tr '\n' ' ')
+# Only the sources the top module depends on (the package, its file and, transitively, the files
+# of the ternac modules they name), in rtl/ternac.f order: ABC's result depends on the netlist's
+# names, which shift with every unrelated module read, so a lane's cost must not move when some
+# other module changes.
+deps() {
+  local want=" $1 " changed=1 f m
+  while [ $changed -eq 1 ]; do
+    changed=0
+    for m in $want; do
+      [ -f "rtl/$m.sv" ] || continue
+      for f in $(grep -o 'ternac_[a-z0-9_]*' "rtl/$m.sv" | sort -u); do
+        if [ -f "rtl/$f.sv" ] && [[ "$want" != *" $f "* ]]; then want+="$f "; changed=1; fi
+      done
+    done
+  done
+  grep -v '^+' rtl/ternac.f | while read -r f; do
+    if [[ "$want" == *" $(basename "$f" .sv) "* ]]; then printf '%s ' "$f"; fi
+  done
+}
+files=$(deps "$top")
+[ -n "$files" ] || { echo "synth_cost: no source file rtl/$top.sv for --top $top" >&2; exit 2; }
 
 cost() {  # <extra param pairs...> -> prints one CSV row
   local all=("${params[@]}" "$@") chparam="" desc="" i

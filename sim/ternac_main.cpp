@@ -71,6 +71,15 @@ struct Job {
   GemmShape shape;
 };
 
+// --zeros, checked before anything runs (NaN fails the comparison too).
+double zero_fraction(const CliArgs& a) {
+  const double z = a.real("zeros", 0.4);
+  if (!(z >= 0.0 && z <= 1.0)) {
+    throw std::invalid_argument(fmt::format("--zeros must be in [0, 1], got {}", z));
+  }
+  return z;
+}
+
 std::uint32_t dim(const CliArgs& a, const char* name) {
   const std::uint64_t v = a.u64(name, 0);
   if (v < 1 || v > kMaxDim) {
@@ -100,7 +109,7 @@ int cmd_run(const std::vector<std::string>& argv) {
           "unknown layer '{}' (see 'ternac shapes' for the names, or use 'all')", layer));
     }
   }
-  const double zeros = a.real("zeros", 0.4);
+  const double zeros = zero_fraction(a);
   const std::uint64_t seed = a.u64("seed", 1);
   const double bp = a.real("backpressure", 1.0);
   if (!(bp > 0.0 && bp <= 1.0)) {
@@ -113,6 +122,7 @@ int cmd_run(const std::vector<std::string>& argv) {
 
   Harness harness;
   const ArrayConfig& cfg = harness.config();
+  for (const Job& job : jobs) check_shape(job.shape, cfg);  // refuse before anything runs
   fmt::print(
       "ternac run: array {} ({} lanes x {} inputs = {} ternary MACs/cycle peak), "
       "{:.0f}% zero weights, seed {}, backpressure {}\n",
@@ -150,7 +160,16 @@ int cmd_run(const std::vector<std::string>& argv) {
     if (!r.passed) fmt::print("{}", r.failure);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::string int8_misfit;  // why the INT8 baseline array would refuse a job, if it would
   for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!shape_accepted(jobs[i].shape, int8_cfg)) {
+      try {
+        check_shape(jobs[i].shape, int8_cfg);
+      } catch (const std::invalid_argument& e) {
+        int8_misfit = e.what();
+      }
+      break;
+    }
     int8_predicted += predict_op_counts(int8_cfg, int8_problem(jobs[i].shape, seed + i));
   }
   fmt::print(
@@ -166,6 +185,13 @@ int cmd_run(const std::vector<std::string>& argv) {
   // The claims in brief, on the counters of this run (`ternac claims` gives the full report, with
   // the INT8 array simulated too; here its counts come from the operation-count model, which the
   // INT8 RTL matches in cosim_test_int8).
+  if (!int8_misfit.empty()) {
+    fmt::print(
+        "energy: no claims for this workload: the INT8 baseline array of the same geometry would "
+        "refuse it ({})\n",
+        int8_misfit);
+    return all_ok ? 0 : 1;
+  }
   const EnergyTables tables = EnergyTables::load(default_energy_dir());
   fmt::print(
       "energy (ternary counters checked against the model; arithmetic = selects or "
@@ -193,7 +219,7 @@ int cmd_claims(const std::vector<std::string>& argv) {
                   {"no-sweep"});
   const std::string layer = a.str("layer", "ffn_down");
   const std::uint32_t tokens = a.has("tokens") ? dim(a, "tokens") : 1;
-  const double zeros = a.real("zeros", 0.4);
+  const double zeros = zero_fraction(a);
   const std::uint64_t seed = a.u64("seed", 1);
   const EnergyTables tables = EnergyTables::load(a.str("energy-dir", default_energy_dir()));
   GemmShape shape;
