@@ -40,8 +40,17 @@ std::string repro(const std::string& test, std::uint64_t seed, std::uint64_t cou
 
 // One harness per test program: the Verilated model is built once and runs command after
 // command, so every test also checks that a command leaves the array ready for the next.
+// In the fault-injection build (cosim_test_fault), TERNAC_FAULT=<n> chooses a test-only RTL fault
+// (docs/assertions.md) so that a regression can show it catches a real RTL bug; other builds have
+// no fault to choose and ignore it.
 Harness& harness() {
-  static Harness h;
+  static Harness& h = []() -> Harness& {
+    static std::string arg = "+ternac_fault=" + std::to_string(env_u64("TERNAC_FAULT", 0));
+    static const char* argv[] = {"cosim_test", arg.c_str()};
+    Harness::context().commandArgs(2, argv);
+    static Harness made;
+    return made;
+  }();
   return h;
 }
 

@@ -4,9 +4,11 @@
 //   ternac shapes  list the built-in layer shapes
 //   ternac config  print the configuration of the built-in array
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <string>
@@ -42,6 +44,8 @@ commands:
   claims    check the 71.4x and 5.5x energy claims on counted RTL operations, per node
   shapes    list the built-in BitNet b1.58 2B4T layer shapes
   config    print the configuration of the built-in array
+  regress   the regression runner (scripts/regress.py): levels smoke, default, nightly;
+            --tags, --seeds, --shard I/N, JUnit and CSV/JSON summaries; 'regress --help'
   help      show this text
 
 ternac run options:
@@ -207,6 +211,19 @@ int cmd_run(const std::vector<std::string>& argv) {
   return all_ok ? 0 : 1;
 }
 
+// `ternac regress ...` is scripts/regress.py of this build's source tree, on this build.
+int cmd_regress(const std::vector<std::string>& args) {
+  const std::string script = std::string(TERNAC_SOURCE_DIR) + "/scripts/regress.py";
+  std::vector<std::string> argv_s = {"/usr/bin/python3", script};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  setenv("TERNAC_BUILD_DIR", TERNAC_BUILD_DIR, 0);  // unless the caller chose one
+  execv(argv[0], argv.data());
+  throw std::runtime_error(fmt::format("cannot run {} with /usr/bin/python3", script));
+}
+
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   if (!out) throw std::invalid_argument(fmt::format("cannot write '{}'", path));
@@ -294,6 +311,7 @@ int main(int argc, char** argv) {
   const std::string cmd = args.empty() ? "help" : args[0];
   const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
   try {
+    if (cmd == "regress") return ternac::cmd_regress(rest);
     if (cmd == "run") return ternac::cmd_run(rest);
     if (cmd == "claims") return ternac::cmd_claims(rest);
     if (cmd == "shapes") return ternac::cmd_shapes();
