@@ -1,14 +1,25 @@
 // The RTL's capability register and the configuration a test binary was built for.
 #pragma once
 
+#include <stdexcept>
+#include <string>
+
 #include "config.h"
 #include "streams.h"
 
 namespace ternac {
 
+// Width of ternac_pkg::hw_config_t.
+constexpr int kHwConfigBits = 104;
+
 // Decodes ternac_pkg::hw_config_t (104 bits: reduction, level_width_cap, pipe_every, datapath,
 // lanes, tree_inputs, acc_width, weight_rows_per_beat, token_tile from the top bit down).
+// Throws std::invalid_argument when the beat holds fewer bits than that.
 inline ArrayConfig decode_hw_config(const Beat& b) {
+  if (b.size() * 32 < static_cast<std::size_t>(kHwConfigBits)) {
+    throw std::invalid_argument("hw_config_o read into " + std::to_string(b.size() * 32) +
+                                " bits; it has " + std::to_string(kHwConfigBits));
+  }
   const auto bits = [&](int lo, int w) { return static_cast<int>(get_bits(b, lo, w)); };
   ArrayConfig c;
   c.token_tile = bits(0, 16);

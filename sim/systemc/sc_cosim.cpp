@@ -367,7 +367,7 @@ class Sequencer : public sc_module {
     cycles(3);
     w_.rst_n.write(true);
     cycles(1);
-    Beat cfg(3);
+    Beat cfg((kHwConfigBits + 31) / 32);  // every word of the 104-bit register
     from_value(w_.hw_config.read(), cfg);
     const ArrayConfig hw = decode_hw_config(cfg);
     if (!(hw == cfg_)) fail("hw_config_o " + hw.name() + " differs from " + cfg_.name());
