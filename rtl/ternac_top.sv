@@ -235,18 +235,24 @@ module ternac_top #(
       wgt_wait_q      <= wgt_valid_i & ~wgt_ready_o;
       act_wait_q      <= act_valid_i & ~act_ready_o;
       res_wait_q      <= res_valid_o & ~res_ready_i;
-      cmd_broken_q    <= cmd_wait_q & ~(cmd_valid_i & (cmd_i == cmd_q));
-      wgt_broken_q    <= wgt_wait_q & ~(wgt_valid_i & (wgt_data_i == wgt_q));
-      act_broken_q    <= act_wait_q & ~(act_valid_i & (act_data_i == act_q));
       res_withdrawn_q <= res_wait_q & ~res_valid_o;
-      res_changed_q   <= res_wait_q & res_valid_o & ({res_last_o, res_data_o} != res_q);
+      // The wide comparisons run only in a cycle after a stall, off the simulation's common path.
+      cmd_broken_q    <= 1'b0;
+      wgt_broken_q    <= 1'b0;
+      act_broken_q    <= 1'b0;
+      res_changed_q   <= 1'b0;
+      if (cmd_wait_q) cmd_broken_q <= !(cmd_valid_i && cmd_i == cmd_q);
+      if (wgt_wait_q) wgt_broken_q <= !(wgt_valid_i && wgt_data_i == wgt_q);
+      if (act_wait_q) act_broken_q <= !(act_valid_i && act_data_i == act_q);
+      if (res_wait_q && res_valid_o) res_changed_q <= ({res_last_o, res_data_o} != res_q);
     end
   end
+  // A beat is copied only while it waits (the rules compare with the previous waiting cycle).
   always_ff @(posedge clk_i) begin
-    cmd_q <= cmd_i;
-    wgt_q <= wgt_data_i;
-    act_q <= act_data_i;
-    res_q <= {res_last_o, res_data_o};
+    if (cmd_valid_i && !cmd_ready_o) cmd_q <= cmd_i;
+    if (wgt_valid_i && !wgt_ready_o) wgt_q <= wgt_data_i;
+    if (act_valid_i && !act_ready_o) act_q <= act_data_i;
+    if (res_valid_o && !res_ready_i) res_q <= {res_last_o, res_data_o};
   end
 `endif
 

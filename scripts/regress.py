@@ -102,11 +102,11 @@ def run_pass(a, name, select, env, seed):
             result = "skip"
         else:
             result = "pass"
-        prefix = " ".join(f"{k}={v}" for k, v in sorted(env.items()))
-        if seed is not None:
-            prefix = f"TERNAC_SEED={seed} " + prefix
-        repro = (f"cd {shlex.quote(a.build)} && {prefix.strip()} ctest --output-on-failure "
-                 f"-R {shlex.quote('^' + regex_escape(test) + '$')}").replace("&&  ", "&& ")
+        assigns = ([f"TERNAC_SEED={seed}"] if seed is not None else []) + \
+            [f"{k}={v}" for k, v in sorted(env.items())]
+        repro = " ".join([f"cd {shlex.quote(a.build)} &&"] + assigns +
+                         ["ctest --output-on-failure -R",
+                          shlex.quote("^" + regex_escape(test) + "$")])
         rows.append({"test": test, "configuration": configuration(listing.get(test, [])),
                      "seed": "" if seed is None else seed, "pass": name, "result": result,
                      "wall_s": round(float(case.get("time", 0) or 0), 3), "reproduce": repro})

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <regex>
 #include <set>
@@ -76,9 +77,7 @@ GemmProblem problem_for(const FaultCase& c) {
 
 // A fresh model with `fault` chosen (0: none); its initial blocks read the plusarg.
 std::unique_ptr<Harness> fresh_harness(int fault) {
-  const std::string arg = fmt::format("+ternac_fault={}", fault);
-  const char* argv[] = {"assert_test", arg.c_str()};
-  Harness::context().commandArgs(2, argv);
+  Harness::choose_fault(static_cast<std::uint64_t>(fault));
   return std::make_unique<Harness>();
 }
 
@@ -130,68 +129,51 @@ INSTANTIATE_TEST_SUITE_P(Faults, AssertionFires, testing::ValuesIn(kCases),
                            return std::string(i.param.assertion);
                          });
 
-// Stream rules on the inputs: the testbench breaks them itself, no fault needed.
+// Stream rules on the inputs: the testbench breaks them itself on a fresh model, no fault needed.
+void expect_stream_rule_fires(const char* assertion,
+                              const std::function<void(Harness&)>& break_rule) {
+  testing::FLAGS_gtest_death_test_style = "threadsafe";
+  EXPECT_DEATH(
+      {
+        stdout_to_stderr();
+        const std::unique_ptr<Harness> model = fresh_harness(0);
+        break_rule(*model);
+        model->tick();  // the rule is checked a cycle after the break
+        model->tick();
+      },
+      fmt::format("assertion {} failed", assertion));
+}
+
 void drive_cmd(Harness& h, GemmShape s) {
   h.top().cmd_valid_i = 1;
   assign_port(h.top().cmd_i, Beat{s.m, s.n, s.k});
 }
 
-void tick(Harness& h) {
-  h.top().clk_i = 0;
-  h.top().eval();
-  h.top().clk_i = 1;
-  h.top().eval();
-}
-
 TEST(StreamRule, CmdHeldUntilTaken) {
-  testing::FLAGS_gtest_death_test_style = "threadsafe";
-  EXPECT_DEATH(
-      {
-        stdout_to_stderr();
-        const std::unique_ptr<Harness> model = fresh_harness(0);
-        Harness& h = *model;
-        drive_cmd(h, {2, 2, 2});  // taken: the array is idle
-        tick(h);
-        drive_cmd(h, {3, 3, 3});  // not taken: the array is busy with the first
-        tick(h);
-        h.top().cmd_valid_i = 0;  // withdrawn before it was taken
-        tick(h);
-        tick(h);
-      },
-      "assertion CmdHeldUntilTaken failed");
+  expect_stream_rule_fires("CmdHeldUntilTaken", [](Harness& h) {
+    drive_cmd(h, {2, 2, 2});  // taken: the array is idle
+    h.tick();
+    drive_cmd(h, {3, 3, 3});  // not taken: the array is busy with the first
+    h.tick();
+    h.top().cmd_valid_i = 0;  // withdrawn before it was taken
+  });
 }
 
 TEST(StreamRule, WgtHeldUntilTaken) {
-  testing::FLAGS_gtest_death_test_style = "threadsafe";
-  EXPECT_DEATH(
-      {
-        stdout_to_stderr();
-        const std::unique_ptr<Harness> model = fresh_harness(0);
-        Harness& h = *model;
-        h.top().wgt_valid_i = 1;  // offered while idle: not taken
-        tick(h);
-        h.top().wgt_valid_i = 0;  // withdrawn
-        tick(h);
-        tick(h);
-      },
-      "assertion WgtHeldUntilTaken failed");
+  expect_stream_rule_fires("WgtHeldUntilTaken", [](Harness& h) {
+    h.top().wgt_valid_i = 1;  // offered while idle: not taken
+    h.tick();
+    h.top().wgt_valid_i = 0;  // withdrawn
+  });
 }
 
 TEST(StreamRule, ActHeldUntilTaken) {
-  testing::FLAGS_gtest_death_test_style = "threadsafe";
-  EXPECT_DEATH(
-      {
-        stdout_to_stderr();
-        const std::unique_ptr<Harness> model = fresh_harness(0);
-        Harness& h = *model;
-        h.top().act_valid_i = 1;  // offered while idle: not taken
-        assign_port(h.top().act_data_i, Beat(2, 0x01010101u));
-        tick(h);
-        assign_port(h.top().act_data_i, Beat(2, 0x02020202u));  // changed while waiting
-        tick(h);
-        tick(h);
-      },
-      "assertion ActHeldUntilTaken failed");
+  expect_stream_rule_fires("ActHeldUntilTaken", [](Harness& h) {
+    h.top().act_valid_i = 1;  // offered while idle: not taken
+    assign_port(h.top().act_data_i, Beat(2, 0x01010101u));
+    h.tick();
+    assign_port(h.top().act_data_i, Beat(2, 0x02020202u));  // changed while waiting
+  });
 }
 
 // A data fault has no assertion: the scoreboard must catch it. Fault 13 drops the +1 of every

@@ -44,13 +44,9 @@ std::string repro(const std::string& test, std::uint64_t seed, std::uint64_t cou
 // (docs/assertions.md) so that a regression can show it catches a real RTL bug; other builds have
 // no fault to choose and ignore it.
 Harness& harness() {
-  static Harness& h = []() -> Harness& {
-    static std::string arg = "+ternac_fault=" + std::to_string(env_u64("TERNAC_FAULT", 0));
-    static const char* argv[] = {"cosim_test", arg.c_str()};
-    Harness::context().commandArgs(2, argv);
-    static Harness made;
-    return made;
-  }();
+  static const bool chosen = (Harness::choose_fault(env_u64("TERNAC_FAULT", 0)), true);
+  static Harness h;
+  (void)chosen;
   return h;
 }
 

@@ -87,6 +87,23 @@ class RtlHarness {
     return c;
   }
 
+  // Chooses test-only RTL fault n (docs/assertions.md; 0: none) for the models made after this
+  // call. Only a model Verilated with TERNAC_FAULT_INJECT reads it; others ignore it.
+  static void choose_fault(std::uint64_t n) {
+    const std::string arg = "+ternac_fault=" + std::to_string(n);
+    const char* argv[] = {"ternac", arg.c_str()};
+    context().commandArgs(2, argv);  // the context keeps its own copy
+  }
+
+  // One clock cycle with the inputs as they are.
+  void tick() {
+    top_->clk_i = 0;
+    top_->eval();
+    top_->clk_i = 1;
+    top_->eval();
+    ++cycle_;
+  }
+
   const ArrayConfig& config() const { return config_; }
   VTop& top() { return *top_; }
   std::uint64_t cycle() const { return cycle_; }
@@ -311,14 +328,6 @@ class RtlHarness {
     top_->act_valid_i = 0;
     top_->res_ready_i = 0;
     top_->clr_status_i = 0;
-  }
-
-  void tick() {
-    top_->clk_i = 0;
-    top_->eval();
-    top_->clk_i = 1;
-    top_->eval();
-    ++cycle_;
   }
 
   std::unique_ptr<VTop> top_;
