@@ -53,6 +53,10 @@ struct GemmProblem {
 // weights multiply.
 std::vector<std::int64_t> golden_gemm(const GemmProblem& problem, int acc_width);
 
+// The same numbers as a plain scalar loop (one multiply-add per weight, no vectorization): the
+// independent reference of the test that checks golden_gemm, and the baseline of its benchmark.
+std::vector<std::int64_t> golden_gemm_scalar(const GemmProblem& problem, int acc_width);
+
 // The golden result of the array `config`: exact sums when its trees are full precision (the
 // function above), otherwise tile by tile through width-capped, saturating trees exactly as the
 // lanes compute them. *overflows (if given) gets the number of (token, output row, K tile) tree

@@ -50,6 +50,37 @@ TEST(Gemm, MatchesDenseMatrixProductOnRandomData) {
   }
 }
 
+// The vectorized kernel against the scalar loop: every code (the illegal one too), the extreme
+// activations, INT8 weights, and K past the kernel's 2^16-term flush of its 32-bit partial sums.
+TEST(Gemm, VectorizedKernelEqualsScalarLoop) {
+  const std::uint64_t seed = 11;
+  std::mt19937_64 rng(seed);
+  for (const GemmShape s : {GemmShape{3, 5, 1}, GemmShape{2, 3, 131}, GemmShape{1, 2, 70000}}) {
+    for (const WeightFormat f : {WeightFormat::kTritCodes, WeightFormat::kInt8}) {
+      GemmProblem p;
+      p.shape = s;
+      p.format = f;
+      for (std::uint64_t i = 0; i < s.macs() / s.m; ++i) {
+        p.weights.push_back(
+            static_cast<std::uint8_t>(f == WeightFormat::kInt8 ? rng() : rng() % 4));
+      }
+      for (std::uint64_t i = 0; i < std::uint64_t{s.m} * s.k; ++i) {
+        // Mostly the extremes, so that the sums reach their largest magnitudes.
+        const std::uint64_t r = rng() % 4;
+        p.activations.push_back(static_cast<std::int8_t>(r == 0 ? -128 : r == 1 ? 127 : rng()));
+      }
+      EXPECT_EQ(golden_gemm(p, 64), golden_gemm_scalar(p, 64))
+          << s.str() << (f == WeightFormat::kInt8 ? " int8" : " ternary") << ", seed " << seed;
+    }
+  }
+  // All +1 against -128 over 70000 terms: -8960000, past what 16 or 23 bits hold.
+  GemmProblem p;
+  p.shape = {1, 1, 70000};
+  p.weights.assign(70000, encode_trit(1));
+  p.activations.assign(70000, -128);
+  EXPECT_EQ(golden_gemm(p, 64), std::vector<std::int64_t>{-8960000});
+}
+
 TEST(Gemm, WrapToWidth) {
   EXPECT_EQ(wrap_to_width(127, 8), 127);
   EXPECT_EQ(wrap_to_width(128, 8), -128);

@@ -48,8 +48,8 @@ namespace {
 
 // Adds per level of a binary tree over the operands marked in `nz` (adjacent pairs add, an odd
 // last node passes through), added to active[0 .. levels - 1]. Folded in place: node i of the
-// next level overwrites entry i, already consumed.
-void binary_adds(std::vector<std::uint8_t> nz, int levels, std::vector<std::uint64_t>& active) {
+// next level overwrites entry i, already consumed (so `nz` is the caller's scratch).
+void binary_adds(std::vector<std::uint8_t>& nz, int levels, std::vector<std::uint64_t>& active) {
   std::size_t nodes = nz.size();
   for (int l = 0; l < levels; ++l) {
     std::uint64_t adds = 0;
@@ -113,8 +113,29 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
       for (std::uint64_t j = 0; j < L; ++j) {
         const std::uint64_t n = nt * L + j;
         bool any = false;
-        for (std::uint64_t col = 0; col < T; ++col) {
-          const std::uint64_t k = kt * T + col;
+        // The row's real columns (the rest is padding, zero weights).
+        const std::uint64_t k0 = kt * T;
+        const std::uint64_t real = n < s.n ? std::min<std::uint64_t>(T, s.k - k0) : 0;
+        std::uint64_t col = 0;
+        if (!c.int8()) {  // trit codes, branch-free: a whole-model run counts a billion of them
+          const std::uint8_t* row = real ? &p.weights[n * s.k + k0] : nullptr;
+          std::uint64_t row_pos = 0, row_neg = 0;
+          for (; col < real; ++col) {
+            const std::uint8_t code = row[col];
+            const std::uint8_t nz = code & 1, ng = (code >> 1) & nz;  // illegal 2: zero
+            nonzero[col] = nz;
+            pos[col] = nz & static_cast<std::uint8_t>(ng ^ 1);
+            neg[col] = ng;
+            row_pos += pos[col];
+            row_neg += ng;
+          }
+          pos_n += row_pos;
+          neg_n += row_neg;
+          zero_n += real - row_pos - row_neg;
+          any = row_pos + row_neg > 0;
+        }
+        for (; col < T; ++col) {
+          const std::uint64_t k = k0 + col;
           const int v = (n < s.n && k < s.k) ? p.weight_value(n * s.k + k) : 0;
           if (c.int8()) {
             ++pos_n;  // every INT8 weight slot multiplies: nothing gates a multiplier

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace ternac {
@@ -74,6 +75,24 @@ std::int64_t get_signed_bits(const Beat& beat, std::uint64_t offset, int width) 
   return wrap_to_width(static_cast<std::int64_t>(get_bits(beat, offset, width)), width);
 }
 
+namespace {
+
+// Eight 2-bit codes (one per byte of `src`) packed into 16 bits at an even bit offset of `beat`.
+void put_packed_codes(Beat& beat, std::uint64_t bit, const std::uint8_t* src) {
+  std::uint64_t v;
+  std::memcpy(&v, src, 8);
+  v &= 0x0303030303030303u;  // byte b holds code b in bits 1:0
+  v = (v | (v >> 6)) & 0x000F000F000F000Fu;
+  v = (v | (v >> 12)) & 0x000000FF000000FFu;
+  v = (v | (v >> 24)) & 0xFFFFu;
+  const auto word = static_cast<std::size_t>(bit / 32);
+  const auto shift = static_cast<unsigned>(bit % 32);
+  beat[word] |= static_cast<std::uint32_t>(v << shift);
+  if (shift > 16) beat[word + 1] |= static_cast<std::uint32_t>(v >> (32 - shift));
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 WeightStream::WeightStream(const GemmProblem& problem, const ArrayConfig& config, Padding padding,
                            std::uint64_t padding_seed)
@@ -108,7 +127,17 @@ void WeightStream::build() {
   for (int i = 0; i < rows; ++i) {
     const std::uint64_t lane = beat_in_tile * static_cast<std::uint64_t>(rows) + i;
     const std::uint64_t n = nt * static_cast<std::uint64_t>(config_.lanes) + lane;
-    for (int c = 0; c < cols; ++c) {
+    const std::uint64_t k0 = kt * static_cast<std::uint64_t>(cols);
+    int c = 0;
+    if (!config_.int8() && lane < static_cast<std::uint64_t>(config_.lanes) && n < s.n) {
+      // The row's real codes, eight at a time: a whole-model run moves a billion of them.
+      const std::uint64_t real = std::min<std::uint64_t>(cols, s.k > k0 ? s.k - k0 : 0);
+      const std::uint8_t* src = &problem_.weights[n * s.k + k0];
+      for (; c + 8 <= static_cast<int>(real); c += 8) {
+        put_packed_codes(beat_, (std::uint64_t(i) * cols + c) * 2, src + c);
+      }
+    }
+    for (; c < cols; ++c) {
       const std::uint64_t k = kt * static_cast<std::uint64_t>(cols) + c;
       std::uint8_t code = 0;
       const bool real = lane < static_cast<std::uint64_t>(config_.lanes) && n < s.n && k < s.k;

@@ -88,9 +88,13 @@ module ternac_energy_counters #(
   localparam count_t AccBitsPerItem  = count_t'(Lanes) * count_t'(AccWidth);
   localparam count_t BitsPerBeat     = count_t'(WeightRowsPerBeat) * count_t'(RowBits);
 
-  count_t counters_d [NumCounters];
   count_t counters_q [NumCounters] /*verilator public_flat_rd*/;
-  count_t tile_fires_d, tile_fires_q;
+  count_t tile_fires_q;
+
+  function automatic int unsigned rows_stored(logic [BeatWidth-1:0] beat);
+    rows_stored = (32'(beat) * WeightRowsPerBeat + WeightRowsPerBeat > Lanes)
+                ? Lanes - 32'(beat) * WeightRowsPerBeat : WeightRowsPerBeat;
+  endfunction
 
   // Adds at each level of a binary tree over the operands marked active in `a` (adjacent pairs
   // add, an odd last node passes through), at fields 3 + level - 1 of a tile-count vector.
@@ -184,55 +188,112 @@ module ternac_energy_counters #(
     tile_counts = n;
   endfunction
 
-  always_comb begin
-    logic [TileCounts*64-1:0] per_tile;
-    count_t                   tokens;
-    int unsigned              rows_stored;
-    per_tile    = '0;
-    tokens      = '0;
-    rows_stored = 0;
-    for (int unsigned i = 0; i < NumCounters; i++) counters_d[i] = counters_q[i];
-    tile_fires_d = tile_fires_q;
-    if (s0_fire_i) begin
-      counters_d[0]  = counters_q[0] + 64'd1;
-      counters_d[5]  = counters_q[5] + PipeBitsPerFire;
-      counters_d[10] = counters_q[10] + ActBitsPerFire;
-      tile_fires_d   = tile_release_i ? '0 : tile_fires_q + 64'd1;
-      // A tile's selects and adds are the same for each of its tokens: count them once, at the
-      // tile's last token.
-      if (tile_release_i) begin
-        per_tile = tile_counts(tile_i);
-        tokens   = tile_fires_q + 64'd1;
-        for (int unsigned i = 0; i < TileCounts; i++) begin
-          counters_d[(i < 3) ? i + 1 : i + 9] = counters_q[(i < 3) ? i + 1 : i + 9]
-                                              + per_tile[i*64+:64] * tokens;
-        end
+  // Bit-parallel counting of the ternary selects and binary-tree adds (signed and split trees):
+  // the same numbers as tile_counts() (which the INT8 baseline and carry-save trees use), as a
+  // few wide logic operations per tree level instead of a loop over every weight, so that a
+  // whole-model simulation does not spend its time here. Bit 2 * (j * TreeInputs + c) of these
+  // vectors stands for weight c of lane j (the low bit of its code in tile_i).
+  localparam int unsigned TileBits = Lanes * RowBits;
+  localparam bit FastCount = Datapath == ternac_pkg::DatapathTernary &&
+                             Reduction != ternac_pkg::ReductionCsa;
+  typedef logic [TileBits-1:0] tile_bits_t;
+
+  // The first weight of every level-`level` node of every lane; with `paired`, only the even
+  // nodes whose odd sibling exists (the nodes that add at level + 1).
+  function automatic tile_bits_t node_mask(int unsigned level, bit paired);
+    tile_bits_t  m;
+    int unsigned nodes;
+    m     = '0;
+    nodes = ternac_pkg::tree_nodes(TreeInputs, level);
+    for (int unsigned j = 0; j < Lanes; j++) begin
+      for (int unsigned i = 0; i < nodes; i++) begin
+        if (!paired || (i % 2 == 0 && i + 1 < nodes)) m[2*(j*TreeInputs+(i<<level))] = 1'b1;
       end
     end
-    if (pipe_en_i && s1_valid_i) begin
-      counters_d[4] = counters_q[4] + 64'(Lanes);
-      if (!s1_first_i) counters_d[6] = counters_q[6] + AccBitsPerItem;
-      if (!s1_last_i) counters_d[7] = counters_q[7] + AccBitsPerItem;
+    node_mask = m;
+  endfunction
+
+  localparam tile_bits_t WeightMask = node_mask(0, 1'b0);
+  localparam tile_bits_t RootMask   = node_mask(Levels, 1'b0);
+  localparam int unsigned Chains    = Split ? 2 : 1;
+
+  tile_bits_t pos_bits, neg_bits;
+  assign pos_bits = tile_i & ~(tile_i >> 1) & WeightMask;  // code 01
+  assign neg_bits = tile_i & (tile_i >> 1) & WeightMask;   // code 11
+
+  // One chain per tree: the nodes with a nonzero weight below them, level by level, and the
+  // adds at each level (level_adds[t][0] unused).
+  logic [31:0] level_adds [Chains][Levels+1];
+  tile_bits_t  root_active [Chains];
+  for (genvar t = 0; t < Chains; t++) begin : g_chain
+    for (genvar l = 0; l <= Levels; l++) begin : g_level
+      tile_bits_t active;
+      if (l == 0) begin : g_leaves
+        assign active  = !Split ? pos_bits | neg_bits : (t == 0) ? pos_bits : neg_bits;
+        assign level_adds[t][l] = '0;
+      end else begin : g_nodes
+        localparam tile_bits_t Paired = node_mask(l - 1, 1'b1);
+        localparam tile_bits_t Kept   = node_mask(l, 1'b0);
+        tile_bits_t either;
+        assign either  = g_level[l-1].active | (g_level[l-1].active >> (1 << l));
+        assign level_adds[t][l] = $countones(either & Paired);
+        assign active  = (g_level[l-1].active & Kept & ~Paired) | (either & Paired);
+      end
     end
-    if (wgt_fire_i) begin
-      counters_d[8] = counters_q[8] + BitsPerBeat;
-      // Rows past Lanes in the last beat of a narrow port are not stored.
-      rows_stored   = (32'(wgt_beat_i) * WeightRowsPerBeat + WeightRowsPerBeat > Lanes)
-                    ? Lanes - 32'(wgt_beat_i) * WeightRowsPerBeat : WeightRowsPerBeat;
-      counters_d[9] = counters_q[9] + count_t'(rows_stored) * count_t'(RowBits);
+    assign root_active[t] = g_level[Levels].active;
+  end
+
+  logic [TileCounts*64-1:0] fast_counts;
+  always_comb begin
+    fast_counts        = '0;
+    fast_counts[0+:64] = 64'($countones(pos_bits));
+    fast_counts[64+:64] = 64'($countones(neg_bits));
+    fast_counts[128+:64] = 64'(Lanes * TreeInputs) - fast_counts[0+:64] - fast_counts[64+:64];
+    for (int unsigned l = 1; l <= Levels; l++) begin
+      for (int unsigned t = 0; t < Chains; t++) begin
+        fast_counts[(2+l)*64+:64] = fast_counts[(2+l)*64+:64] + 64'(level_adds[t][l]);
+      end
     end
-    if (res_push_i) begin
-      counters_d[11] = counters_q[11] + AccBitsPerItem;
+    if (Split) begin  // the final subtract of every lane with a nonzero weight
+      fast_counts[SplitFinal*64+:64] =
+          64'($countones((root_active[0] | root_active[Chains-1]) & RootMask));
     end
   end
 
+  // Counted at the clock edge, inside the flop process, so that a simulator evaluates the
+  // (simulation-only) per-tile counting once per cycle, not each time an input settles.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (int unsigned i = 0; i < NumCounters; i++) counters_q[i] <= '0;
       tile_fires_q <= '0;
     end else begin
-      for (int unsigned i = 0; i < NumCounters; i++) counters_q[i] <= counters_d[i];
-      tile_fires_q <= tile_fires_d;
+      if (s0_fire_i) begin
+        counters_q[0]  <= counters_q[0] + 64'd1;
+        counters_q[5]  <= counters_q[5] + PipeBitsPerFire;
+        counters_q[10] <= counters_q[10] + ActBitsPerFire;
+        tile_fires_q   <= tile_release_i ? '0 : tile_fires_q + 64'd1;
+        // A tile's selects and adds are the same for each of its tokens: count them once, at
+        // the tile's last token.
+        if (tile_release_i) begin
+          logic [TileCounts*64-1:0] per_tile;
+          per_tile = FastCount ? fast_counts : tile_counts(tile_i);
+          for (int unsigned i = 0; i < TileCounts; i++) begin
+            counters_q[(i < 3) ? i + 1 : i + 9] <= counters_q[(i < 3) ? i + 1 : i + 9]
+                                                 + per_tile[i*64+:64] * (tile_fires_q + 64'd1);
+          end
+        end
+      end
+      if (pipe_en_i && s1_valid_i) begin
+        counters_q[4] <= counters_q[4] + 64'(Lanes);
+        if (!s1_first_i) counters_q[6] <= counters_q[6] + AccBitsPerItem;
+        if (!s1_last_i) counters_q[7] <= counters_q[7] + AccBitsPerItem;
+      end
+      if (wgt_fire_i) begin
+        counters_q[8] <= counters_q[8] + BitsPerBeat;
+        // Rows past Lanes in the last beat of a narrow port are not stored.
+        counters_q[9] <= counters_q[9] + count_t'(rows_stored(wgt_beat_i)) * count_t'(RowBits);
+      end
+      if (res_push_i) counters_q[11] <= counters_q[11] + AccBitsPerItem;
     end
   end
 `else

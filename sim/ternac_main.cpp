@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@
 #include "claims.h"
 #include "cli_args.h"
 #include "cycle_model.h"
+#include "energy_model.h"
+#include "gguf.h"
 #include "rtl_harness.h"
 #include "workload.h"
 
@@ -41,6 +45,8 @@ constexpr const char* kUsage = R"(usage: ternac <command> [options]
 
 commands:
   run       run a GEMM workload through the RTL; the golden model checks every result
+  model     run every linear layer of a whole model (one decoded token, or a prefill of M
+            tokens) through the RTL, checked, with energy per token per node
   claims    check the 71.4x and 5.5x energy claims on counted RTL operations, per node
   shapes    list the built-in BitNet b1.58 2B4T layer shapes
   config    print the configuration of the built-in array
@@ -58,6 +64,16 @@ ternac run options:
   --backpressure P   probability that a stream is ready/valid each cycle, (0, 1]
                      (default: 1, no stalls: cycles must equal the cycle model)
   --padding MODE     zero or random: what padding rows/columns carry (default: zero)
+
+ternac model options:
+  --model NAME       2b4t, large, 3b or llama3-8b (default: 2b4t), synthetic weights
+  --blocks B         run the first B transformer blocks only (default: all)
+  --gguf FILE        instead: every I2_S (ternary) tensor of a bitnet.cpp GGUF file
+  --tokens M         1 is decode (GEMV), more is prefill (default: 1)
+  --zeros F          fraction of zero synthetic weights (default: 0.4)
+  --seed S           random seed of weights and activations (default: 1)
+  --csv FILE         also write the per-layer table as CSV
+  --energy-dir DIR   energy tables (default: the shipped model/energy)
 
 ternac claims options:
   --layer NAME       the 2B4T layer of the workload (default: ffn_down)
@@ -206,6 +222,204 @@ int cmd_run(const std::vector<std::string>& argv) {
   return all_ok ? 0 : 1;
 }
 
+void write_file(const std::string& path, const std::string& text);
+
+// Progress of a long run on stderr, redrawn in place on a terminal (nothing otherwise).
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::uint64_t total) : total_(total), tty_(isatty(2) != 0) {}
+  void update(std::uint64_t done, const std::string& what, double macs_per_s) {
+    if (!tty_ || total_ == 0) return;
+    const double f = static_cast<double>(done) / static_cast<double>(total_);
+    const int width = 30, filled = static_cast<int>(f * width);
+    const double eta = macs_per_s > 0 ? static_cast<double>(total_ - done) / macs_per_s : 0;
+    fmt::print(stderr, "\r[{}{}] {:5.1f}% {:<24} {:7.1f} M MACs/s  ETA {:.0f} s  ",
+               std::string(static_cast<std::size_t>(filled), '#'),
+               std::string(static_cast<std::size_t>(width - filled), '.'), 100 * f, what,
+               macs_per_s / 1e6, eta);
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (tty_) fmt::print(stderr, "\r{:100}\r", "");
+  }
+
+ private:
+  std::uint64_t total_;
+  bool tty_;
+};
+
+// One linear layer of a whole-model run: a synthetic layer of a model shape, or a GGUF tensor.
+struct ModelJob {
+  std::string kind;  // attn_q ... ffn_down
+  std::uint32_t block;
+  GemmShape shape;
+  std::string tensor;  // GGUF tensor name, empty for synthetic weights
+};
+
+// Per layer kind: how many layers ran and what they did.
+struct KindTotals {
+  std::uint32_t n = 0, k = 0, layers = 0;
+  std::uint64_t macs = 0, cycles = 0, values = 0;
+  bool passed = true;
+};
+
+int cmd_model(const std::vector<std::string>& argv) {
+  const CliArgs a(argv, {"model", "blocks", "tokens", "zeros", "seed", "gguf", "csv", "energy-dir"},
+                  {});
+  const std::uint32_t tokens = a.has("tokens") ? dim(a, "tokens") : 1;
+  const double zeros = zero_fraction(a);
+  const std::uint64_t seed = a.u64("seed", 1);
+  const EnergyTables tables = EnergyTables::load(a.str("energy-dir", default_energy_dir()));
+  std::vector<ModelJob> jobs;
+  std::string title;
+  std::unique_ptr<GgufFile> gguf;
+  if (a.has("gguf")) {
+    if (a.has("model") || a.has("zeros") || a.has("blocks")) {
+      throw std::invalid_argument(
+          "--gguf takes its weights and shapes from the file: no "
+          "--model, --blocks or --zeros with it");
+    }
+    gguf = std::make_unique<GgufFile>(GgufFile::open(a.str("gguf", "")));
+    title = a.str("gguf", "");
+    for (const GgufTensorInfo& t : gguf->tensors()) {
+      if (t.type != kGgmlTypeI2S) continue;  // embeddings, norms: not linear ternary layers
+      if (t.ne.size() != 2) {
+        throw std::invalid_argument(fmt::format("{}: I2_S tensor '{}' has {} dimensions, not 2",
+                                                title, t.name, t.ne.size()));
+      }
+      std::string kind = t.name;
+      std::uint32_t block = 0;
+      if (std::sscanf(t.name.c_str(), "blk.%u.", &block) == 1) {
+        kind = t.name.substr(t.name.find('.', 4) + 1);
+        if (kind.size() > 7 && kind.compare(kind.size() - 7, 7, ".weight") == 0) {
+          kind.resize(kind.size() - 7);
+        }
+      }
+      if (t.ne[0] > kMaxDim || t.ne[1] > kMaxDim) {
+        throw std::invalid_argument(
+            fmt::format("{}: tensor '{}' is {} x {}, past the array's "
+                        "largest dimension {}",
+                        title, t.name, t.ne[1], t.ne[0], kMaxDim));
+      }
+      jobs.push_back(
+          {kind,
+           block,
+           {tokens, static_cast<std::uint32_t>(t.ne[1]), static_cast<std::uint32_t>(t.ne[0])},
+           t.name});
+    }
+    if (jobs.empty()) {
+      throw std::invalid_argument(
+          fmt::format("{}: no I2_S (type {}) tensor in the file", title, kGgmlTypeI2S));
+    }
+  } else {
+    const ModelShape& m = model_shape(a.str("model", "2b4t"));
+    const std::uint64_t blocks = a.u64("blocks", m.blocks);
+    if (blocks < 1 || blocks > m.blocks) {
+      throw std::invalid_argument(
+          fmt::format("--blocks must be in 1..{} for {}, got {}", m.blocks, m.title, blocks));
+    }
+    title = fmt::format("{} ({} of {} blocks, synthetic weights, {:.0f}% zeros)", m.title, blocks,
+                        m.blocks, zeros * 100);
+    for (std::uint32_t b = 0; b < blocks; ++b) {
+      for (const LayerShape& l : m.block_layers())
+        jobs.push_back({l.name, b, {tokens, l.n, l.k}, ""});
+    }
+  }
+  Harness harness;
+  const ArrayConfig& cfg = harness.config();
+  for (const ModelJob& j : jobs) check_shape(j.shape, cfg);  // refuse before anything runs
+  std::uint64_t total_macs = 0;
+  for (const ModelJob& j : jobs) total_macs += j.shape.macs();
+  fmt::print("ternac model: {}, {} token{} ({}), array {}, seed {}\n", title, tokens,
+             tokens == 1 ? "" : "s", tokens == 1 ? "decode, GEMV" : "prefill, GEMM", cfg.name(),
+             seed);
+  fmt::print("{} linear layers, {:.3f} G ternary MACs\n", jobs.size(), total_macs / 1e9);
+
+  std::vector<std::string> order;
+  std::map<std::string, KindTotals> kinds;
+  OpCounts counted;
+  std::uint64_t done_macs = 0, cycles = 0, values = 0;
+  bool all_ok = true;
+  std::string failures;
+  ProgressBar bar(total_macs);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const ModelJob& j = jobs[i];
+    GemmProblem problem;
+    if (gguf) {
+      const TernaryTensorData t = gguf->i2s(j.tensor);
+      problem = synthetic_layer({tokens, 1, j.shape.k}, seed + i, 0.0);  // activations only
+      problem.shape = j.shape;
+      problem.weights = t.codes;
+    } else {
+      problem = synthetic_layer(j.shape, seed + i, zeros);
+    }
+    const RunReport r = harness.run(problem);
+    if (!kinds.count(j.kind)) order.push_back(j.kind);
+    KindTotals& kt = kinds[j.kind];
+    kt.n = j.shape.n;
+    kt.k = j.shape.k;
+    kt.layers += 1;
+    kt.macs += j.shape.macs();
+    kt.cycles += r.cycles;
+    kt.values += r.checked_values;
+    kt.passed = kt.passed && r.passed;
+    if (!r.passed) failures += fmt::format("block {} {}:\n{}", j.block, j.kind, r.failure);
+    all_ok = all_ok && r.passed;
+    counted += r.counted;
+    cycles += r.cycles;
+    values += r.checked_values;
+    done_macs += j.shape.macs();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bar.update(done_macs, fmt::format("block {} {}", j.block, j.kind), done_macs / secs);
+  }
+  bar.finish();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fmt::print("{:<12} {:>6} {:>6} {:>6} {:>10} {:>12} {:>9}  {}\n", "layer", "N", "K", "layers",
+             "MACs", "cycles", "util", "check");
+  for (const std::string& name : order) {
+    const KindTotals& t = kinds[name];
+    fmt::print("{:<12} {:>6} {:>6} {:>6} {:>9.2f}M {:>12} {:>8.3f}%  {}\n", name, t.n, t.k,
+               t.layers, t.macs / 1e6, t.cycles,
+               100.0 * static_cast<double>(t.macs) /
+                   (static_cast<double>(t.cycles) * cfg.peak_macs_per_cycle()),
+               t.passed ? fmt::format("ok ({} results)", t.values) : "FAIL");
+  }
+  fmt::print("{:<12} {:>6} {:>6} {:>6} {:>9.2f}M {:>12} {:>8.3f}%\n", "total", "", "", jobs.size(),
+             total_macs / 1e6, cycles,
+             100.0 * static_cast<double>(total_macs) /
+                 (static_cast<double>(cycles) * cfg.peak_macs_per_cycle()));
+  fmt::print(
+      "energy per token (RTL counters, checked against the model; arithmetic = selects, "
+      "adds and accumulators; all = with registers and buffers):\n");
+  for (int node : tables.nodes()) {
+    const EnergyBreakdown e = array_energy(cfg, counted, total_macs, tables.node(node));
+    fmt::print(
+        "  {:>2} nm: {:10.3f} uJ/token all, {:10.3f} uJ/token arithmetic ({:.2f} / {:.2f} "
+        "fJ per MAC)\n",
+        node, e.total_pj() / tokens / 1e6, e.arithmetic_pj() / tokens / 1e6,
+        1e3 * e.total_per_mac(), 1e3 * e.arithmetic_per_mac());
+  }
+  if (!failures.empty()) fmt::print("{}", failures);
+  fmt::print(
+      "check: {} — {} result values compared bit-exactly with the golden model; {} cycles "
+      "simulated in {:.2f} s: {:.1f} M simulated MACs/s, {:.1f} k cycles/s\n",
+      all_ok ? "PASS" : "FAIL", values, cycles, secs, total_macs / secs / 1e6, cycles / secs / 1e3);
+  if (a.has("csv")) {
+    std::string csv = "layer,n,k,layers,tokens,macs,cycles,utilization,passed\n";
+    for (const std::string& name : order) {
+      const KindTotals& t = kinds[name];
+      csv += fmt::format(
+          "{},{},{},{},{},{},{},{:.6f},{}\n", name, t.n, t.k, t.layers, tokens, t.macs, t.cycles,
+          static_cast<double>(t.macs) / (static_cast<double>(t.cycles) * cfg.peak_macs_per_cycle()),
+          t.passed ? 1 : 0);
+    }
+    write_file(a.str("csv", ""), csv);
+  }
+  return all_ok ? 0 : 1;
+}
+
 // `ternac regress ...` is scripts/regress.py of this build's source tree, on this build.
 int cmd_regress(const std::vector<std::string>& args) {
   const std::string script = std::string(TERNAC_SOURCE_DIR) + "/scripts/regress.py";
@@ -308,6 +522,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "regress") return ternac::cmd_regress(rest);
     if (cmd == "run") return ternac::cmd_run(rest);
+    if (cmd == "model") return ternac::cmd_model(rest);
     if (cmd == "claims") return ternac::cmd_claims(rest);
     if (cmd == "shapes") return ternac::cmd_shapes();
     if (cmd == "config") return ternac::cmd_config();

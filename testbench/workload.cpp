@@ -146,4 +146,70 @@ std::vector<LayerShape> bitnet_2b4t_layers() {
   };
 }
 
+std::vector<LayerShape> ModelShape::block_layers() const {
+  const std::uint32_t kv = hidden / heads * kv_heads;  // key/value width: head dim x KV heads
+  return {
+      {"attn_q", hidden, hidden},      {"attn_k", kv, hidden},    {"attn_v", kv, hidden},
+      {"attn_output", hidden, hidden}, {"ffn_gate", ffn, hidden}, {"ffn_up", ffn, hidden},
+      {"ffn_down", hidden, ffn},
+  };
+}
+
+std::uint64_t ModelShape::weights_per_block() const {
+  std::uint64_t w = 0;
+  for (const LayerShape& l : block_layers()) w += std::uint64_t{l.n} * l.k;
+  return w;
+}
+
+std::vector<ModelShape> model_shapes() {
+  return {
+      {"2b4t", "BitNet b1.58 2B4T", 2560, 6912, 20, 5, 30},
+      {"large", "bitnet_b1_58-large", 1536, 4096, 16, 16, 24},
+      {"3b", "bitnet_b1_58-3B", 3200, 8640, 32, 32, 26},
+      {"llama3-8b", "Llama3-8B-1.58", 4096, 14336, 32, 8, 32},
+  };
+}
+
+const ModelShape& model_shape(const std::string& name) {
+  static const std::vector<ModelShape> models = model_shapes();
+  std::string known;
+  for (const ModelShape& m : models) {
+    if (m.name == name) return m;
+    known += (known.empty() ? "" : ", ") + m.name;
+  }
+  throw std::invalid_argument(fmt::format("unknown model '{}' (known: {})", name, known));
+}
+
+GemmProblem synthetic_layer(const GemmShape& shape, std::uint64_t seed, double zero_fraction) {
+  if (!(zero_fraction >= 0.0 && zero_fraction <= 1.0)) {
+    throw std::invalid_argument(
+        fmt::format("zero fraction must be in [0, 1], got {}", zero_fraction));
+  }
+  // Activations (M x K, small) as random_problem draws them; weights below.
+  GemmProblem p = random_problem({{shape.m, 1, shape.k}, seed, zero_fraction});
+  p.shape = shape;
+  p.weights.resize(std::size_t{shape.n} * shape.k);
+  std::uint64_t state = seed * 0x9E3779B97F4A7C15u + 0x7F4A7C159E3779B9u;
+  const auto next = [&state] {  // SplitMix64
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+  };
+  // 15 bits decide zero or not (the fraction is met to 1/32768), one bit the sign.
+  const auto zero_below = static_cast<std::uint32_t>(std::lround(zero_fraction * 32768.0));
+  // Indexed by (zero, sign bit): branch-free, the draws are unpredictable by design.
+  const std::uint8_t code[4] = {encode_trit(-1), encode_trit(1), encode_trit(0), encode_trit(0)};
+  std::uint8_t* w = p.weights.data();
+  const std::size_t size = p.weights.size();
+  for (std::size_t i = 0; i < size; i += 4) {
+    std::uint64_t r = next();
+    for (std::size_t j = 0; j < 4 && i + j < size; ++j, r >>= 16) {
+      const unsigned zero = (r & 0x7FFF) < zero_below ? 1u : 0u;
+      w[i + j] = code[zero * 2 + ((r >> 15) & 1)];
+    }
+  }
+  return p;
+}
+
 }  // namespace ternac

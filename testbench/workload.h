@@ -57,4 +57,26 @@ struct LayerShape {
 // The seven linear layers of one BitNet b1.58 2B4T transformer block.
 std::vector<LayerShape> bitnet_2b4t_layers();
 
+// A BitNet-style model: every transformer block has the same seven linear layers.
+struct ModelShape {
+  std::string name;  // as on the command line: 2b4t, large, 3b, llama3-8b
+  std::string title;
+  std::uint32_t hidden, ffn, heads, kv_heads, blocks;
+  // attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down (out x in = N x K).
+  std::vector<LayerShape> block_layers() const;
+  std::uint64_t weights_per_block() const;
+};
+
+// BitNet b1.58 2B4T, bitnet_b1_58-large, bitnet_b1_58-3B and Llama3-8B-1.58
+// (../shared/reference/bitnet.md).
+std::vector<ModelShape> model_shapes();
+// Throws std::invalid_argument listing the known names.
+const ModelShape& model_shape(const std::string& name);
+
+// A layer of synthetic weights for whole-model runs: each weight zero with probability
+// `zero_fraction`, otherwise +1 or -1 equally likely, four weights per 64-bit draw of a
+// SplitMix64 generator (a billion weights per token must not take longer than simulating them);
+// activations as ActProfile::kGaussian. Deterministic in `seed`.
+GemmProblem synthetic_layer(const GemmShape& shape, std::uint64_t seed, double zero_fraction);
+
 }  // namespace ternac

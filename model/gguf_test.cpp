@@ -1,0 +1,673 @@
+#include "gguf.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <tuple>
+
+#include "npy.h"
+#include "trit.h"
+
+namespace ternac {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint8_t kZ = static_cast<std::uint8_t>(TritCode::kZero);
+constexpr std::uint8_t kP = static_cast<std::uint8_t>(TritCode::kPos);
+constexpr std::uint8_t kN = static_cast<std::uint8_t>(TritCode::kNeg);
+
+// ---- Raw GGUF building blocks, written out by hand so that malformed files can be made. ----
+
+std::string le32(std::uint32_t v) {
+  std::string s;
+  for (int i = 0; i < 4; ++i) s += static_cast<char>((v >> (8 * i)) & 0xff);
+  return s;
+}
+
+std::string le64(std::uint64_t v) {
+  std::string s;
+  for (int i = 0; i < 8; ++i) s += static_cast<char>((v >> (8 * i)) & 0xff);
+  return s;
+}
+
+std::string gstr(const std::string& s) { return le64(s.size()) + s; }
+
+std::string kv_pair(const std::string& key, std::uint32_t type, const std::string& value) {
+  return gstr(key) + le32(type) + value;
+}
+
+std::string bytes_of(std::initializer_list<int> values) {
+  std::string s;
+  for (int v : values) s += static_cast<char>(v);
+  return s;
+}
+
+struct RawTensor {
+  std::string name;
+  std::vector<std::uint64_t> ne;
+  std::uint32_t type = kGgmlTypeI2S;
+  std::uint64_t offset = 0;
+};
+
+// A GGUF file assembled field by field; every field can be set to something illegal.
+struct RawGguf {
+  std::string magic = "GGUF";
+  std::uint32_t version = 3;
+  std::vector<std::string> kvs;
+  std::vector<RawTensor> tensors;
+  std::uint64_t alignment = 32;  // for the padding before the data section only
+  std::string data;
+  std::optional<std::uint64_t> tensor_count, kv_count;
+
+  std::string bytes() const {
+    std::string out = magic + le32(version);
+    out += le64(tensor_count.value_or(tensors.size()));
+    out += le64(kv_count.value_or(kvs.size()));
+    for (const std::string& kv : kvs) out += kv;
+    for (const RawTensor& t : tensors) {
+      out += gstr(t.name) + le32(static_cast<std::uint32_t>(t.ne.size()));
+      for (std::uint64_t d : t.ne) out += le64(d);
+      out += le32(t.type) + le64(t.offset);
+    }
+    while (out.size() % alignment != 0) out += '\0';
+    return out + data;
+  }
+};
+
+// I2_S data of one block of zeros (code 1 everywhere) and the tail with alpha.
+std::string i2s_zero_block(float alpha = 0.5f) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &alpha, sizeof bits);
+  return std::string(32, '\x55') + le32(bits) + std::string(28, '\0');
+}
+
+// A valid file with one 1 x 128 I2_S tensor "w" of zeros; tests break one thing at a time.
+RawGguf one_tensor_file() {
+  RawGguf f;
+  f.kvs = {kv_pair("general.architecture", 8, gstr("bitnet")),
+           kv_pair("general.alignment", 4, le32(32))};
+  f.tensors = {{"w", {128, 1}, kGgmlTypeI2S, 0}};
+  f.data = i2s_zero_block();
+  return f;
+}
+
+// The message of the std::invalid_argument that f throws, or a note that it threw none.
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "(no std::invalid_argument thrown)";
+}
+
+std::string parse_error(const std::string& bytes) {
+  return error_of([&] { GgufFile::parse(bytes, "bad.gguf"); });
+}
+
+std::string i2s_error(const std::string& bytes, const std::string& tensor = "w") {
+  return error_of([&] { GgufFile::parse(bytes, "bad.gguf").i2s(tensor); });
+}
+
+std::vector<std::uint8_t> codes_of(const std::vector<std::int8_t>& weights) {
+  std::vector<std::uint8_t> codes;
+  for (std::int8_t w : weights) codes.push_back(encode_trit(w));
+  return codes;
+}
+
+std::vector<std::int8_t> random_weights(std::mt19937_64& rng, std::size_t count) {
+  std::uniform_int_distribution<int> d(-1, 1);
+  std::vector<std::int8_t> w(count);
+  for (auto& x : w) x = static_cast<std::int8_t>(d(rng));
+  return w;
+}
+
+// ---- Environment for the cross-check with scripts/make_gguf.py. ----
+
+// The source tree, from this file's path (CMake compiles sources by absolute path).
+std::string source_dir() {
+  const std::string file = __FILE__;
+  const std::string suffix = "model/gguf_test.cpp";
+  if (file.size() < suffix.size() ||
+      file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return "";
+  }
+  return file.substr(0, file.size() - suffix.size());
+}
+
+bool python_has_numpy() {
+  return std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") == 0;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ =
+        fs::temp_directory_path() / fmt::format("ternac_gguf_test_{}_{}", ::getpid(), counter++);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Runs scripts/make_gguf.py with `args`; returns false (with its output in `log`) on failure.
+bool run_make_gguf(const std::string& args, const TempDir& dir, std::string* log) {
+  const std::string log_path = dir / "make_gguf.log";
+  const std::string cmd = fmt::format("/usr/bin/python3 '{}scripts/make_gguf.py' {} >'{}' 2>&1",
+                                      source_dir(), args, log_path);
+  const int rc = std::system(cmd.c_str());
+  *log = cmd + "\n" + read_file(log_path);
+  return rc == 0;
+}
+
+#define REQUIRE_MAKE_GGUF()                                                                \
+  do {                                                                                     \
+    if (!python_has_numpy()) GTEST_SKIP() << "/usr/bin/python3 cannot import numpy";       \
+    ASSERT_FALSE(source_dir().empty()) << "cannot find the source tree from " << __FILE__; \
+    ASSERT_TRUE(fs::exists(source_dir() + "scripts/make_gguf.py"));                        \
+  } while (0)
+
+// Every tensor of `file` decodes to the weights and alpha make_gguf.py saved in `npy_dir`.
+void expect_matches_npy(
+    const GgufFile& file, const std::string& npy_dir,
+    const std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>>& expected) {
+  ASSERT_EQ(file.tensors().size(), expected.size());
+  for (const auto& [name, n, k] : expected) {
+    SCOPED_TRACE(name);
+    const TernaryTensorData t = file.i2s(name);
+    EXPECT_EQ(t.n, n);
+    EXPECT_EQ(t.k, k);
+    const NpyArray w = read_npy(npy_dir + "/" + name + ".npy");
+    ASSERT_EQ(w.shape, (std::vector<std::uint64_t>{n, k}));
+    EXPECT_EQ(w.dtype, "i1");
+    EXPECT_EQ(t.codes, npy_to_trit_codes(w, name));
+    const std::vector<float> alpha =
+        npy_to_float(read_npy(npy_dir + "/" + name + ".alpha.npy"), name);
+    ASSERT_EQ(alpha.size(), 1u);
+    EXPECT_EQ(std::memcmp(&t.alpha, &alpha[0], sizeof(float)), 0) << t.alpha << " vs " << alpha[0];
+  }
+}
+
+// ---- (a) Cross-check with the independent Python generator. ----
+
+TEST(Gguf, ReadsTensorsWrittenByMakeGgufPy) {
+  REQUIRE_MAKE_GGUF();
+  const std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> shapes = {
+      {"blk.0.attn_q.weight", 64, 256}, {"w3x128", 3, 128}, {"w5x384", 5, 384}};
+  for (const char* options : {"--seed 7", "--seed 8 --zeros 0.6 --alpha 0.375 --alignment 64"}) {
+    SCOPED_TRACE(options);
+    TempDir dir;
+    std::string log;
+    ASSERT_TRUE(
+        run_make_gguf(fmt::format("{} --tensor blk.0.attn_q.weight:64:256 --tensor w3x128:3:128 "
+                                  "--tensor w5x384:5:384 --npy-dir '{}' --out '{}'",
+                                  options, dir / "npy", dir / "x.gguf"),
+                      dir, &log))
+        << log;
+    const GgufFile f = GgufFile::open(dir / "x.gguf");
+    EXPECT_EQ(f.version(), 3u);
+    EXPECT_EQ(f.data_start() % f.alignment(), 0u);
+    expect_matches_npy(f, dir / "npy", shapes);
+    // The script's kv pairs: the ones a reader needs and the extras of every kind.
+    EXPECT_EQ(f.string_value("general.architecture"), "bitnet");
+    EXPECT_EQ(f.uint_value("general.file_type"), kGgufFileTypeI2S);
+    EXPECT_EQ(f.uint_value("general.alignment"), f.alignment());
+    EXPECT_FLOAT_EQ(*f.float_value("bitnet.attention.layer_norm_rms_epsilon"), 1e-5f);
+    EXPECT_EQ(f.bool_value("tokenizer.ggml.add_bos_token"), true);
+    const auto tokens = f.string_array_value("tokenizer.ggml.tokens");
+    ASSERT_TRUE(tokens.has_value());
+    ASSERT_EQ(tokens->size(), 8u);
+    EXPECT_EQ((*tokens)[1], "<s>");
+    const GgufKv* shapes_kv = f.kv("ternac.generator.shapes");
+    ASSERT_NE(shapes_kv, nullptr);
+    EXPECT_EQ(shapes_kv->array_type, static_cast<std::uint32_t>(GgufKvType::kArray));
+    EXPECT_EQ(shapes_kv->array_count, 3u);
+  }
+}
+
+TEST(Gguf, MakeGgufPyModelShapes) {
+  REQUIRE_MAKE_GGUF();
+  TempDir dir;
+  std::string log;
+  ASSERT_TRUE(
+      run_make_gguf(fmt::format("--model tiny --layers 2 --seed 3 --npy-dir '{}' --out '{}'",
+                                dir / "npy", dir / "tiny.gguf"),
+                    dir, &log))
+      << log;
+  const GgufFile f = GgufFile::open(dir / "tiny.gguf");
+  // tiny: hidden 256, FFN 384, 2 heads of 128, 1 KV head.
+  std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> shapes;
+  for (int b = 0; b < 2; ++b) {
+    const std::string blk = fmt::format("blk.{}.", b);
+    shapes.insert(shapes.end(), {{blk + "attn_q.weight", 256, 256},
+                                 {blk + "attn_k.weight", 128, 256},
+                                 {blk + "attn_v.weight", 128, 256},
+                                 {blk + "attn_output.weight", 256, 256},
+                                 {blk + "ffn_gate.weight", 384, 256},
+                                 {blk + "ffn_up.weight", 384, 256},
+                                 {blk + "ffn_down.weight", 256, 384}});
+  }
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    EXPECT_EQ(f.tensors()[i].name, std::get<0>(shapes[i]));
+  }
+  expect_matches_npy(f, dir / "npy", shapes);
+  EXPECT_EQ(f.uint_value("bitnet.block_count"), 2u);
+  EXPECT_EQ(f.uint_value("bitnet.attention.head_count_kv"), 1u);
+}
+
+TEST(Gguf, MakeGgufPyRefusesKNotAMultipleOf128) {
+  REQUIRE_MAKE_GGUF();
+  TempDir dir;
+  std::string log;
+  EXPECT_FALSE(
+      run_make_gguf(fmt::format("--tensor w:4:8640 --out '{}'", dir / "x.gguf"), dir, &log));
+  EXPECT_NE(log.find("not a multiple of 128"), std::string::npos) << log;
+}
+
+// ---- (b) The C++ writer round trip. ----
+
+TEST(Gguf, WriterRoundTrip) {
+  const std::uint64_t seed = 20240601;
+  std::mt19937_64 rng(seed);
+  for (std::uint32_t alignment : {32u, 64u}) {
+    SCOPED_TRACE(fmt::format("alignment {}, seed {}", alignment, seed));
+    std::vector<GgufWriteTensor> tensors = {{"blk.0.attn_q.weight", 64, 256, {}, 0.0123f},
+                                            {"blk.0.attn_k.weight", 3, 128, {}, 1.5f},
+                                            {"blk.0.ffn_down.weight", 5, 384, {}, 3.0e-3f},
+                                            {"one", 1, 128, {}, -0.0f}};
+    for (auto& t : tensors) t.weights = random_weights(rng, std::size_t{t.n} * t.k);
+    const GgufFile f = GgufFile::parse(gguf_i2s_bytes(tensors, alignment), "roundtrip.gguf");
+    EXPECT_EQ(f.version(), 3u);
+    EXPECT_EQ(f.alignment(), alignment);
+    EXPECT_EQ(f.data_start() % alignment, 0u);
+    EXPECT_EQ(f.string_value("general.architecture"), "bitnet");
+    EXPECT_EQ(f.uint_value("general.alignment"), alignment);
+    EXPECT_EQ(f.uint_value("general.file_type"), 40u);
+    EXPECT_EQ(f.string_value("general.name"), std::nullopt);
+    ASSERT_EQ(f.tensors().size(), tensors.size());
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+      const GgufWriteTensor& w = tensors[i];
+      const GgufTensorInfo& info = f.tensors()[i];
+      EXPECT_EQ(info.name, w.name);
+      EXPECT_EQ(info.ne, (std::vector<std::uint64_t>{w.k, w.n}));
+      EXPECT_EQ(info.type, kGgmlTypeI2S);
+      EXPECT_EQ(info.offset % alignment, 0u);
+      EXPECT_EQ(info.bytes, std::uint64_t{w.n} * w.k / 4 + 32);
+      const TernaryTensorData t = f.i2s(w.name);
+      EXPECT_EQ(t.n, w.n);
+      EXPECT_EQ(t.k, w.k);
+      EXPECT_EQ(t.codes, codes_of(w.weights));
+      EXPECT_EQ(std::memcmp(&t.alpha, &w.alpha, sizeof(float)), 0);
+    }
+  }
+}
+
+TEST(Gguf, WriterRefusesBadInput) {
+  const std::vector<std::int8_t> zeros(128, 0);
+  EXPECT_NE(error_of([&] {
+              gguf_i2s_bytes({{"w", 1, 128, zeros, 1.0f}}, 48);
+            }).find("alignment 48"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              gguf_i2s_bytes({{"w", 1, 64, std::vector<std::int8_t>(64), 1.0f}});
+            }).find("multiple of 128"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              gguf_i2s_bytes({{"w", 2, 128, zeros, 1.0f}});
+            }).find("N x K"),
+            std::string::npos);
+  std::vector<std::int8_t> two = zeros;
+  two[100] = 2;
+  EXPECT_NE(error_of([&] {
+              gguf_i2s_bytes({{"w", 1, 128, two, 1.0f}});
+            }).find("column 100) is 2"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              gguf_i2s_bytes({{"w", 1, 128, zeros, NAN}});
+            }).find("non-finite"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              gguf_i2s_bytes({{"w", 1, 128, zeros, 1.0f}, {"w", 1, 128, zeros, 1.0f}});
+            }).find("duplicate"),
+            std::string::npos);
+}
+
+// ---- (c) The bit layout, pinned by bytes written out literally. ----
+
+TEST(Gguf, I2sBitLayoutPinnedByLiteralBytes) {
+  // One 1 x 128 tensor. Byte p holds weights p, 32+p, 64+p, 96+p in bits 7:6, 5:4, 3:2, 1:0 as
+  // code w + 1 (0 -> -1, 1 -> 0, 2 -> +1).
+  std::string data = bytes_of({
+      0x92,  // 10 01 00 10: w0 = +1, w32 = 0, w64 = -1, w96 = +1
+      0x00,  // 00 00 00 00: w1, w33, w65, w97 = -1
+      0x55,  // 01 01 01 01: w2, w34, w66, w98 = 0
+      0xaa,  // 10 10 10 10: w3, w35, w67, w99 = +1
+      0x24,  // 00 10 01 00: w4 = -1, w36 = +1, w68 = 0, w100 = -1
+  });
+  data += std::string(26, '\x55');             // w5..w30 and their partners: 0
+  data += bytes_of({0x61});                    // 01 10 00 01: w31 = 0, w63 = +1, w95 = -1, w127 = 0
+  data += bytes_of({0x00, 0x00, 0x80, 0x3e});  // alpha = 0.25f, little-endian
+  data += std::string(28, '\0');
+  ASSERT_EQ(data.size(), 64u);
+  RawGguf raw = one_tensor_file();
+  raw.data = data;
+  const TernaryTensorData t = GgufFile::parse(raw.bytes(), "layout.gguf").i2s("w");
+  ASSERT_EQ(t.n, 1u);
+  ASSERT_EQ(t.k, 128u);
+  EXPECT_EQ(t.alpha, 0.25f);
+  std::vector<std::uint8_t> expected(128, kZ);
+  for (int i : {0, 96, 3, 35, 67, 99, 36, 63}) expected[i] = kP;
+  for (int i : {64, 1, 33, 65, 97, 4, 100, 95}) expected[i] = kN;
+  EXPECT_EQ(t.codes, expected);
+  // TritCode values themselves: +1 is 1, -1 is 3, 0 is 0.
+  EXPECT_EQ(t.codes[0], 1);
+  EXPECT_EQ(t.codes[64], 3);
+  EXPECT_EQ(t.codes[32], 0);
+}
+
+TEST(Gguf, I2sRowsAreConsecutiveBlocks) {
+  // 2 x 256: row 0 is blocks 0 and 1, row 1 blocks 2 and 3. A single +1 in byte 32 + 5 (block 1)
+  // at bits 3:2 is weight 128 + 64 + 5 = 197 of row 0; in byte 96 + 31 (block 3) at bits 7:6 it
+  // is weight 128 + 31 = 159 of row 1.
+  RawGguf raw = one_tensor_file();
+  raw.tensors[0].ne = {256, 2};
+  raw.data = std::string(128, '\x55') + i2s_zero_block(2.0f).substr(32);
+  raw.data[37] = '\x59';   // 01 01 10 01
+  raw.data[127] = '\x95';  // 10 01 01 01
+  const TernaryTensorData t = GgufFile::parse(raw.bytes(), "rows.gguf").i2s("w");
+  std::vector<std::uint8_t> expected(512, kZ);
+  expected[197] = kP;
+  expected[256 + 159] = kP;
+  EXPECT_EQ(t.codes, expected);
+  EXPECT_EQ(t.alpha, 2.0f);
+}
+
+// ---- Key/value parsing. ----
+
+TEST(Gguf, EveryKvTypeParses) {
+  RawGguf raw = one_tensor_file();
+  const std::string nested4 =  // four levels of arrays, the deepest allowed
+      le32(9) + le64(1) + le32(9) + le64(1) + le32(9) + le64(2) + le32(0) + le64(1) + "x" +
+      le32(0) + le64(0);
+  raw.kvs.insert(
+      raw.kvs.end(),
+      {kv_pair("u8", 0, bytes_of({200})), kv_pair("i8", 1, bytes_of({0x85})),
+       kv_pair("u16", 2, bytes_of({0x34, 0x12})), kv_pair("i16", 3, le32(77).substr(0, 2)),
+       kv_pair("u32", 4, le32(4000000000u)), kv_pair("i32", 5, le32(123456)),
+       kv_pair("f32", 6, bytes_of({0x00, 0x00, 0xc0, 0x3f})), kv_pair("bool", 7, bytes_of({1})),
+       kv_pair("string", 8, gstr("hello")),
+       kv_pair("strings", 9, le32(8) + le64(3) + gstr("a") + gstr("") + gstr("ccc")),
+       kv_pair("u64", 10, le64(1ull << 40)), kv_pair("i64", 11, le64(-5ll)),
+       kv_pair("f64", 12, bytes_of({0, 0, 0, 0, 0, 0, 0xf0, 0x3f})),
+       kv_pair("f32s", 9, le32(6) + le64(2) + le64(0)), kv_pair("empty", 9, le32(8) + le64(0)),
+       kv_pair("nested4", 9, nested4)});
+  const GgufFile f = GgufFile::parse(raw.bytes(), "kv.gguf");
+  EXPECT_EQ(f.keys().size(), raw.kvs.size());
+  EXPECT_EQ(f.uint_value("u8"), 200u);
+  EXPECT_EQ(f.uint_value("u16"), 0x1234u);
+  EXPECT_EQ(f.uint_value("i16"), 77u);
+  EXPECT_EQ(f.uint_value("u32"), 4000000000u);
+  EXPECT_EQ(f.uint_value("i32"), 123456u);
+  EXPECT_EQ(f.uint_value("u64"), 1ull << 40);
+  EXPECT_EQ(f.float_value("f32"), 1.5);
+  EXPECT_EQ(f.float_value("f64"), 1.0);
+  EXPECT_EQ(f.bool_value("bool"), true);
+  EXPECT_EQ(f.string_value("string"), "hello");
+  EXPECT_EQ(f.string_array_value("strings"), (std::vector<std::string>{"a", "", "ccc"}));
+  EXPECT_EQ(f.string_array_value("empty"), std::vector<std::string>{});
+  EXPECT_EQ(f.kv("f32s")->array_count, 2u);
+  EXPECT_EQ(f.kv("nested4")->array_type, 9u);
+  EXPECT_EQ(f.uint_value("absent"), std::nullopt);
+  EXPECT_EQ(f.string_value("absent"), std::nullopt);
+  // Present with the wrong type: an error naming the key and its type, not a silent nullopt.
+  EXPECT_NE(error_of([&] { f.uint_value("string"); }).find("key 'string' has kv type string"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { f.string_value("u32"); }).find("key 'u32' has kv type u32"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { f.uint_value("i8"); }).find("'i8' is -123"), std::string::npos);
+  EXPECT_NE(error_of([&] { f.uint_value("i64"); }).find("'i64' is -5"), std::string::npos);
+  EXPECT_NE(error_of([&] { f.string_array_value("f32s"); }).find("array of f32"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { f.float_value("bool"); }).find("not f32 or f64"), std::string::npos);
+}
+
+TEST(Gguf, Version2IsReadLikeVersion3) {
+  RawGguf raw = one_tensor_file();
+  raw.version = 2;
+  const GgufFile f = GgufFile::parse(raw.bytes(), "v2.gguf");
+  EXPECT_EQ(f.version(), 2u);
+  EXPECT_EQ(f.i2s("w").codes, std::vector<std::uint8_t>(128, kZ));
+}
+
+TEST(Gguf, DefaultAlignmentIs32AndOtherTypesAreSized) {
+  RawGguf raw = one_tensor_file();
+  raw.kvs.pop_back();  // no general.alignment
+  raw.tensors.push_back({"norm", {128}, kGgmlTypeF32, 64});
+  raw.data += std::string(512, '\0');
+  const GgufFile f = GgufFile::parse(raw.bytes(), "default.gguf");
+  EXPECT_EQ(f.alignment(), 32u);
+  EXPECT_EQ(f.tensor("norm").bytes, 512u);
+  EXPECT_EQ(f.tensor("w").bytes, 64u);
+}
+
+// ---- (d) Malformed files: each refused with a message naming the problem. ----
+
+struct Malformed {
+  std::string label;
+  std::string bytes;
+  std::string expected;    // a piece of the message
+  bool at_decode = false;  // refused by i2s("w") rather than by parse
+};
+
+std::vector<Malformed> malformed_files() {
+  std::vector<Malformed> cases;
+  auto add = [&](const std::string& label, RawGguf raw, const std::string& expected,
+                 bool at_decode = false) {
+    cases.push_back({label, raw.bytes(), expected, at_decode});
+  };
+  const RawGguf good = one_tensor_file();
+  RawGguf r;
+
+  cases.push_back({"empty file", "", "too short for the 4-byte magic"});
+  r = good, r.magic = "GGML";
+  add("bad magic", r, "not a GGUF file: magic is 'GGML'");
+  r = good, r.version = 1;
+  add("version 1", r, "GGUF version 1 is not supported");
+  r = good, r.version = 4;
+  add("version 4", r, "GGUF version 4 is not supported");
+  r = good, r.version = 0x03000000;
+  add("big-endian", r, "big-endian");
+  cases.push_back({"truncated header", good.bytes().substr(0, 12),
+                   "at byte 8: truncated file: tensor count needs 8 bytes, only 4 left"});
+  cases.push_back({"truncated string value", good.bytes().substr(0, 66),
+                   "string value of key 'general.architecture' runs past the end"});
+  cases.push_back({"truncated u32 value", good.bytes().substr(0, 100),
+                   "truncated file: u32 value of key 'general.alignment' needs 4 bytes, only 1"});
+  r = good, r.tensor_count = 1ull << 62;
+  add("tensor count huge", r, "tensor count 4611686018427387904 cannot fit");
+  r = good, r.kv_count = ~0ull;
+  add("kv count huge", r, "kv count 18446744073709551615 cannot fit");
+  r = good, r.kvs[0] = le64(1ull << 40) + "general.architecture";
+  add("key length past end", r, "string length 1099511627776 of key of kv pair 0 runs past");
+  r = good, r.kvs[0] = kv_pair("general.architecture", 8, le64(5000) + "bitnet");
+  add("string value past end", r, "string length 5000 of string value");
+  r = good, r.kvs.push_back(kv_pair("general.x", 13, le32(0)));
+  add("unknown kv type", r, "key 'general.x' has unknown kv type 13");
+  r = good, r.kvs.push_back(kv_pair("arr", 9, le32(99) + le64(1) + "x"));
+  add("unknown array element type", r, "key 'arr': array has unknown kv type 99");
+  r = good;
+  {
+    std::string deep = le32(0) + le64(0);
+    for (int i = 0; i < 4; ++i) deep = le32(9) + le64(1) + deep;  // five levels in all
+    r.kvs.push_back(kv_pair("deep", 9, deep));
+  }
+  add("array nesting too deep", r, "key 'deep': arrays nested deeper than 4 levels");
+  r = good, r.kvs.push_back(kv_pair("many", 9, le32(8) + le64(1ull << 60)));
+  add("array count huge", r, "array of 1152921504606846976 string elements cannot fit");
+  r = good, r.kvs.push_back(kv_pair("many", 9, le32(12) + le64(1ull << 61)));
+  add("f64 array count overflowing", r, "array of 2305843009213693952 f64 elements cannot fit");
+  r = good, r.kvs.push_back(kv_pair("general.architecture", 8, gstr("llama")));
+  add("duplicate key", r, "duplicate key 'general.architecture'");
+  r = good, r.kvs[1] = kv_pair("general.alignment", 4, le32(0));
+  add("alignment 0", r, "general.alignment is 0, expected a nonzero power of two");
+  r = good, r.kvs[1] = kv_pair("general.alignment", 4, le32(3));
+  add("alignment 3", r, "general.alignment is 3, expected a nonzero power of two");
+  r = good, r.kvs[1] = kv_pair("general.alignment", 10, le64(32));
+  add("alignment not u32", r, "general.alignment has kv type u64, expected u32");
+  r = good, r.tensors[0].ne = {};
+  add("n_dims 0", r, "tensor 'w' has n_dims 0, expected 1..4");
+  r = good, r.tensors[0].ne = {128, 1, 1, 1, 1};
+  add("n_dims 5", r, "tensor 'w' has n_dims 5, expected 1..4");
+  r = good, r.tensors[0].ne = {128, 0};
+  add("ne 0", r, "tensor 'w' has ne[1] = 0");
+  r = good, r.tensors[0].ne = {1ull << 40, 1ull << 40};
+  add("ne product overflow", r, "element count overflows");
+  r = good, r.tensors[0].offset = 16;
+  add("offset misaligned", r, "data offset 16, not a multiple of the alignment 32");
+  r = good, r.tensors[0].offset = 1ull << 20;
+  add("offset past end", r, "tensor 'w' (I2_S 128x1, 64 bytes at data offset 1048576) runs past");
+  r = good, r.tensors[0].offset = ~0ull << 5;
+  add("offset near 2^64", r, "runs past the end of the file");
+  r = good, r.data.pop_back();
+  add("data truncated", r, "runs past the end of the file");
+  r = good, r.tensors[0].ne = {128, 2};
+  add("shape larger than data", r, "runs past the end of the file");
+  r = good, r.tensors.push_back(r.tensors[0]);
+  add("duplicate tensor names", r, "duplicate tensor name 'w'");
+  r = good, r.tensors[0].type = kGgmlTypeF32;
+  r.data += std::string(512, '\0');
+  add("type F32", r, "tensor 'w' has ggml type 0 (F32), not I2_S (36)", true);
+  r = good, r.tensors[0].type = kGgmlTypeTL1;
+  add("type TL1", r, "tensor 'w' has ggml type 38 (TL1), not I2_S (36); TL1 (38) and TL2 (39)",
+      true);
+  r = good, r.tensors[0].ne = {64, 2};
+  add("K not a multiple of 128", r, "K = ne0 = 64 (N = 2), not a multiple of 128", true);
+  r = good, r.tensors[0].ne = {128, 1, 1};
+  add("three dimensions", r, "has 3 dimensions (128x1x1), expected 2", true);
+  r = good, r.data[9] = '\x57';  // 01 01 01 11: code 3 for weight 96 + 9
+  add("code 3", r,
+      "weight (row 0, column 105) has the unused code 3 (bits 1:0 of data byte 9 of the tensor",
+      true);
+  r = good, r.data = i2s_zero_block(std::numeric_limits<float>::quiet_NaN());
+  add("alpha NaN", r, "has a non-finite alpha nan", true);
+  r = good, r.data = i2s_zero_block(-std::numeric_limits<float>::infinity());
+  add("alpha -inf", r, "has a non-finite alpha -inf", true);
+  return cases;
+}
+
+TEST(Gguf, MalformedFilesAreRefusedNamingTheProblem) {
+  ASSERT_EQ(parse_error(one_tensor_file().bytes()), "(no std::invalid_argument thrown)");
+  for (const Malformed& c : malformed_files()) {
+    SCOPED_TRACE(c.label);
+    if (c.at_decode) {
+      EXPECT_EQ(parse_error(c.bytes), "(no std::invalid_argument thrown)");
+    }
+    const std::string message = c.at_decode ? i2s_error(c.bytes) : parse_error(c.bytes);
+    EXPECT_NE(message.find(c.expected), std::string::npos) << message;
+    EXPECT_EQ(message.rfind("bad.gguf: ", 0), 0u) << message;
+  }
+}
+
+TEST(Gguf, TensorNotFoundListsAvailableNames) {
+  std::vector<GgufWriteTensor> tensors;
+  for (int i = 0; i < 10; ++i) {
+    tensors.push_back(
+        {fmt::format("blk.{}.ffn_up.weight", i), 1, 128, std::vector<std::int8_t>(128), 1.0f});
+  }
+  const GgufFile f = GgufFile::parse(gguf_i2s_bytes(tensors), "model.gguf");
+  const std::string message = error_of([&] { f.i2s("blk.0.ffn_gate.weight"); });
+  EXPECT_NE(message.find("model.gguf: no tensor named 'blk.0.ffn_gate.weight'; the file has 10 "
+                         "tensor(s): blk.0.ffn_up.weight, blk.1.ffn_up.weight"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("... (2 more)"), std::string::npos) << message;
+  EXPECT_FALSE(f.has_tensor("blk.0.ffn_gate.weight"));
+  EXPECT_TRUE(f.has_tensor("blk.9.ffn_up.weight"));
+}
+
+TEST(Gguf, OpenNamesAMissingFile) {
+  EXPECT_NE(error_of([] {
+              GgufFile::open("/nonexistent/model.gguf");
+            }).find("/nonexistent/model.gguf: cannot open"),
+            std::string::npos);
+}
+
+// Every proper prefix of a valid file is refused with std::invalid_argument: no crash, no other
+// exception, no file accepted with part of its data missing. The files' last tensors end on the
+// alignment, so no prefix is a complete file with its trailing padding cut.
+TEST(Gguf, EveryTruncationIsRefused) {
+  std::vector<std::string> files = {
+      gguf_i2s_bytes({{"a", 1, 128, std::vector<std::int8_t>(128, 1), 1.0f},
+                      {"b", 3, 128, std::vector<std::int8_t>(384, -1), 0.5f}}),
+  };
+  const std::string corpus =
+      source_dir() + "testbench/fuzz/corpus/gguf/valid_two_tensors_full_kv.gguf";
+  if (fs::exists(corpus)) files.push_back(read_file(corpus));
+  for (const std::string& file : files) {
+    const GgufFile whole = GgufFile::parse(file, "whole.gguf");
+    for (const GgufTensorInfo& t : whole.tensors()) whole.i2s(t.name);
+    for (std::size_t size = 0; size < file.size(); ++size) {
+      EXPECT_NE(parse_error(file.substr(0, size)), "(no std::invalid_argument thrown)")
+          << "prefix of " << size << " of " << file.size() << " bytes";
+    }
+  }
+}
+
+// Random byte corruption of a valid file: every result either parses and decodes or is refused
+// with std::invalid_argument (a short fuzz run inside the unit tests; libFuzzer goes further).
+TEST(Gguf, RandomCorruptionIsRefusedOrDecoded) {
+  const std::uint64_t seed = 777;
+  std::mt19937_64 rng(seed);
+  std::vector<GgufWriteTensor> tensors = {{"a", 2, 128, random_weights(rng, 256), 0.5f},
+                                          {"b", 1, 256, random_weights(rng, 256), 2.0f}};
+  const std::string base = gguf_i2s_bytes(tensors, 64);
+  int refused = 0, decoded = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string file = base;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < flips; ++i) {
+      file[rng() % file.size()] = static_cast<char>(rng() % 256);
+    }
+    try {
+      const GgufFile f = GgufFile::parse(file, "mutant.gguf");
+      for (const GgufTensorInfo& t : f.tensors()) f.i2s(t.name);
+      ++decoded;
+    } catch (const std::invalid_argument&) {
+      ++refused;
+    }
+  }
+  RecordProperty("seed", std::to_string(seed));
+  std::printf("seed %llu: %d refused, %d decoded\n", static_cast<unsigned long long>(seed), refused,
+              decoded);
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(decoded, 0);
+}
+
+}  // namespace
+}  // namespace ternac
