@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the readers with libFuzzer (clang), AddressSanitizer and UBSan:
 #
-#   scripts/fuzz.sh [seconds per target (60)] [target ...]     targets: energy_table cli_args array_config
+#   scripts/fuzz.sh [seconds per target (60)] [target ...]     targets: energy_table cli_args array_config npy gguf
 #
 # Builds in build-fuzz/ (or $TERNAC_FUZZ_BUILD_DIR), starts each target from its checked-in corpus
 # (testbench/fuzz/corpus/<target>, read only: new inputs go to build-fuzz/corpus/<target>) and
@@ -12,7 +12,7 @@ build="${TERNAC_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(energy_table cli_args array_config)
+[ ${#targets[@]} -gt 0 ] || targets=(energy_table cli_args array_config npy gguf)
 "$root/scripts/setup.sh" clang
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERNAC_FUZZ=ON \
   -DCMAKE_CXX_COMPILER=clang++ >/dev/null

@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,11 +22,13 @@
 #include "Vternac_rtl_default___024root.h"
 #include "Vternac_rtl_default_int8.h"
 #include "Vternac_rtl_default_int8___024root.h"
+#include "bitlinear.h"
 #include "claims.h"
 #include "cli_args.h"
 #include "cycle_model.h"
 #include "energy_model.h"
 #include "gguf.h"
+#include "npy.h"
 #include "rtl_harness.h"
 #include "workload.h"
 
@@ -47,6 +51,7 @@ commands:
   run       run a GEMM workload through the RTL; the golden model checks every result
   model     run every linear layer of a whole model (one decoded token, or a prefill of M
             tokens) through the RTL, checked, with energy per token per node
+  bitlinear a BitLinear layer from .npy or GGUF inputs through the RTL, output to .npy
   claims    check the 71.4x and 5.5x energy claims on counted RTL operations, per node
   shapes    list the built-in BitNet b1.58 2B4T layer shapes
   config    print the configuration of the built-in array
@@ -74,6 +79,14 @@ ternac model options:
   --seed S           random seed of weights and activations (default: 1)
   --csv FILE         also write the per-layer table as CSV
   --energy-dir DIR   energy tables (default: the shipped model/energy)
+
+ternac bitlinear options:
+  --weights W.npy    N x K weights: float (ternarized by absmean) or integers in -1..1
+  --alpha A          the scale of integer weights (default: 1)
+  --gguf FILE --tensor NAME   instead: an I2_S tensor of a bitnet.cpp GGUF file
+  --acts X.npy       K or M x K activations: float (quantized per token) or int8
+  --out Y.npy        float32 y = acc / s * alpha (int32 acc for int8 activations)
+  --acc-out A.npy    also the int32 accumulators
 
 ternac claims options:
   --layer NAME       the 2B4T layer of the workload (default: ffn_down)
@@ -343,17 +356,20 @@ int cmd_model(const std::vector<std::string>& argv) {
   std::string failures;
   ProgressBar bar(total_macs);
   const auto t0 = std::chrono::steady_clock::now();
+  const auto make_problem = [&](std::size_t i) {
+    const ModelJob& j = jobs[i];
+    if (!gguf) return synthetic_layer(j.shape, seed + i, zeros);
+    GemmProblem p = synthetic_layer({tokens, 1, j.shape.k}, seed + i, 0.0);  // activations only
+    p.shape = j.shape;
+    p.weights = gguf->i2s(j.tensor).codes;
+    return p;
+  };
+  // The next layer's weights are made (or decoded) on another core while this one simulates.
+  std::future<GemmProblem> next = std::async(std::launch::async, make_problem, 0);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const ModelJob& j = jobs[i];
-    GemmProblem problem;
-    if (gguf) {
-      const TernaryTensorData t = gguf->i2s(j.tensor);
-      problem = synthetic_layer({tokens, 1, j.shape.k}, seed + i, 0.0);  // activations only
-      problem.shape = j.shape;
-      problem.weights = t.codes;
-    } else {
-      problem = synthetic_layer(j.shape, seed + i, zeros);
-    }
+    const GemmProblem problem = next.get();
+    if (i + 1 < jobs.size()) next = std::async(std::launch::async, make_problem, i + 1);
     const RunReport r = harness.run(problem);
     if (!kinds.count(j.kind)) order.push_back(j.kind);
     KindTotals& kt = kinds[j.kind];
@@ -418,6 +434,118 @@ int cmd_model(const std::vector<std::string>& argv) {
     write_file(a.str("csv", ""), csv);
   }
   return all_ok ? 0 : 1;
+}
+
+// Rows and columns of a 1-D (one row) or 2-D .npy array.
+std::pair<std::uint64_t, std::uint64_t> rows_cols(const NpyArray& a, const std::string& what) {
+  if (a.shape.size() == 1) return {1, a.shape[0]};
+  if (a.shape.size() == 2) return {a.shape[0], a.shape[1]};
+  throw std::invalid_argument(
+      fmt::format("{}: expected a 1-D or 2-D array, got {} dimensions", what, a.shape.size()));
+}
+
+std::uint32_t checked_dim(std::uint64_t v, const std::string& what, const char* name) {
+  if (v < 1 || v > kMaxDim) {
+    throw std::invalid_argument(
+        fmt::format("{}: {} is {}, outside the array's 1..{}", what, name, v, kMaxDim));
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+// BitLinear through the RTL: ternary weights (float weights ternarized by absmean, ternary
+// integers with --alpha, or an I2_S tensor of a GGUF file), activations (float, quantized per
+// token by absmax, or int8 already quantized), the integer GEMM on the array checked against the
+// golden model, and the fp32 dequantization.
+int cmd_bitlinear(const std::vector<std::string>& argv) {
+  const CliArgs a(argv, {"weights", "gguf", "tensor", "alpha", "acts", "out", "acc-out"}, {});
+  if (a.has("weights") == a.has("gguf")) {
+    throw std::invalid_argument(
+        "give the weights as either --weights W.npy or --gguf FILE "
+        "--tensor NAME");
+  }
+  if (a.has("gguf") != a.has("tensor")) {
+    throw std::invalid_argument("--gguf and --tensor go together");
+  }
+  if (!a.has("acts") || !a.has("out")) {
+    throw std::invalid_argument("--acts X.npy and --out Y.npy are required");
+  }
+  TernaryTensor w;
+  std::string wname;
+  if (a.has("gguf")) {
+    wname = a.str("gguf", "") + ":" + a.str("tensor", "");
+    const TernaryTensorData t = GgufFile::open(a.str("gguf", "")).i2s(a.str("tensor", ""));
+    w = {t.n, t.k, t.codes, t.alpha};
+    if (a.has("alpha")) throw std::invalid_argument("--alpha: a GGUF tensor carries its own");
+  } else {
+    wname = a.str("weights", "");
+    const NpyArray arr = read_npy(wname);
+    if (arr.shape.size() != 2) {
+      throw std::invalid_argument(
+          fmt::format("{}: weights must be a 2-D N x K array, got {} "
+                      "dimensions",
+                      wname, arr.shape.size()));
+    }
+    const std::uint32_t n = checked_dim(arr.shape[0], wname, "N");
+    const std::uint32_t k = checked_dim(arr.shape[1], wname, "K");
+    if (arr.dtype == "f4" || arr.dtype == "f8") {
+      if (a.has("alpha")) throw std::invalid_argument("--alpha: float weights get absmean's");
+      w = ternarize_absmean(npy_to_float(arr, wname), n, k);
+    } else {
+      const double alpha = a.real("alpha", 1.0);
+      if (!std::isfinite(alpha)) throw std::invalid_argument("--alpha must be finite");
+      w = {n, k, npy_to_trit_codes(arr, wname), static_cast<float>(alpha)};
+    }
+  }
+  const std::string xname = a.str("acts", "");
+  const NpyArray xa = read_npy(xname);
+  const auto [rows, cols] = rows_cols(xa, xname);
+  if (cols != w.k) {
+    throw std::invalid_argument(
+        fmt::format("{}: activations have {} columns, but the weights ({}) "
+                    "have K = {}",
+                    xname, cols, wname, w.k));
+  }
+  const bool float_acts = xa.dtype == "f4" || xa.dtype == "f8";
+  GemmProblem p;
+  p.shape = {checked_dim(rows, xname, "M"), w.n, w.k};
+  p.weights = w.codes;
+  QuantizedActs q;
+  if (float_acts) {
+    q = quantize_absmax(npy_to_float(xa, xname), p.shape.m, p.shape.k);
+    p.activations = q.q;
+  } else {
+    p.activations = npy_to_int8(xa, xname);
+  }
+  Harness harness;
+  check_shape(p.shape, harness.config());
+  const RunReport r = harness.run(p);
+  fmt::print(
+      "ternac bitlinear: {} x {} weights ({}, alpha {}), {} token{} ({}), array {}: "
+      "{} cycles, {:.3f}% utilization, {}\n",
+      w.n, w.k, wname, w.alpha, p.shape.m, p.shape.m == 1 ? "" : "s",
+      float_acts ? "float, quantized per token" : "int8", harness.config().name(), r.cycles,
+      100.0 * utilization(harness.config(), p.shape, r.cycles),
+      r.passed ? fmt::format("{} results checked", r.checked_values) : "FAIL");
+  if (!r.passed) {
+    fmt::print("{}", r.failure);
+    return 1;
+  }
+  // The array's results are the golden model's (checked above); keep them as int32.
+  const std::vector<std::int64_t> acc = golden_gemm(p, 32);
+  std::vector<std::uint64_t> shape = {p.shape.m, p.shape.n};
+  if (xa.shape.size() == 1) shape = {p.shape.n};
+  if (a.has("acc-out")) {
+    write_npy(a.str("acc-out", ""), shape, std::vector<std::int32_t>(acc.begin(), acc.end()));
+  }
+  if (float_acts) {
+    write_npy(a.str("out", ""), shape, dequantize(acc, p.shape.m, p.shape.n, q.scale, w.alpha));
+    fmt::print("wrote {} (float32 y = acc / s * alpha)\n", a.str("out", ""));
+  } else {
+    write_npy(a.str("out", ""), shape, std::vector<std::int32_t>(acc.begin(), acc.end()));
+    fmt::print("wrote {} (int32 acc: the activations were already int8, so no scale)\n",
+               a.str("out", ""));
+  }
+  return 0;
 }
 
 // `ternac regress ...` is scripts/regress.py of this build's source tree, on this build.
@@ -523,6 +651,7 @@ int main(int argc, char** argv) {
     if (cmd == "regress") return ternac::cmd_regress(rest);
     if (cmd == "run") return ternac::cmd_run(rest);
     if (cmd == "model") return ternac::cmd_model(rest);
+    if (cmd == "bitlinear") return ternac::cmd_bitlinear(rest);
     if (cmd == "claims") return ternac::cmd_claims(rest);
     if (cmd == "shapes") return ternac::cmd_shapes();
     if (cmd == "config") return ternac::cmd_config();

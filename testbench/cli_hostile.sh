@@ -7,6 +7,12 @@ ternac=${1:?usage: cli_hostile.sh <path to ternac>}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf 'not,a,table\n' > "$dir/bad.csv"
+printf 'GGUF\x01\x00\x00\x00' > "$dir/v1.gguf"
+printf 'GGUF\x03\x00\x00\x00\x01' > "$dir/short.gguf"
+printf 'NOTGGUF-' > "$dir/magic.gguf"
+hdr="{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), }"
+printf '\x93NUMPY\x01\x00%b%s\n' "\\x$(printf %02x $((${#hdr} + 1)))\\x00" "$hdr" > "$dir/be.npy"
+head -c 16 /dev/zero >> "$dir/be.npy"
 
 # arguments | text the error must contain
 cases=(
@@ -36,6 +42,19 @@ cases=(
   "claims --energy-dir $dir|$dir"
   "claims --no-sweep --layer attn_k --json /nonexistent/dir/x.json|cannot write '/nonexistent/dir/x.json'"
   "claims --zeros 2|--zeros must be in \[0, 1\], got 2"
+  "model --model 7b|unknown model '7b' \(known: 2b4t, large, 3b, llama3-8b\)"
+  "model --model large --blocks 0|--blocks must be in 1..24 for bitnet_b1_58-large, got 0"
+  "model --model 2b4t --blocks 31|--blocks must be in 1..30"
+  "model --gguf $dir/v1.gguf|version 1"
+  "model --gguf $dir/short.gguf|$dir/short.gguf"
+  "model --gguf $dir/magic.gguf|magic"
+  "model --gguf /nonexistent/m.gguf|/nonexistent/m.gguf"
+  "model --gguf $dir/v1.gguf --zeros 0.3|--gguf takes its weights and shapes from the file"
+  "model --tokens 0|--tokens must be in 1..16777215, got 0"
+  "bitlinear --acts x.npy --out y.npy|give the weights as either --weights"
+  "bitlinear --weights $dir/be.npy --acts $dir/be.npy --out $dir/y.npy|big-endian"
+  "bitlinear --gguf $dir/v1.gguf --acts x.npy --out y.npy|--gguf and --tensor go together"
+  "bitlinear --weights /nonexistent/w.npy --acts x.npy --out y.npy|/nonexistent/w.npy"
   "frobnicate|frobnicate"
 )
 fail=0

@@ -2,7 +2,7 @@
 // written to a CSV (docs/performance.md explains them). Not a test: nothing here passes or fails
 // on time. Built by scripts/bench.sh (the targets are not part of the default build).
 //
-//   rtl      the default 16 x 64 array on 2B4T ffn_down (GEMV): the full harness (golden-model
+//   rtl      the default 16 x 64 array on one 2B4T block (GEMV): the full harness (golden-model
 //            check of every result and of the energy counters), the harness without the counter
 //            check, a bare driver (no checking) on the same model, and a bare driver on the
 //            synthesizable RTL alone (no counters, no assertions), single-threaded and with
@@ -93,32 +93,51 @@ std::uint64_t drive_bare(RtlHarness<V>& h, const GemmProblem& p) {
 }
 
 template <typename V>
-void bench_bare(const std::string& config, const std::string& workload, const GemmProblem& p) {
+void bench_bare(const std::string& config, const std::string& workload,
+                const std::vector<GemmProblem>& problems) {
   RtlHarness<V> h;
-  drive_bare(h, p);  // warm up (first-touch of the model's memory)
+  drive_bare(h, problems.front());  // warm up (first touch of the model's memory)
+  std::uint64_t macs = 0, cycles = 0;
   const auto t0 = Clock::now();
-  const std::uint64_t cycles = drive_bare(h, p);
-  report({"rtl", config, workload, p.shape.macs(), cycles, seconds_since(t0)});
+  for (const GemmProblem& p : problems) {
+    cycles += drive_bare(h, p);
+    macs += p.shape.macs();
+  }
+  report({"rtl", config, workload, macs, cycles, seconds_since(t0)});
+}
+
+// The seven layers of one 2B4T block, one decoded token: 69.5 M MACs, about a second of
+// simulation, long enough for a steady figure.
+std::vector<GemmProblem> block_problems(std::uint64_t seed) {
+  std::vector<GemmProblem> problems;
+  for (const LayerShape& l : bitnet_2b4t_layers()) {
+    problems.push_back(synthetic_layer({1, l.n, l.k}, seed + problems.size(), 0.4));
+  }
+  return problems;
 }
 
 void bench_rtl(std::uint64_t seed) {
-  const GemmShape shape{1, 2560, 6912};  // 2B4T ffn_down, one decoded token
-  const GemmProblem p = synthetic_layer(shape, seed, 0.4);
-  const std::string wl = "ffn_down GEMV 2560x6912";
+  const std::vector<GemmProblem> problems = block_problems(seed);
+  const std::string wl = "2B4T block, GEMV";
   RtlHarness<Vternac_rtl_default> h;
   for (const bool counters : {true, false}) {
     RunOptions opt;
     opt.check_counters = counters;
-    h.run(p, opt);  // warm up
+    h.run(problems.front(), opt);  // warm up
+    std::uint64_t macs = 0, cycles = 0;
     const auto t0 = Clock::now();
-    const RunReport r = h.run(p, opt);
-    if (!r.passed) throw std::runtime_error("bench: the checked run failed:\n" + r.failure);
+    for (const GemmProblem& p : problems) {
+      const RunReport r = h.run(p, opt);
+      if (!r.passed) throw std::runtime_error("bench: the checked run failed:\n" + r.failure);
+      cycles += r.cycles;
+      macs += p.shape.macs();
+    }
     report({"rtl", counters ? "16x64 checked: results + counters" : "16x64 checked: results only",
-            wl, shape.macs(), r.cycles, seconds_since(t0)});
+            wl, macs, cycles, seconds_since(t0)});
   }
-  bench_bare<Vternac_rtl_default>("16x64 unchecked, counters in RTL", wl, p);
-  bench_bare<Vternac_bench_16x64>("16x64 unchecked, bare RTL", wl, p);
-  bench_bare<Vternac_bench_16x64_mt>("16x64 unchecked, bare RTL, 2 thr", wl, p);
+  bench_bare<Vternac_rtl_default>("16x64 unchecked, counters in RTL", wl, problems);
+  bench_bare<Vternac_bench_16x64>("16x64 unchecked, bare RTL", wl, problems);
+  bench_bare<Vternac_bench_16x64_mt>("16x64 unchecked, bare RTL, 2 thr", wl, problems);
 }
 
 void bench_golden(std::uint64_t seed) {
@@ -171,17 +190,17 @@ void bench_golden(std::uint64_t seed) {
 }
 
 void bench_scaling(std::uint64_t seed) {
-  const GemmProblem p = synthetic_layer({1, 2560, 6912}, seed, 0.4);
-  const std::string wl = "ffn_down GEMV 2560x6912";
-  bench_bare<Vternac_bench_4x16>("4x16 (64 MACs/cycle), bare", wl, p);
-  bench_bare<Vternac_bench_8x32>("8x32 (256 MACs/cycle), bare", wl, p);
-  bench_bare<Vternac_bench_16x64>("16x64 (1024 MACs/cycle), bare", wl, p);
-  bench_bare<Vternac_bench_16x256>("16x256 (4096 MACs/cycle), bare", wl, p);
+  const std::vector<GemmProblem> problems = block_problems(seed);
+  const std::string wl = "2B4T block, GEMV";
+  bench_bare<Vternac_bench_4x16>("4x16 (64 MACs/cycle), bare", wl, problems);
+  bench_bare<Vternac_bench_8x32>("8x32 (256 MACs/cycle), bare", wl, problems);
+  bench_bare<Vternac_bench_16x64>("16x64 (1024 MACs/cycle), bare", wl, problems);
+  bench_bare<Vternac_bench_16x256>("16x256 (4096 MACs/cycle), bare", wl, problems);
   for (const GemmShape s :
        {GemmShape{1, 256, 256}, GemmShape{1, 2560, 2560}, GemmShape{1, 6912, 2560},
         GemmShape{8, 2560, 2560}, GemmShape{128, 640, 2560}}) {
     bench_bare<Vternac_bench_16x64>("16x64 (1024 MACs/cycle), bare", s.str(),
-                                    synthetic_layer(s, seed, 0.4));
+                                    {synthetic_layer(s, seed, 0.4)});
   }
 }
 
