@@ -11,8 +11,9 @@ Levels:
   default  the whole suite, as CI runs it (scripts/test.sh): every configuration, 1000 random
            GEMMs per configuration (300 in the 16 x 64 array), formal proofs, synthesis checks.
   nightly  the default level plus the tests labelled nightly (every 2B4T layer with a prefill of
-           8 tokens, a short fuzz run), then the seeded tests again for --seeds seeds (default 4)
-           with 3000 random GEMMs each.
+           8 tokens, a whole decoded 2B4T token, a 2B4T block with a prefill of 128, a short fuzz
+           run of every reader, the default level again under ASan + UBSan), then the seeded
+           tests again for --seeds seeds (default 4) with 3000 random GEMMs each.
 
 --tags selects tests by CTest label (any of them: unit, cosim, systemc, energy, formal, assert,
 fuzz, a configuration name such as small or csa, ...). --shard I/N runs every N-th test starting

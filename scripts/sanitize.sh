@@ -14,6 +14,7 @@ filter=()
 if [ "${1:-}" = --quick ]; then
   shift
   targets=(model_test fuzz_replay_energy_table fuzz_replay_cli_args fuzz_replay_array_config
+           fuzz_replay_npy fuzz_replay_gguf
            assert_test cosim_test_small)
   filter=(-L '^(model|fuzz|assert|small)$' -LE systemc)
 fi

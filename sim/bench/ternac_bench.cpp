@@ -13,6 +13,7 @@
 //            array as the workload grows
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -46,6 +47,14 @@ struct Row {
 };
 
 std::vector<Row> rows;
+
+// Every figure is the fastest of three passes: on a shared machine the slow passes measure the
+// neighbours, not the simulator.
+constexpr int kPasses = 3;
+
+Row fastest(const Row& best, const Row& pass) {
+  return best.seconds == 0 || pass.seconds < best.seconds ? pass : best;
+}
 
 void report(const Row& r) {
   rows.push_back(r);
@@ -97,13 +106,17 @@ void bench_bare(const std::string& config, const std::string& workload,
                 const std::vector<GemmProblem>& problems) {
   RtlHarness<V> h;
   drive_bare(h, problems.front());  // warm up (first touch of the model's memory)
-  std::uint64_t macs = 0, cycles = 0;
-  const auto t0 = Clock::now();
-  for (const GemmProblem& p : problems) {
-    cycles += drive_bare(h, p);
-    macs += p.shape.macs();
+  Row best{"rtl", config, workload};
+  for (int pass = 0; pass < kPasses; ++pass) {
+    std::uint64_t macs = 0, cycles = 0;
+    const auto t0 = Clock::now();
+    for (const GemmProblem& p : problems) {
+      cycles += drive_bare(h, p);
+      macs += p.shape.macs();
+    }
+    best = fastest(best, {"rtl", config, workload, macs, cycles, seconds_since(t0)});
   }
-  report({"rtl", config, workload, macs, cycles, seconds_since(t0)});
+  report(best);
 }
 
 // The seven layers of one 2B4T block, one decoded token: 69.5 M MACs, about a second of
@@ -124,16 +137,21 @@ void bench_rtl(std::uint64_t seed) {
     RunOptions opt;
     opt.check_counters = counters;
     h.run(problems.front(), opt);  // warm up
-    std::uint64_t macs = 0, cycles = 0;
-    const auto t0 = Clock::now();
-    for (const GemmProblem& p : problems) {
-      const RunReport r = h.run(p, opt);
-      if (!r.passed) throw std::runtime_error("bench: the checked run failed:\n" + r.failure);
-      cycles += r.cycles;
-      macs += p.shape.macs();
+    const std::string config =
+        counters ? "16x64 checked: results + counters" : "16x64 checked: results only";
+    Row best{"rtl", config, wl};
+    for (int pass = 0; pass < kPasses; ++pass) {
+      std::uint64_t macs = 0, cycles = 0;
+      const auto t0 = Clock::now();
+      for (const GemmProblem& p : problems) {
+        const RunReport r = h.run(p, opt);
+        if (!r.passed) throw std::runtime_error("bench: the checked run failed:\n" + r.failure);
+        cycles += r.cycles;
+        macs += p.shape.macs();
+      }
+      best = fastest(best, {"rtl", config, wl, macs, cycles, seconds_since(t0)});
     }
-    report({"rtl", counters ? "16x64 checked: results + counters" : "16x64 checked: results only",
-            wl, macs, cycles, seconds_since(t0)});
+    report(best);
   }
   bench_bare<Vternac_rtl_default>("16x64 unchecked, counters in RTL", wl, problems);
   bench_bare<Vternac_bench_16x64>("16x64 unchecked, bare RTL", wl, problems);
@@ -161,7 +179,7 @@ void bench_golden(std::uint64_t seed) {
   }
   // Packed I2_S weights of four whole blocks (28 layers, 278 M weights, 70 MB: more than any
   // cache, so that the GEMV streams its weights from memory as a whole-model token does).
-  // Packing is not timed (a GGUF file holds its weights packed); the second pass is reported.
+  // Packing is not timed (a GGUF file holds its weights packed); the fastest pass is reported.
   const std::string kernel =
       packed_kernel_has_avx512() ? "packed I2_S, AVX-512BW" : "packed I2_S, scalar (no AVX-512)";
   for (const std::uint32_t m : {1u, 16u}) {
@@ -175,14 +193,14 @@ void bench_golden(std::uint64_t seed) {
       }
     }
     double secs = 0;
-    for (int pass = 0; pass < 2; ++pass) {
+    for (int pass = 0; pass < kPasses; ++pass) {
       const auto t0 = Clock::now();
       for (const auto& [w, x] : layers) {
         if (packed_gemm(w, x, m, 32).size() != std::size_t{m} * w.n) {
           throw std::runtime_error("bench: wrong result size");
         }
       }
-      secs = seconds_since(t0);
+      secs = pass == 0 ? seconds_since(t0) : std::min(secs, seconds_since(t0));
     }
     report({"golden", kernel, fmt::format("4 2B4T blocks, M={} ({})", m, m == 1 ? "GEMV" : "GEMM"),
             macs, 0, secs});
@@ -223,8 +241,9 @@ int main(int argc, char** argv) {
     std::ofstream out(csv);
     out << "benchmark,configuration,workload,macs,cycles,seconds,macs_per_s,cycles_per_s\n";
     for (const auto& r : ternac::rows) {
-      out << fmt::format("{},{},{},{},{},{:.6f},{:.0f},{:.0f}\n", r.bench, r.config, r.workload,
-                         r.macs, r.cycles, r.seconds, r.macs / r.seconds, r.cycles / r.seconds);
+      out << fmt::format("{},\"{}\",\"{}\",{},{},{:.6f},{:.0f},{:.0f}\n", r.bench, r.config,
+                         r.workload, r.macs, r.cycles, r.seconds, r.macs / r.seconds,
+                         r.cycles / r.seconds);
     }
     if (!out) throw std::runtime_error("cannot write " + csv);
     fmt::print("wrote {}\n", csv);
