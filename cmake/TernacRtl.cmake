@@ -17,12 +17,13 @@ set(TERNAC_VERILATOR_FLAGS
     CACHE STRING "Flags for every Verilated model")
 
 # ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
-#                  [TOKEN_TILE <n>] [DATAPATH 0|1] [SYSTEMC] [TOP <module>] [SOURCES <.sv>...])
+#                  [TOKEN_TILE <n>] [DATAPATH 0|1] [SYSTEMC] [TRACE] [COVERAGE] [TOP <module>]
+#                  [SOURCES <.sv>...])
 # Builds a static library holding the Verilated ternac_top (or TOP) of that configuration, with
 # the class prefix V<target>. Verilator's generated sources and the library are cached by CMake,
 # so a configuration is Verilated and compiled once per build tree.
 function(ternac_rtl_model target)
-  cmake_parse_arguments(A "SYSTEMC;TRACE"
+  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE"
                         "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;REDUCTION;TOP"
                         "SOURCES;ARGS" ${ARGN})
   if(NOT A_TOP)
@@ -48,7 +49,11 @@ function(ternac_rtl_model target)
   if(A_TRACE)
     set(trace TRACE_FST)
   endif()
-  verilate(${target} ${kind} ${trace}
+  set(coverage "")
+  if(A_COVERAGE)
+    set(coverage COVERAGE)  # line, toggle and the RTL's cover properties (TERNAC_COVER)
+  endif()
+  verilate(${target} ${kind} ${trace} ${coverage}
     PREFIX V${target}
     TOP_MODULE ${A_TOP}
     SOURCES ${TERNAC_RTL_SOURCES} ${A_SOURCES}

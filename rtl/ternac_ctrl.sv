@@ -345,4 +345,20 @@ module ternac_ctrl #(
   `TERNAC_ASSERT(IllegalCountMatchesStatus, status_q.illegal_trit == (illegal_count_q != '0))
   `TERNAC_ASSERT(BadCmdCountMatchesStatus, status_q.bad_cmd == (bad_cmd_count_q != '0))
 
+  // Functional coverage (docs/regression.md): token blocks shorter than TokenTile and full ones;
+  // the error events.
+  `TERNAC_COVER(cov_block_short, cp_fire && cp_block_end && cp_block_tokens < DimWidth'(TokenTile))
+  `TERNAC_COVER(cov_block_full, cp_fire && cp_block_end && cp_block_tokens == DimWidth'(TokenTile))
+  `TERNAC_COVER(cov_illegal_code, ld_fire && illegal_in_beat != '0)
+  `TERNAC_COVER(cov_bad_command, cmd_fire && !cmd_ok)
+  `TERNAC_COVER(cov_tree_overflow, overflow_in_item != '0)
+`ifndef SYNTHESIS
+  logic cov_ran_q;  // the array was running a command in the previous cycle
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cov_ran_q <= 1'b0;
+    else         cov_ran_q <= state_q == StRun;
+  end
+`endif
+  `TERNAC_COVER(cov_back_to_back_command, cmd_fire && cmd_ok && cov_ran_q)
+
 endmodule

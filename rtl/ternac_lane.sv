@@ -1,3 +1,5 @@
+`include "ternac_assert.svh"
+
 // One lane: TreeInputs ternary selects, an adder tree, and an accumulator per token. With
 // Datapath = DatapathInt8 the selects become 8 x 8 multipliers (the INT8 baseline of the same
 // geometry, for energy comparisons); everything else is shared.
@@ -13,6 +15,15 @@
 // K tile of weights is applied to every token of the block before the next K tile arrives. On
 // the first K tile the partial sum starts from zero; on the last one the sum leaves through acc_o
 // as a result and is not written back.
+// Five functional cover points of one weight code: against a zero, positive, negative, 127 and
+// -128 operand (cov_<code>_x_<class>), in a computed beat.
+`define TERNAC_COVER_OPERAND_CLASSES(__code, __bits) \
+  `TERNAC_COVER(cov_``__code``_x_zero, cov_on && cov_w == __bits && cov_x == 8'sd0) \
+  `TERNAC_COVER(cov_``__code``_x_pos, cov_on && cov_w == __bits && cov_x > 8'sd0 && cov_x < 8'sd127) \
+  `TERNAC_COVER(cov_``__code``_x_neg, cov_on && cov_w == __bits && cov_x < 8'sd0 && cov_x > 8'sh80) \
+  `TERNAC_COVER(cov_``__code``_x_max, cov_on && cov_w == __bits && cov_x == 8'sd127) \
+  `TERNAC_COVER(cov_``__code``_x_min, cov_on && cov_w == __bits && cov_x == 8'sh80)
+
 module ternac_lane #(
   parameter int unsigned TreeInputs = 64,
   parameter int unsigned AccWidth   = 32,
@@ -149,6 +160,20 @@ module ternac_lane #(
           .operand_o(operand[i*OW+:OW]),
           .carry_o  (carry[i])
         );
+`ifndef SYNTHESIS
+        // Functional coverage (docs/regression.md): every code against every operand class
+        // (zero, positive, negative, the extremes 127 and -128) in a computed beat.
+        logic [1:0]          cov_w;
+        logic signed [AW-1:0] cov_x;
+        logic                cov_on;
+        assign cov_w  = weight_i[i*WB+:2];
+        assign cov_x  = act_i[i*AW+:AW];
+        assign cov_on = s0_valid_i & en_i;
+        `TERNAC_COVER_OPERAND_CLASSES(zero, 2'b00)
+        `TERNAC_COVER_OPERAND_CLASSES(pos, 2'b01)
+        `TERNAC_COVER_OPERAND_CLASSES(neg, 2'b11)
+        `TERNAC_COVER_OPERAND_CLASSES(illegal, 2'b10)
+`endif
       end
     end else begin : g_int8
       for (genvar i = 0; i < TreeInputs; i++) begin : g_mul
@@ -242,3 +267,5 @@ module ternac_lane #(
   assign unused_rst_n = rst_ni;
 
 endmodule
+
+`undef TERNAC_COVER_OPERAND_CLASSES

@@ -264,4 +264,23 @@ module ternac_top #(
   // A full-precision tree cannot saturate.
   `TERNAC_ASSERT_IF(NoTreeOverflowAtFullPrecision, LevelWidthCap == 0, !status_o.tree_overflow)
 
+  // Functional coverage (docs/regression.md): every handshake state of every stream, a stall on
+  // the last result beat, and weight tiles cut by the K and N remainders.
+  `TERNAC_COVER(cov_cmd_fire, cmd_valid_i && cmd_ready_o)
+  `TERNAC_COVER(cov_cmd_stall, cmd_valid_i && !cmd_ready_o)
+  `TERNAC_COVER(cov_cmd_idle, !cmd_valid_i && cmd_ready_o)
+  `TERNAC_COVER(cov_wgt_fire, wgt_valid_i && wgt_ready_o)
+  `TERNAC_COVER(cov_wgt_stall, wgt_valid_i && !wgt_ready_o)
+  `TERNAC_COVER(cov_wgt_idle, !wgt_valid_i && wgt_ready_o)
+  `TERNAC_COVER(cov_act_fire, act_valid_i && act_ready_o)
+  `TERNAC_COVER(cov_act_stall, act_valid_i && !act_ready_o)
+  `TERNAC_COVER(cov_act_idle, !act_valid_i && act_ready_o)
+  `TERNAC_COVER(cov_res_fire, res_valid_o && res_ready_i)
+  `TERNAC_COVER(cov_res_stall, res_valid_o && !res_ready_i)
+  `TERNAC_COVER(cov_res_stall_last, res_valid_o && !res_ready_i && res_last_o)
+  `TERNAC_COVER(cov_tile_full, buf_wr_valid && buf_wr_row_valid == LaneIdxWidth'(Lanes) &&
+                               buf_wr_col_valid == ColIdxWidth'(TreeInputs))
+  `TERNAC_COVER(cov_tile_k_remainder, buf_wr_valid && buf_wr_col_valid < ColIdxWidth'(TreeInputs))
+  `TERNAC_COVER(cov_tile_n_remainder, buf_wr_valid && buf_wr_row_valid < LaneIdxWidth'(Lanes))
+
 endmodule

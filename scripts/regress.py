@@ -28,6 +28,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -36,15 +37,15 @@ import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERIC_LABELS = {"unit", "model", "rtl", "cosim", "cpp", "systemc", "synth", "energy", "formal",
-                  "assert", "fuzz", "robustness", "lint", "sweep", "cli", "nightly"}
+                  "assert", "fuzz", "robustness", "lint", "sweep", "cli", "nightly", "regress"}
 SEEDED = r"RandomGemms|Unit\.Random|LaneUnit\.RandomSequences"
 
 # Per level: CTest label selection, exclusion, environment, and whether seeded passes follow.
 LEVELS = {
-    "smoke": {"include": None, "exclude": "formal|synth|sweep|lint|nightly",
+    "smoke": {"include": None, "exclude": "formal|synth|sweep|lint|nightly|regress",
               "env": {"TERNAC_RANDOM_COUNT": "100"}},
-    "default": {"include": None, "exclude": "nightly", "env": {}},
-    "nightly": {"include": None, "exclude": None, "env": {}},
+    "default": {"include": None, "exclude": "nightly|regress", "env": {}},
+    "nightly": {"include": None, "exclude": "regress", "env": {}},
 }
 
 
@@ -80,9 +81,14 @@ def run_pass(a, name, select, env, seed):
     """One ctest invocation; returns summary rows."""
     junit = os.path.join(a.out, f"junit-{name}.xml")
     args = list(select)
-    if a.shard:
-        args += ["-I", f"{a.shard[0]},,{a.shard[1]}"]
     listing = ctest_listing(a.build, args)
+    if a.shard:
+        # Every N-th test of this pass's selection, starting at the I-th, by name: CTest's own -I
+        # numbers tests over the whole suite and, combined with -R, does not split a selection.
+        i, n = a.shard
+        names = list(listing)[i - 1::n]
+        listing = {t: listing[t] for t in names}
+        args += ["-R", "^(" + "|".join(regex_escape(t) for t in names) + ")$"] if names else []
     if not listing:
         print(f"regress: pass {name}: no test selected")
         return []
@@ -91,6 +97,11 @@ def run_pass(a, name, select, env, seed):
     full_env = dict(os.environ, **env)
     if seed is not None:
         full_env["TERNAC_SEED"] = str(seed)
+    # A failing co-simulation re-runs its command into an FST waveform here, next to the report.
+    waves = os.path.join(a.out, "waves", name)
+    full_env["TERNAC_WAVE_DIR"] = waves
+    if a.trace:
+        full_env["TERNAC_TRACE"] = "1"
     subprocess.run(["ctest", "-j", str(a.jobs), "--output-junit", junit] + args, cwd=a.build,
                    env=full_env, stdout=subprocess.DEVNULL)
     rows = []
@@ -108,10 +119,23 @@ def run_pass(a, name, select, env, seed):
         repro = " ".join([f"cd {shlex.quote(a.build)} &&"] + assigns +
                          ["ctest --output-on-failure -R",
                           shlex.quote("^" + regex_escape(test) + "$")])
-        rows.append({"test": test, "configuration": configuration(listing.get(test, [])),
+        config = configuration(listing.get(test, []))
+        out = case.findtext("system-out") or ""
+        cycles = sum(int(a or b) for a, b in CYCLES.findall(out))
+        # A failing co-simulation names the waveform of its re-run in its output.
+        wave = " ".join(dict.fromkeys(WAVE.findall(out))) if result == "fail" else ""
+        rows.append({"test": test, "configuration": config,
                      "seed": "" if seed is None else seed, "pass": name, "result": result,
-                     "wall_s": round(float(case.get("time", 0) or 0), 3), "reproduce": repro})
+                     "cycles": cycles if cycles else "",
+                     "wall_s": round(float(case.get("time", 0) or 0), 3), "reproduce": repro,
+                     "waveform": wave})
     return rows
+
+
+# Simulated cycles as the tests print them: "ternac-cycles: N" (cosim_test.cpp, per test) and
+# "N cycles simulated" (ternac run / model).
+WAVE = re.compile(r"waveform: (\S+\.fst)")
+CYCLES = re.compile(r"ternac-cycles: (\d+)|(?<![\w-])(\d+) cycles simulated")
 
 
 def regex_escape(name):
@@ -125,7 +149,7 @@ def write_outputs(out, rows, meta):
         json.dump({"meta": meta, "rows": rows}, f, indent=1)
     with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["test", "configuration", "seed", "pass", "result",
-                                          "wall_s", "reproduce"])
+                                          "cycles", "wall_s", "reproduce", "waveform"])
         w.writeheader()
         w.writerows(rows)
     suites = ET.Element("testsuites")
@@ -140,7 +164,8 @@ def write_outputs(out, rows, meta):
             c = ET.SubElement(s, "testcase", name=r["test"], classname=r["configuration"] or "ternac",
                               time=str(r["wall_s"]))
             if r["result"] == "fail":
-                ET.SubElement(c, "failure", message="failed").text = r["reproduce"]
+                ET.SubElement(c, "failure", message="failed").text = (
+                    r["reproduce"] + (f"\nwaveform: {r['waveform']}" if r.get("waveform") else ""))
             elif r["result"] == "skip":
                 ET.SubElement(c, "skipped")
     ET.ElementTree(suites).write(os.path.join(out, "junit.xml"), encoding="utf-8",
@@ -155,7 +180,8 @@ def report(rows, out):
           f"{n['skip']} skipped; {out}/junit.xml, summary.json, summary.csv")
     for r in fails:
         print(f"FAILED {r['test']}" + (f" (seed {r['seed']})" if r["seed"] != "" else "") +
-              f"\n  reproduce: {r['reproduce']}")
+              f"\n  reproduce: {r['reproduce']}" +
+              (f"\n  waveform: {r['waveform']}" if r.get("waveform") else ""))
     return 1 if fails else 0
 
 
@@ -170,6 +196,8 @@ def main_run(argv):
     p.add_argument("--build", default=os.environ.get("TERNAC_BUILD_DIR", os.path.join(ROOT, "build")))
     p.add_argument("--out", default=None)
     p.add_argument("--no-build", action="store_true", help="use the build as it is")
+    p.add_argument("--trace", action="store_true",
+                   help="write every co-simulation as an FST waveform into <out>/waves/")
     p.add_argument("--inject-fault", type=int, default=0, metavar="N",
                    help="choose test-only RTL fault N (docs/assertions.md) in the fault build "
                         "(cosim_test_fault): the regression must catch it")
@@ -231,9 +259,11 @@ def main_merge(argv):
     if a.compare:
         with open(a.compare) as f:
             other = json.load(f)["rows"]
-        mine = sorted((r["pass"], r["test"], r["configuration"], str(r["seed"]), r["result"])
+        mine = sorted((r["pass"], r["test"], r["configuration"], str(r["seed"]), r["result"],
+                       str(r.get("cycles", "")))
                       for r in rows)
-        theirs = sorted((r["pass"], r["test"], r["configuration"], str(r["seed"]), r["result"])
+        theirs = sorted((r["pass"], r["test"], r["configuration"], str(r["seed"]), r["result"],
+                         str(r.get("cycles", "")))
                         for r in other)
         if mine == theirs:
             print(f"regress merge: equal to {a.compare} ({len(mine)} results)")

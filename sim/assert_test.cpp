@@ -187,7 +187,7 @@ TEST(FaultInjection, LostNegationCarryIsCaughtByTheScoreboard) {
         std::fprintf(stderr, "%s\n", failure.c_str());
         std::exit(failure.empty() ? 0 : 1);
       },
-      testing::ExitedWithCode(1), "mismatches");
+      testing::ExitedWithCode(1), "the \\+1 of each negation \\(-x = ~x \\+ 1\\) was lost");
 }
 
 // Every assertion in the RTL has a case above: a new assertion without one fails here.

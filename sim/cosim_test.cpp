@@ -3,17 +3,24 @@
 // every no-stall command, the status bits and counters are checked.
 //
 // Random tests take their base seed from TERNAC_SEED (default 1) and their count from
-// TERNAC_RANDOM_COUNT; a failure prints the one command that reproduces it.
+// TERNAC_RANDOM_COUNT; a failure prints the one command that reproduces it, and re-runs the
+// failing command with tracing into an FST waveform (TERNAC_WAVE_DIR, default waves/).
+// TERNAC_TRACE=1 traces the whole program.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 
 #include TERNAC_VTOP_HEADER
 #include TERNAC_VROOT_HEADER
 #include "rtl_harness.h"
+#if TERNAC_COVERAGE
+#include <verilated_cov.h>
+#endif
 #include "workload.h"
 
 namespace ternac {
@@ -43,11 +50,58 @@ std::string repro(const std::string& test, std::uint64_t seed, std::uint64_t cou
 // In the fault-injection build (cosim_test_fault), TERNAC_FAULT=<n> chooses a test-only RTL fault
 // (docs/assertions.md) so that a regression can show it catches a real RTL bug; other builds have
 // no fault to choose and ignore it.
+// Where waveforms go: $TERNAC_WAVE_DIR, or waves/ in the working directory (CTest runs in the
+// build tree's sim/).
+std::string wave_dir() {
+  const char* d = std::getenv("TERNAC_WAVE_DIR");
+  const std::string dir = d && *d ? d : "waves";
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+#if TERNAC_COVERAGE
+// Coverage builds (scripts/coverage.sh) write the model's line, toggle and functional coverage
+// to $TERNAC_COVERAGE_FILE when the program ends.
+void write_coverage() {
+  const char* path = std::getenv("TERNAC_COVERAGE_FILE");
+  Harness::context().coveragep()->write(path && *path ? path : "coverage.dat");
+}
+#endif
+
+// TERNAC_TRACE=1 writes the whole program's run as a waveform, <wave dir>/<config>.fst.
 Harness& harness() {
   static const bool chosen = (Harness::choose_fault(env_u64("TERNAC_FAULT", 0)), true);
+  static const bool tracing = env_u64("TERNAC_TRACE", 0) != 0;
+  static const bool traced = (tracing ? Harness::enable_tracing() : void(), true);
   static Harness h;
-  (void)chosen;
+#if TERNAC_COVERAGE
+  // Registered after the model and its context exist, so it runs before they are destroyed.
+  static const bool coverage_at_exit = (std::atexit(write_coverage), true);
+  (void)coverage_at_exit;
+#endif
+  static const bool opened =
+      tracing && h.trace_to(fmt::format("{}/{}.fst", wave_dir(), TERNAC_CONFIG_NAME));
+  (void)chosen, (void)traced, (void)opened;
   return h;
+}
+
+// After a failure: runs the same command again on a fresh model with tracing on and says where
+// the waveform is (or why there is none).
+std::string waveform_of(const GemmProblem& p, const RunOptions& opt, const std::string& tag) {
+  if (!Harness::kCanTrace) {
+    return "no waveform: this configuration's model is built without tracing\n";
+  }
+  std::string name = tag;
+  for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  const std::string path = fmt::format("{}/{}_{}.fst", wave_dir(), TERNAC_CONFIG_NAME, name);
+  Harness::enable_tracing();
+  Harness fresh;
+  fresh.trace_to(path);
+  const RunReport again = fresh.run(p, opt);
+  return fmt::format("waveform: {} (the failing command re-run on a fresh model: {})\n",
+                     std::filesystem::absolute(path).string(),
+                     again.passed ? "it passed there, so the failure depends on earlier commands"
+                                  : "it fails the same way");
 }
 
 TEST(Cosim, ConfigAgreement) {
@@ -56,20 +110,37 @@ TEST(Cosim, ConfigAgreement) {
   EXPECT_NO_THROW(harness().config().validate());
 }
 
+// Prints the cycles each test simulated ("ternac-cycles: N"), for the regression summary.
+class CycleReporter : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestStart(const ::testing::TestInfo&) override { start_ = harness().cycle(); }
+  void OnTestEnd(const ::testing::TestInfo&) override {
+    std::printf("ternac-cycles: %llu\n",
+                static_cast<unsigned long long>(harness().cycle() - start_));
+  }
+
+ private:
+  std::uint64_t start_ = 0;
+};
+const bool kCycleReporter =
+    (::testing::UnitTest::GetInstance()->listeners().Append(new CycleReporter), true);
+
 void run_case(const std::string& name, const GemmProblem& p, std::uint64_t seed) {
   Harness& h = harness();
   // First with no stall (cycle-exact), then with random backpressure and random padding.
   RunOptions quiet;
   quiet.seed = seed;
   const RunReport a = h.run(p, quiet);
-  EXPECT_TRUE(a.passed) << name << " " << p.shape.str() << " no stall:\n" << a.failure;
+  EXPECT_TRUE(a.passed) << name << " " << p.shape.str() << " no stall:\n"
+                        << a.failure << (a.passed ? "" : waveform_of(p, quiet, name + "_nostall"));
   EXPECT_EQ(a.cycles, predict_cycles(h.config(), p.shape).cycles) << name;
   RunOptions noisy;
   noisy.seed = seed;
   noisy.backpressure = Backpressure::random_all(0.55);
   noisy.padding = Padding::kRandom;
   const RunReport b = h.run(p, noisy);
-  EXPECT_TRUE(b.passed) << name << " " << p.shape.str() << " backpressure:\n" << b.failure;
+  EXPECT_TRUE(b.passed) << name << " " << p.shape.str() << " backpressure:\n"
+                        << b.failure << (b.passed ? "" : waveform_of(p, noisy, name + "_stall"));
   EXPECT_GE(b.cycles, a.cycles) << name;
 }
 
@@ -129,9 +200,12 @@ TEST(Cosim, RandomGemms) {
     const RunReport r = harness().run(p, opt);
     values += r.checked_values;
     overflows += r.tree_overflows;
-    ASSERT_TRUE(r.passed) << "seed " << seed << ", " << p.shape.str()
-                          << (stall ? ", backpressure" : ", no stall") << ":\n"
-                          << r.failure << "reproduce: " << repro("Cosim.RandomGemms", seed, 1);
+    if (!r.passed) {
+      FAIL() << "seed " << seed << ", " << p.shape.str()
+             << (stall ? ", backpressure" : ", no stall") << ":\n"
+             << r.failure << "reproduce: " << repro("Cosim.RandomGemms", seed, 1) << "\n"
+             << waveform_of(p, opt, fmt::format("RandomGemms_seed{}", seed));
+    }
   }
   std::printf("%llu random GEMMs, %llu result values checked, %llu saturated tree evaluations\n",
               static_cast<unsigned long long>(count), static_cast<unsigned long long>(values),
@@ -180,7 +254,11 @@ TEST(Cosim, AdversarialBackpressurePatterns) {
       opt.backpressure = Backpressure::with(pattern);
       opt.padding = Padding::kRandom;
       const RunReport r = harness().run(p, opt);
-      EXPECT_TRUE(r.passed) << "pattern " << int(pattern) << " " << s.str() << ":\n" << r.failure;
+      EXPECT_TRUE(r.passed)
+          << "pattern " << int(pattern) << " " << s.str() << ":\n"
+          << r.failure
+          << (r.passed ? ""
+                       : waveform_of(p, opt, fmt::format("pattern{}_seed{}", int(pattern), seed)));
       EXPECT_GE(r.cycles, predict_cycles(cfg, s).cycles);
     }
   }
@@ -208,6 +286,25 @@ TEST(Cosim, ResetInTheMiddleOfACommand) {
   }
 }
 
+// Commands offered while the array is still busy, each taken in the first cycle it can be: the
+// command stream waits (a cmd stall), and no idle cycle separates two commands.
+TEST(Cosim, CommandsOfferedWhileBusy) {
+  const ArrayConfig& cfg = harness().config();
+  std::mt19937_64 rng(77);
+  std::vector<GemmProblem> problems;
+  for (std::uint64_t seed = 77; seed < 77 + 6; ++seed) {
+    problems.push_back(random_problem(random_command(cfg, seed, rng)));
+  }
+  const std::vector<RunReport> reports = harness().run_back_to_back(problems);
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    EXPECT_TRUE(reports[i].passed) << "command " << i << " " << problems[i].shape.str() << ":\n"
+                                   << reports[i].failure;
+    // No stall anywhere: the command's own cycles are the cycle model's.
+    EXPECT_EQ(reports[i].cycles, predict_cycles(cfg, problems[i].shape).cycles) << "command " << i;
+  }
+  EXPECT_EQ(harness().check_idle(), "");
+}
+
 TEST(Cosim, IllegalTritRaisesStatus) {
   Harness& h = harness();
   if (h.config().int8()) GTEST_SKIP() << "INT8 weights have no illegal value";
@@ -220,8 +317,16 @@ TEST(Cosim, IllegalTritRaisesStatus) {
        0.3,
        ActProfile::kUniform});
   // Three illegal codes, one at the far corner of W.
-  p.weights[0] = p.weights[p.weights.size() / 2] = p.weights.back() =
-      static_cast<std::uint8_t>(TritCode::kIllegal);
+  const std::size_t at[3] = {0, p.weights.size() / 2, p.weights.size() - 1};
+  for (const std::size_t i : at) p.weights[i] = static_cast<std::uint8_t>(TritCode::kIllegal);
+  // ... each against zero and both extremes in some token (functional coverage: illegal x class).
+  const std::int8_t extremes[3] = {0, -128, 127};
+  for (std::uint32_t t = 0; t < 3 && t < p.shape.m; ++t) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      const std::size_t k = at[j] % p.shape.k;
+      p.activations[std::size_t{t} * p.shape.k + k] = extremes[(t + j) % 3];
+    }
+  }
   const RunReport r = h.run(p);
   EXPECT_TRUE(r.passed) << r.failure;  // the illegal code acts as zero, as in the golden model
   EXPECT_TRUE(r.status.illegal_trit);

@@ -4,14 +4,19 @@
 #pragma once
 
 #include <verilated.h>
+#include <verilated_fst_c.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "backpressure.h"
 #include "config.h"
@@ -64,9 +69,43 @@ struct RunReport {
   std::uint64_t tree_overflows = 0;  // saturated tree evaluations (width-capped trees)
 };
 
+// True for a Verilated class built with FST tracing (ternac_rtl_model(... TRACE)).
+template <typename T, typename = void>
+struct HasFstTrace : std::false_type {};
+template <typename T>
+struct HasFstTrace<
+    T, std::void_t<decltype(std::declval<T&>().trace(static_cast<VerilatedFstC*>(nullptr), 0))>>
+    : std::true_type {};
+
+// A waveform being written. Only models built with tracing make one (FstWriter), so that the
+// others never reference Verilator's FST library.
+class WaveWriter {
+ public:
+  virtual ~WaveWriter() = default;
+  virtual void dump(std::uint64_t time) = 0;
+};
+
+template <typename VTop>
+class FstWriter : public WaveWriter {
+ public:
+  FstWriter(VTop& top, const std::string& path) {
+    top.trace(&fst_, 99);
+    fst_.open(path.c_str());
+    if (!fst_.isOpen()) throw std::runtime_error("cannot write the waveform " + path);
+  }
+  ~FstWriter() override { fst_.close(); }
+  void dump(std::uint64_t time) override { fst_.dump(time); }
+
+ private:
+  VerilatedFstC fst_;
+};
+
 template <typename VTop>
 class RtlHarness {
  public:
+  // Whether this model can write waveforms (trace_to).
+  static constexpr bool kCanTrace = HasFstTrace<VTop>::value;
+
   RtlHarness() {
     static int models = 0;
     top_ = std::make_unique<VTop>(&context(), ("top" + std::to_string(models++)).c_str());
@@ -78,7 +117,28 @@ class RtlHarness {
     reset();
   }
 
-  ~RtlHarness() { top_->final(); }
+  ~RtlHarness() {
+    wave_.reset();
+    top_->final();
+  }
+
+  // Turns tracing on in the shared context: call before making the harness that will trace
+  // (Verilator wants it set before a traced model's first evaluation).
+  static void enable_tracing() { context().traceEverOn(true); }
+
+  // Writes every signal of the model to the FST file `path` from now on (GTKWave, Surfer), one
+  // time unit per half clock cycle. Returns false, writing nothing, for a model built without
+  // tracing; throws std::runtime_error when the file cannot be opened.
+  bool trace_to(const std::string& path) {
+    if constexpr (kCanTrace) {
+      enable_tracing();
+      wave_ = std::make_unique<FstWriter<VTop>>(*top_, path);
+      return true;
+    } else {
+      (void)path;
+      return false;
+    }
+  }
 
   // One Verilated context for every model of the process: Verilator keeps a per-thread pointer
   // to the last context, which must outlive every model that unregisters from it. Plusargs (such
@@ -99,9 +159,9 @@ class RtlHarness {
   // One clock cycle with the inputs as they are.
   void tick() {
     top_->clk_i = 0;
-    top_->eval();
+    eval(0);
     top_->clk_i = 1;
-    top_->eval();
+    eval(1);
     ++cycle_;
   }
 
@@ -136,7 +196,7 @@ class RtlHarness {
     std::string why;
     for (int i = 0; i < cycles && why.empty(); ++i) {
       top_->clk_i = 0;
-      top_->eval();
+      eval(0);
       if (!top_->cmd_ready_o) why += "cmd_ready_o low; ";
       if (top_->busy_o) why += "busy_o high; ";
       if (top_->wgt_ready_o || top_->act_ready_o) why += "a stream is open; ";
@@ -182,8 +242,8 @@ class RtlHarness {
     // simulated (its inputs are read-only), so checking the counters costs no wall time there.
     std::future<OpCounts> predicted_counts;
     if (opt.check_counters && opt.abort_after == 0) {
-      predicted_counts = std::async(std::launch::async,
-                                    [this, &problem] { return predict_op_counts(config_, problem); });
+      predicted_counts = std::async(
+          std::launch::async, [this, &problem] { return predict_op_counts(config_, problem); });
     }
     const std::vector<std::uint64_t> counters_before = counters();
     const std::uint32_t overflows_before = top_->tree_overflow_count_o;
@@ -203,7 +263,7 @@ class RtlHarness {
       top_->res_ready_i = gen.offer(3, spent, board.received() + 1 == board.expected_beats());
 
       top_->clk_i = 0;
-      top_->eval();
+      eval(0);
       const bool cmd_fire = cmd_valid && top_->cmd_ready_o;
       const bool wgt_fire = wgt_valid && top_->wgt_ready_o;
       const bool act_fire = act_valid && top_->act_ready_o;
@@ -218,7 +278,7 @@ class RtlHarness {
         end = cycle_;
       }
       top_->clk_i = 1;
-      top_->eval();
+      eval(1);
       if (cmd_fire) {
         cmd_pending = false;
         cmd_valid = false;
@@ -284,6 +344,87 @@ class RtlHarness {
     return report;
   }
 
+  // Runs `problems` as one stream of commands with no stall anywhere: each command is offered as
+  // soon as the one before it has been accepted, so it waits on cmd while the array is busy and
+  // is taken in the first cycle the array can take it, even while the results of the one before
+  // are still leaving. Returns one report per command: every result value checked in order,
+  // cycles from the command's acceptance to its last result. (Counters are not checked here:
+  // run() does that per command.)
+  std::vector<RunReport> run_back_to_back(const std::vector<GemmProblem>& problems) {
+    struct Active {
+      std::unique_ptr<Scoreboard> board;
+      std::uint64_t start = 0, end = 0;
+    };
+    std::vector<RunReport> reports(problems.size());
+    std::deque<Active> waiting;  // accepted commands whose results are still due, oldest first
+    std::unique_ptr<WeightStream> weights;
+    std::unique_ptr<ActivationStream> acts;
+    std::uint64_t limit = 10000;
+    for (const GemmProblem& p : problems) limit += 4 * predict_cycles(config_, p.shape).cycles;
+    Beat res(static_cast<std::size_t>((config_.lanes * config_.acc_width + 31) / 32));
+    std::size_t offered = 0, finished = 0;
+    for (std::uint64_t spent = 0; finished < problems.size(); ++spent) {
+      if (spent > limit) {
+        reports[finished].failure += fmt::format("timeout after {} cycles\n", spent);
+        break;
+      }
+      const bool cmd_valid = offered < problems.size();
+      top_->cmd_valid_i = cmd_valid;
+      if (cmd_valid) {
+        const GemmShape& s = problems[offered].shape;
+        assign_port(top_->cmd_i, Beat{s.m, s.n, s.k});
+      }
+      const bool wgt_valid = weights && !weights->done();
+      const bool act_valid = acts && !acts->done();
+      top_->wgt_valid_i = wgt_valid;
+      if (wgt_valid) assign_port(top_->wgt_data_i, weights->current());
+      top_->act_valid_i = act_valid;
+      if (act_valid) assign_port(top_->act_data_i, acts->current());
+      top_->res_ready_i = 1;
+      top_->clk_i = 0;
+      eval(0);
+      const bool cmd_fire = cmd_valid && top_->cmd_ready_o;
+      const bool wgt_fire = wgt_valid && top_->wgt_ready_o;
+      const bool act_fire = act_valid && top_->act_ready_o;
+      if (top_->res_valid_o) {
+        read_port(top_->res_data_o, res);
+        if (waiting.empty()) {
+          reports[finished].failure += "a result beat with no command waiting for it\n";
+        } else {
+          waiting.front().board->on_result(res, top_->res_last_o, cycle_ - waiting.front().start);
+          waiting.front().end = cycle_;
+        }
+      }
+      top_->clk_i = 1;
+      eval(1);
+      if (wgt_fire) weights->next();
+      if (act_fire) acts->next();
+      if (cmd_fire) {
+        if ((weights && !weights->done()) || (acts && !acts->done())) {
+          reports[offered].failure +=
+              "the array took a command before the previous one's "
+              "streams were done\n";
+        }
+        waiting.push_back({std::make_unique<Scoreboard>(config_, problems[offered]), cycle_, 0});
+        weights = std::make_unique<WeightStream>(problems[offered], config_);
+        acts = std::make_unique<ActivationStream>(problems[offered], config_);
+        ++offered;
+      }
+      while (!waiting.empty() && waiting.front().board->complete()) {
+        RunReport& r = reports[finished++];
+        r.cycles = waiting.front().end - waiting.front().start + 1;
+        r.result_beats = waiting.front().board->received();
+        r.checked_values = waiting.front().board->checked_values();
+        r.failure += waiting.front().board->final_report();
+        r.passed = r.failure.empty();
+        waiting.pop_front();
+      }
+      ++cycle_;
+    }
+    idle_inputs();
+    return reports;
+  }
+
   // Sends a command the array must reject and checks that it is dropped: no stream is opened,
   // bad_cmd goes up. Returns an empty string on success.
   std::string run_rejected(const GemmShape& shape) {
@@ -291,7 +432,7 @@ class RtlHarness {
     top_->cmd_valid_i = 1;
     assign_port(top_->cmd_i, Beat{shape.m, shape.n, shape.k});
     top_->clk_i = 0;
-    top_->eval();
+    eval(0);
     const bool taken = top_->cmd_ready_o;
     tick();
     idle_inputs();
@@ -299,7 +440,7 @@ class RtlHarness {
     if (!taken) failure += "array did not take the command\n";
     for (int i = 0; i < 8; ++i) {
       top_->clk_i = 0;
-      top_->eval();
+      eval(0);
       if (top_->wgt_ready_o || top_->act_ready_o || top_->res_valid_o || top_->busy_o) {
         failure += "array opened a stream for a rejected command\n";
         break;
@@ -313,6 +454,12 @@ class RtlHarness {
   }
 
  private:
+  // One evaluation at a clock phase (0 low, 1 high), dumped to the waveform when tracing.
+  void eval(unsigned phase) {
+    top_->eval();
+    if (wave_) wave_->dump(std::uint64_t{cycle_} * 2 + phase);
+  }
+
   OpCounts from_flat(const std::vector<std::uint64_t>& before,
                      const std::vector<std::uint64_t>& after) const {
     std::vector<std::uint64_t> d(after.size());
@@ -338,6 +485,7 @@ class RtlHarness {
   }
 
   std::unique_ptr<VTop> top_;
+  std::unique_ptr<WaveWriter> wave_;
   ArrayConfig config_;
   std::uint64_t cycle_ = 0;
 };

@@ -36,13 +36,19 @@ class Scoreboard {
   std::uint64_t expected_beats() const { return order_.total_beats(); }
   std::uint64_t checked_values() const { return checked_; }
   const std::vector<Mismatch>& mismatches() const { return mismatches_; }
-  // Empty when every beat matched and none is missing; otherwise a readable report.
+  // Empty when every beat matched and none is missing; otherwise a readable report: every kept
+  // mismatch with its tile coordinates, and for the first value mismatch the golden model's
+  // partial sum after each K tile and what the wrong value is consistent with (a K tile dropped
+  // or added twice, the accumulation stopped after a tile), when the problem is known. The
+  // problem must outlive the scoreboard.
   std::string final_report() const;
   bool passed() const { return mismatches_.empty() && complete(); }
 
  private:
   void record(Mismatch m);
+  std::string triage(const Mismatch& m) const;
   ArrayConfig config_;
+  const GemmProblem* problem_ = nullptr;  // for triage; null when the caller gave the results
   GemmShape shape_;
   std::vector<std::int64_t> expected_;
   ResultOrder order_;
