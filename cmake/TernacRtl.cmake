@@ -62,6 +62,13 @@ function(ternac_rtl_model target)
   if(A_SYSTEMC)
     verilator_link_systemc(${target})
   endif()
+  if(A_TRACE AND TERNAC_SANITIZE)
+    # Verilator's tracing code (its trace buffers, and gtkwave's fstapi.c in its FST writer) loads
+    # and stores 32- and 64-bit values at unaligned addresses by design (fine on x86): UBSan would
+    # stop every traced run there. A traced model's library, all Verilator's code, is compiled
+    # without the alignment check; the harness, the model and the tests keep it.
+    target_compile_options(${target} PRIVATE -fno-sanitize=alignment)
+  endif()
   target_link_libraries(${target} PUBLIC Threads::Threads)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
 endfunction()
