@@ -62,45 +62,43 @@ std::int64_t wrap_to_width(std::int64_t value, int width) {
 
 namespace {
 
-// Sum of w[i] * x[i] for trit codes w (illegal codes count as zero, as in the select unit),
-// written so that the compiler vectorizes it: the weight becomes -1, 0 or +1 from its two code
-// bits, products are 16-bit (|w * x| <= 128), and 32-bit partial sums are flushed every 2^16
-// terms (|sum| <= 2^23), so no width can overflow. Cloned for AVX-512 and AVX2, chosen at load
-// time; the default clone is plain x86-64 (or any other target).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
-#endif
-std::int64_t
-ternary_dot(const std::uint8_t* w, const std::int8_t* x, std::uint32_t k) {
+// Sum of weight(w[i]) * x[i] over k terms, written so that the compiler vectorizes it: 32-bit
+// partial sums are flushed to 64 bits every 2^16 terms (|term| <= 2^14, so |partial| < 2^30).
+template <typename Weight>
+inline std::int64_t chunked_dot(const std::uint8_t* w, const std::int8_t* x, std::uint32_t k,
+                                Weight weight) {
   std::int64_t total = 0;
   for (std::uint32_t k0 = 0; k0 < k; k0 += 65536) {
     const std::uint32_t end = k - k0 > 65536 ? k0 + 65536 : k;
     std::int32_t acc = 0;
-    for (std::uint32_t i = k0; i < end; ++i) {
-      const std::int16_t c = w[i];
-      const auto t = static_cast<std::int16_t>((c & 1) - 2 * ((c >> 1) & c & 1));
-      acc += static_cast<std::int16_t>(t * x[i]);
-    }
+    for (std::uint32_t i = k0; i < end; ++i) acc += weight(w[i]) * x[i];
     total += acc;
   }
   return total;
 }
 
+// Trit codes: the weight is -1, 0 or +1 from the code's two bits (illegal codes count as zero,
+// as in the select unit), products 16-bit. Cloned for AVX-512 and AVX2, chosen at load time;
+// the default clone is plain x86-64 (or any other target).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+#endif
+std::int64_t
+ternary_dot(const std::uint8_t* w, const std::int8_t* x, std::uint32_t k) {
+  return chunked_dot(w, x, k, [](std::uint8_t code) {
+    const std::int16_t c = code;
+    return static_cast<std::int16_t>((c & 1) - 2 * ((c >> 1) & c & 1));
+  });
+}
+
+// INT8 weights.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
 #endif
 std::int64_t
 int8_dot(const std::uint8_t* w, const std::int8_t* x, std::uint32_t k) {
-  std::int64_t total = 0;
-  for (std::uint32_t k0 = 0; k0 < k; k0 += 65536) {
-    const std::uint32_t end = k - k0 > 65536 ? k0 + 65536 : k;
-    std::int32_t acc = 0;  // |w * x| <= 2^14: 2^16 terms stay below 2^30
-    for (std::uint32_t i = k0; i < end; ++i) {
-      acc += static_cast<std::int8_t>(w[i]) * static_cast<std::int32_t>(x[i]);
-    }
-    total += acc;
-  }
-  return total;
+  return chunked_dot(w, x, k,
+                     [](std::uint8_t v) { return std::int32_t{static_cast<std::int8_t>(v)}; });
 }
 
 }  // namespace
