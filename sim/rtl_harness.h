@@ -6,6 +6,7 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -106,9 +107,14 @@ class RtlHarness {
   // Whether this model can write waveforms (trace_to).
   static constexpr bool kCanTrace = HasFstTrace<VTop>::value;
 
-  RtlHarness() {
-    static int models = 0;
-    top_ = std::make_unique<VTop>(&context(), ("top" + std::to_string(models++)).c_str());
+  // A model in the process's shared context (context()): plusargs, tracing and faults apply.
+  RtlHarness() : RtlHarness(&context()) {}
+
+  // A model in the caller's context, which must outlive the harness. Models in different
+  // contexts may be evaluated on different threads at once (ternac model --jobs).
+  explicit RtlHarness(VerilatedContext* ctx) {
+    static std::atomic<int> models{0};
+    top_ = std::make_unique<VTop>(ctx, ("top" + std::to_string(models++)).c_str());
     idle_inputs();
     top_->eval();  // settles the constant hw_config_o
     Beat cfg(sizeof(top_->hw_config_o) / sizeof(std::uint32_t));  // every word of the port

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,7 +17,9 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "Vternac_rtl_default.h"
@@ -79,6 +83,8 @@ ternac model options:
   --seed S           random seed of weights and activations (default: 1)
   --csv FILE         also write the per-layer table as CSV
   --energy-dir DIR   energy tables (default: the shipped model/energy)
+  --jobs J           layers simulated at once, each on its own model (default: one per
+                     core); the results do not depend on it
 
 ternac bitlinear options:
   --weights W.npy    N x K weights: float (ternarized by absmean) or integers in -1..1
@@ -276,9 +282,20 @@ struct KindTotals {
   bool passed = true;
 };
 
+// --jobs: how many layers simulate at once (default: one per core).
+std::uint64_t model_jobs(const CliArgs& a) {
+  const std::uint64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::uint64_t n = a.u64("jobs", cores);
+  if (n < 1 || n > 256) {
+    throw std::invalid_argument(fmt::format("--jobs must be in 1..256, got {}", n));
+  }
+  return n;
+}
+
 int cmd_model(const std::vector<std::string>& argv) {
-  const CliArgs a(argv, {"model", "blocks", "tokens", "zeros", "seed", "gguf", "csv", "energy-dir"},
-                  {});
+  const CliArgs a(
+      argv, {"model", "blocks", "tokens", "zeros", "seed", "gguf", "csv", "energy-dir", "jobs"},
+      {});
   const std::uint32_t tokens = a.has("tokens") ? dim(a, "tokens") : 1;
   const double zeros = zero_fraction(a);
   const std::uint64_t seed = a.u64("seed", 1);
@@ -346,7 +363,9 @@ int cmd_model(const std::vector<std::string>& argv) {
   fmt::print("ternac model: {}, {} token{} ({}), array {}, seed {}\n", title, tokens,
              tokens == 1 ? "" : "s", tokens == 1 ? "decode, GEMV" : "prefill, GEMM", cfg.name(),
              seed);
-  fmt::print("{} linear layers, {:.3f} G ternary MACs\n", jobs.size(), total_macs / 1e9);
+  const std::uint64_t workers = std::min<std::uint64_t>(model_jobs(a), jobs.size());
+  fmt::print("{} linear layers, {:.3f} G ternary MACs, {} simulation worker{}\n", jobs.size(),
+             total_macs / 1e9, workers, workers == 1 ? "" : "s");
 
   std::vector<std::string> order;
   std::map<std::string, KindTotals> kinds;
@@ -364,13 +383,51 @@ int cmd_model(const std::vector<std::string>& argv) {
     p.weights = gguf->i2s(j.tensor).codes;
     return p;
   };
-  // The next layer's weights are made (or decoded) on another core while this one simulates.
-  std::future<GemmProblem> next = std::async(std::launch::async, make_problem, 0);
+  // Workers take layers in order, each with its own Verilated model (in its own context, so that
+  // models run on different cores at once). A layer's result does not depend on which worker ran
+  // it: every command starts from an idle array. A worker makes (or decodes) its next layer on
+  // another thread while it simulates this one.
+  std::vector<RunReport> reports(jobs.size());
+  std::atomic<std::size_t> next_job{0};
+  std::mutex progress_mutex;
+  std::exception_ptr worker_error;
+  const auto worker = [&] {
+    try {
+      VerilatedContext context;
+      Harness h(&context);
+      std::size_t i = next_job++;
+      std::future<GemmProblem> next;
+      if (i < jobs.size()) next = std::async(std::launch::async, make_problem, i);
+      while (i < jobs.size()) {
+        const GemmProblem problem = next.get();
+        const std::size_t after = next_job++;
+        if (after < jobs.size()) next = std::async(std::launch::async, make_problem, after);
+        reports[i] = h.run(problem);
+        const std::lock_guard<std::mutex> lock(progress_mutex);
+        done_macs += jobs[i].shape.macs();
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        bar.update(done_macs, fmt::format("block {} {}", jobs[i].block, jobs[i].kind),
+                   done_macs / secs);
+        i = after;
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      if (!worker_error) worker_error = std::current_exception();
+      next_job = jobs.size();  // the other workers stop after their current layer
+    }
+  };
+  // Every worker on a thread of its own: a VerilatedContext made on a thread becomes that
+  // thread's current context, which must outlive every model the thread later destroys (the
+  // main thread's harness belongs to the shared context).
+  std::vector<std::thread> threads;
+  for (std::uint64_t w = 0; w < workers; ++w) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+  bar.finish();
+  if (worker_error) std::rethrow_exception(worker_error);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const ModelJob& j = jobs[i];
-    const GemmProblem problem = next.get();
-    if (i + 1 < jobs.size()) next = std::async(std::launch::async, make_problem, i + 1);
-    const RunReport r = harness.run(problem);
+    const RunReport& r = reports[i];
     if (!kinds.count(j.kind)) order.push_back(j.kind);
     KindTotals& kt = kinds[j.kind];
     kt.n = j.shape.n;
@@ -385,12 +442,7 @@ int cmd_model(const std::vector<std::string>& argv) {
     counted += r.counted;
     cycles += r.cycles;
     values += r.checked_values;
-    done_macs += j.shape.macs();
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    bar.update(done_macs, fmt::format("block {} {}", j.block, j.kind), done_macs / secs);
   }
-  bar.finish();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("{:<12} {:>6} {:>6} {:>6} {:>10} {:>12} {:>9}  {}\n", "layer", "N", "K", "layers",
              "MACs", "cycles", "util", "check");
