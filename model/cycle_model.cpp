@@ -30,8 +30,9 @@ std::uint64_t predict_cycles_by_tiles(const ArrayConfig& config, const GemmShape
     release_prev2 = release_prev;
     release_prev = release;
   }
-  // The last activation beat is consumed at R_last; stage 1 pushes the result at R_last + 1; the
-  // result handshake happens at R_last + 2; counting cycle 0, that is R_last + 3 cycles.
+  // The last activation beat is accepted at R_last; stage 0 computes it at R_last + 1, stage 1
+  // pushes the result at R_last + 2 (plus the tree's own stages); the result handshake happens at
+  // R_last + 3; counting cycle 0, that is R_last + 4 cycles.
   return release_prev + kPipelineCycles + static_cast<std::uint64_t>(config.tree_stages()) + 1;
 }
 

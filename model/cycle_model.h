@@ -11,10 +11,11 @@
 
 namespace ternac {
 
-// Cycles from the command handshake to the first weight beat (1), from the last activation beat
-// to the result entering the result FIFO (1: stage 1), and to the result handshake (1).
+// Cycles from the command handshake to the first weight beat (1); from the last activation beat
+// to the result entering the result FIFO (2: stage 0 computes it from the input register, stage 1
+// accumulates it), and to the result handshake (1).
 inline constexpr std::uint64_t kCommandCycles = 1;
-inline constexpr std::uint64_t kPipelineCycles = 2;
+inline constexpr std::uint64_t kPipelineCycles = 3;
 
 struct CycleEstimate {
   std::uint64_t cycles = 0;       // command handshake to last result handshake, inclusive

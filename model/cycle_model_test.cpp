@@ -8,24 +8,27 @@ namespace ternac {
 namespace {
 
 TEST(CycleModel, SingleTileByHand) {
-  // Command in cycle 0, weight beat in 1, activation in 2, stage 1 in 3, result handshake in 4.
+  // Command in cycle 0, weight beat in 1, activation accepted in 2, stage 0 in 3, stage 1 in 4,
+  // result handshake in 5.
   const CycleEstimate e = predict_cycles(ArrayConfig{}, {1, 1, 1});
-  EXPECT_EQ(e.cycles, 5u);
+  EXPECT_EQ(e.cycles, 6u);
   EXPECT_EQ(e.lower_bound, 1u);
-  EXPECT_EQ(e.latency, 4u);
+  EXPECT_EQ(e.latency, 5u);
 }
 
 TEST(CycleModel, NarrowPortByHand) {
-  // Two beats per tile, one token, two K tiles. Tile 0 loads in 1-2 and computes in 3; tile 1
-  // loads in 3-4 and computes in 5; the result leaves stage 1 in 6 and is taken in 7: 8 cycles.
+  // Two beats per tile, one token, two K tiles. Tile 0 loads in 1-2, its beat is accepted in 3;
+  // tile 1 loads in 3-4, its beat is accepted in 5 and computed in 6; the result leaves stage 1
+  // in 7 and is taken in 8: 9 cycles.
   ArrayConfig c;
   c.lanes = 4;
   c.tree_inputs = 8;
   c.weight_rows_per_beat = 2;
-  EXPECT_EQ(predict_cycles(c, {1, 4, 16}).cycles, 8u);
+  EXPECT_EQ(predict_cycles(c, {1, 4, 16}).cycles, 9u);
   // With 3 tokens per tile compute dominates and the second load hides under the first tile's
-  // compute: command (cycle 0), loads (1-2), compute (3-8), stage 1 (9), result (10): 11 cycles.
-  EXPECT_EQ(predict_cycles(c, {3, 4, 16}).cycles, 11u);
+  // compute: command (cycle 0), loads (1-2), beats accepted (3-8), stage 0 (9), stage 1 (10),
+  // result (11): 12 cycles.
+  EXPECT_EQ(predict_cycles(c, {3, 4, 16}).cycles, 12u);
 }
 
 TEST(CycleModel, ClosedFormEqualsTileRecurrence) {
@@ -64,7 +67,7 @@ TEST(CycleModel, PipelinedTreeAddsItsStages) {
   c.weight_rows_per_beat = 5;
   c.pipe_every = 1;  // registers after levels 1, 2, 3: 3 stages
   EXPECT_EQ(c.tree_stages(), 3);
-  EXPECT_EQ(predict_cycles(c, {1, 1, 1}).cycles, 5u + 3);
+  EXPECT_EQ(predict_cycles(c, {1, 1, 1}).cycles, 6u + 3);
   c.pipe_every = 2;  // after level 2 only
   EXPECT_EQ(c.tree_stages(), 1);
   c.pipe_every = 4;  // the root is never registered inside the tree

@@ -32,7 +32,7 @@ TEST(EnergyModel, HandComputedTinyCase) {
   ASSERT_EQ(n.tree_adds.size(), 1u);
   EXPECT_EQ(n.tree_adds[0], 1u);
   EXPECT_EQ(n.acc_adds, 1u);
-  EXPECT_EQ(n.reg_pipe_bits, 10u);  // 9-bit root sum + carry
+  EXPECT_EQ(n.reg_pipe_bits, 10u + 16);  // 9-bit root sum + carry; 2 x 8-bit input register
   EXPECT_EQ(n.psum_read_bits, 0u);
   EXPECT_EQ(n.psum_write_bits, 0u);
   EXPECT_EQ(n.wgt_stream_bits, 4u);
@@ -46,7 +46,7 @@ TEST(EnergyModel, HandComputedTinyCase) {
   const double select = 2 * 0.4219 * 0.03;
   const double tree = 0.03;
   const double acc = 0.05;
-  const double regs = (10 + 4) * 0.0625 * 0.03;
+  const double regs = (10 + 16 + 4) * 0.0625 * 0.03;  // pipeline registers, weight bank
   const double bufs = (4 + 16 + 16) * 10.0 / 64;
   EXPECT_NEAR(e.group_pj("select"), select, 1e-12);
   EXPECT_NEAR(e.group_pj("tree"), tree, 1e-12);

@@ -189,7 +189,8 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
       reg_bits += nodes * (split ? 2 * w : w + 1);
     }
   }
-  out.reg_pipe_bits = out.fires * L * reg_bits;
+  // And per item, shared by the lanes: the stage-0 input register (the beat's activations).
+  out.reg_pipe_bits = out.fires * (L * reg_bits + T * kActBits);
   out.wgt_stream_bits = tiles * static_cast<std::uint64_t>(c.beats_per_tile()) *
                         static_cast<std::uint64_t>(c.weight_rows_per_beat) * T *
                         static_cast<std::uint64_t>(c.weight_bits());

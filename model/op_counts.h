@@ -22,11 +22,11 @@ struct OpCounts {
   // then the final carry-propagate adds. An add counts when a nonzero weight is in its input cone
   // (for a compressor, also the weight whose negation carry it takes in).
   std::vector<std::uint64_t> tree_adds;
-  std::uint64_t acc_adds = 0;             // accumulator adds, AccWidth bits, every lane per fire
-  std::uint64_t reg_pipe_bits = 0;        // tree-stage register bits written
-  std::uint64_t psum_read_bits = 0;       // partial sums read (K tiles after the first)
-  std::uint64_t psum_write_bits = 0;      // partial sums written (K tiles before the last)
-  std::uint64_t wgt_stream_bits = 0;      // weight bits delivered on the weight stream
+  std::uint64_t acc_adds = 0;         // accumulator adds, AccWidth bits, every lane per fire
+  std::uint64_t reg_pipe_bits = 0;    // pipeline register bits: stage-0 input, tree stages, root
+  std::uint64_t psum_read_bits = 0;   // partial sums read (K tiles after the first)
+  std::uint64_t psum_write_bits = 0;  // partial sums written (K tiles before the last)
+  std::uint64_t wgt_stream_bits = 0;  // weight bits delivered on the weight stream
   std::uint64_t wgt_bank_write_bits = 0;  // weight bits written into the double buffer
   std::uint64_t act_stream_bits = 0;      // activation bits delivered on the activation stream
   std::uint64_t res_stream_bits = 0;      // result bits delivered on the result stream

@@ -107,9 +107,10 @@ TEST(Reduction, CountsOfTheTinyCaseByHand) {
   // then one active compressor per group up the levels, and the final adder.
   EXPECT_EQ(predict_op_counts(small(Reduction::kCsa), tiny_case()).tree_adds,
             (std::vector<std::uint64_t>{2, 2, 1, 1, 1}));
-  // Both hold a 12-bit register per lane: 12-bit difference, or 11-bit sum and a carry.
-  EXPECT_EQ(predict_op_counts(small(Reduction::kSplit), tiny_case()).reg_pipe_bits, 48u);
-  EXPECT_EQ(predict_op_counts(small(Reduction::kCsa), tiny_case()).reg_pipe_bits, 48u);
+  // Both hold a 12-bit register per lane (12-bit difference, or 11-bit sum and a carry), and
+  // the 8 x 8-bit stage-0 input register.
+  EXPECT_EQ(predict_op_counts(small(Reduction::kSplit), tiny_case()).reg_pipe_bits, 48u + 64);
+  EXPECT_EQ(predict_op_counts(small(Reduction::kCsa), tiny_case()).reg_pipe_bits, 48u + 64);
 }
 
 TEST(Reduction, SplitSelectsAreChargedAtTheirOwnProxy) {

@@ -8,7 +8,8 @@
 // - The load side accepts weight beats into the weight buffer's free bank and tells it which rows
 //   and columns of the tile are real (the remainders of N and K).
 // - The compute side accepts one activation beat per cycle while a full bank is available and
-//   the pipeline may advance, and releases the bank after the last token of the block.
+//   the pipeline may advance, and releases the bank when it accepts the last token of the block
+//   (that beat is computed in the next cycle, from the bank it was accepted against).
 // The command ends when its last result leaves stage 1 for the result FIFO.
 module ternac_ctrl #(
   parameter int unsigned Lanes             = 16,
@@ -54,6 +55,7 @@ module ternac_ctrl #(
   input  logic [Lanes-1:0]        lane_overflow_i,  // stage 1: lanes whose tree saturated
   output logic                    pipe_en_o,
   output logic                    s0_valid_o,
+  output logic                    s0_release_o,
   output logic                    s1_valid_o,
   output logic [TokenWidth-1:0]   s1_token_o,
   output logic                    s1_first_o,
@@ -209,32 +211,39 @@ module ternac_ctrl #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Stage 1 control, aligned with the lanes' tree register: the compute side's item travels
-  // through TreeStages more registers when the trees are pipelined, and everything holds while the
-  // pipeline stalls. Bundle: {valid, token, first K tile, last K tile, last item of the command}.
+  // Stage 0 and stage 1 control. An accepted activation beat is registered (the top level's
+  // stage-0 input register) and computed in the next cycle; its control bundle travels beside it,
+  // through TreeStages more registers when the trees are pipelined, to stage 1 (aligned with the
+  // lanes' tree register). Everything holds while the pipeline stalls.
+  // Bundle: {valid, token, first K tile, last K tile, last item of the command}.
   localparam int unsigned CtlBits = TokenWidth + 4;
+  localparam int unsigned CtlStages = TreeStages + 2;  // stage 0, the tree's stages, stage 1
 
-  logic [CtlBits-1:0] ctl_pipe_q [TreeStages+1];
+  logic [CtlBits-1:0] ctl_pipe_q [CtlStages];
   logic [CtlBits-1:0] ctl_in, s1_ctl;
+  logic               s0_release_q;
   logic               s1_valid_q, s1_first_q, s1_last_q, s1_cmd_last_q;
   logic [TokenWidth-1:0] s1_token_q;
 
   assign ctl_in = {cp_fire, cp_token_q, cp_first_k, cp_last_k,
                    cp_block_end & cp_last_k & cp_last_n & cp_last_m};
-  assign s1_ctl = ctl_pipe_q[TreeStages];
+  assign s1_ctl = ctl_pipe_q[CtlStages-1];
   assign {s1_valid_q, s1_token_q, s1_first_q, s1_last_q, s1_cmd_last_q} = s1_ctl;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int unsigned i = 0; i <= TreeStages; i++) ctl_pipe_q[i] <= '0;
+      for (int unsigned i = 0; i < CtlStages; i++) ctl_pipe_q[i] <= '0;
+      s0_release_q <= 1'b0;
     end else if (pipe_en) begin
       ctl_pipe_q[0] <= ctl_in;
-      for (int unsigned i = 1; i <= TreeStages; i++) ctl_pipe_q[i] <= ctl_pipe_q[i-1];
+      for (int unsigned i = 1; i < CtlStages; i++) ctl_pipe_q[i] <= ctl_pipe_q[i-1];
+      s0_release_q <= cp_fire & cp_block_end;
     end
   end
 
-  assign pipe_en_o  = pipe_en;
-  assign s0_valid_o = cp_fire;
+  assign pipe_en_o    = pipe_en;
+  assign s0_valid_o   = ctl_pipe_q[0][CtlBits-1];
+  assign s0_release_o = s0_release_q;
   assign s1_valid_o = s1_valid_q;
   assign s1_token_o = s1_token_q;
   assign s1_first_o = s1_first_q;

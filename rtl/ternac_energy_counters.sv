@@ -11,7 +11,7 @@
 //    1 sel_pos          selects passing +x          2 sel_neg   selects passing -x
 //    3 sel_zero         selects gated to zero (zero, padding, illegal codes)
 //    4 acc_adds         AccWidth-bit accumulator adds (every lane, every stage-1 item)
-//    5 reg_pipe_bits    tree-stage register bits written
+//    5 reg_pipe_bits    pipeline register bits written (stage-0 input, tree stages, root)
 //    6 psum_read_bits   partial-sum bits read       7 psum_write_bits  partial-sum bits written
 //    8 wgt_stream_bits  weight-stream bits taken    9 wgt_bank_write_bits  bits written to banks
 //   10 act_stream_bits  activation-stream bits     11 res_stream_bits  result bits produced
@@ -42,6 +42,7 @@ module ternac_energy_counters #(
   input  logic                          rst_ni,
   input  logic [Lanes*RowBits-1:0]      tile_i,          // the compute bank
   input  logic                          s0_fire_i,       // an activation beat is computed
+                                                         // (leaves stage 0)
   input  logic                          tile_release_i,  // ... and it is the tile's last token
   input  logic                          pipe_en_i,
   input  logic                          s1_valid_i,
@@ -66,7 +67,8 @@ module ternac_energy_counters #(
   localparam int unsigned SecondValue = (TreeInputs > 1) ? 1 : 0;
   // Register bits one item writes in one lane: the root register (sum, and the leftover carry
   // except with split trees, which have none), plus every register level inside a pipelined tree
-  // (each node's sum and carry; both trees' sums and no carries when split).
+  // (each node's sum and carry; both trees' sums and no carries when split). The stage-0 input
+  // register (the beat's TreeInputs activations, shared by the lanes) comes on top, per item.
   function automatic int unsigned tree_reg_bits();
     int unsigned bits;
     bits = Split ? TreeWidth : TreeWidth + 1;
@@ -83,8 +85,8 @@ module ternac_energy_counters #(
 
   typedef logic [63:0] count_t;
   localparam int unsigned TileCounts = 3 + AddEntries;  // pos, neg, zero, adder entries
-  localparam count_t PipeBitsPerFire = count_t'(Lanes) * count_t'(TreeRegBits);
   localparam count_t ActBitsPerFire  = count_t'(TreeInputs) * count_t'(ternac_pkg::ActWidth);
+  localparam count_t PipeBitsPerFire = count_t'(Lanes) * count_t'(TreeRegBits) + ActBitsPerFire;
   localparam count_t AccBitsPerItem  = count_t'(Lanes) * count_t'(AccWidth);
   localparam count_t BitsPerBeat     = count_t'(WeightRowsPerBeat) * count_t'(RowBits);
 

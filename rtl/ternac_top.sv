@@ -53,9 +53,9 @@ module ternac_top #(
   logic [BeatWidth-1:0]          buf_wr_beat;
   logic [LaneIdxWidth-1:0]       buf_wr_row_valid;
   logic [ColIdxWidth-1:0]        buf_wr_col_valid;
-  logic                          buf_rd_valid, buf_rd_release;
+  logic                          buf_rd_valid, buf_rd_release, buf_rd_sel;
   logic [Lanes*RowBits-1:0]      tile;
-  logic                          pipe_en, s0_valid, s1_valid, s1_first, s1_last;
+  logic                          pipe_en, s0_valid, s0_release, s1_valid, s1_first, s1_last;
   logic [TokenWidth-1:0]         s1_token;
   logic                          res_push, res_push_last, res_full;
   logic [Lanes*AccWidth-1:0]     acc;
@@ -96,6 +96,7 @@ module ternac_top #(
     .lane_overflow_i     (lane_overflow_seen),
     .pipe_en_o           (pipe_en),
     .s0_valid_o          (s0_valid),
+    .s0_release_o        (s0_release),
     .s1_valid_o          (s1_valid),
     .s1_token_o          (s1_token),
     .s1_first_o          (s1_first),
@@ -126,9 +127,30 @@ module ternac_top #(
     .wr_last_i     (buf_wr_last),
     .wr_ready_o    (buf_wr_ready),
     .rd_valid_o    (buf_rd_valid),
-    .rd_data_o     (tile),
-    .rd_release_i  (buf_rd_release)
+    .rd_sel_o      (buf_rd_sel),
+    .rd_release_i  (buf_rd_release),
+    .cp_sel_i      (s0_bank_q),
+    .cp_hold_i     (s0_valid & ~pipe_en),
+    .rd_data_o     (tile)
   );
+
+  // Stage-0 input register: an accepted activation beat, and the weight bank it was accepted
+  // against, are registered; the selects and trees compute from them in the next cycle. The
+  // array's inputs are then all registers (the activation port does not fan out into the trees
+  // in the cycle it arrives), at one cycle of latency and TreeInputs x 8 register bits.
+  // Datapath: loaded only when a beat is taken, no reset needed (s0_valid qualifies it).
+  logic                                       act_fire;
+  logic [TreeInputs*ternac_pkg::ActWidth-1:0] s0_act_q;
+  logic                                       s0_bank_q;
+
+  assign act_fire = act_valid_i & act_ready_o;
+
+  always_ff @(posedge clk_i) begin
+    if (act_fire) begin
+      s0_act_q  <= act_data_i;
+      s0_bank_q <= buf_rd_sel;
+    end
+  end
 
   ternac_array #(
     .Lanes     (Lanes),
@@ -144,7 +166,7 @@ module ternac_top #(
     .rst_ni    (rst_ni),
     .en_i      (pipe_en),
     .s0_valid_i(s0_valid),
-    .act_i     (act_data_i),
+    .act_i     (s0_act_q),
     .weight_i  (tile),
     .s1_valid_i(s1_valid),
     .s1_token_i(s1_token),
@@ -184,8 +206,8 @@ module ternac_top #(
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .tile_i        (tile),
-    .s0_fire_i     (s0_valid),
-    .tile_release_i(buf_rd_release),
+    .s0_fire_i     (s0_valid & pipe_en),
+    .tile_release_i(s0_release),
     .pipe_en_i     (pipe_en),
     .s1_valid_i    (s1_valid),
     .s1_first_i    (s1_first),

@@ -4,7 +4,9 @@
 //
 // The load side fills one bank a beat at a time while the compute side reads the other, so that
 // loading tile t + 1 overlaps the computation of tile t. A bank is full from the cycle after its
-// last beat was written until the cycle after the compute side released it. Codes outside the
+// last beat was written until the cycle after the compute side released it. A write to a
+// released bank lands at the end of the cycle, after the last beat's stage 0 has read it, unless
+// that beat is stalled there (cp_hold_i), which holds the write back. Codes outside the
 // tile's valid region (rows >= row_valid, columns >= col_valid: the remainder of N and K) are
 // stored as zero (TritZero, or a zero INT8 weight), so padding never reaches a result.
 module ternac_weight_buffer #(
@@ -28,10 +30,16 @@ module ternac_weight_buffer #(
   input  logic [ColIdxWidth-1:0]                        wr_col_valid_i,
   input  logic                                          wr_last_i,
   output logic                                          wr_ready_o,
-  // Compute side.
+  // Compute side. The controller releases a bank when it accepts the tile's last activation
+  // beat; that beat is computed a cycle later, from the bank it was accepted against (rd_sel_o,
+  // registered by the top level and returned as cp_sel_i). cp_hold_i: that beat is held in
+  // stage 0 by a stall, so its bank must not be written at this edge even though it is released.
   output logic                                          rd_valid_o,
-  output logic [Lanes*RowBits-1:0]                      rd_data_o,
-  input  logic                                          rd_release_i
+  output logic                                          rd_sel_o,
+  input  logic                                          rd_release_i,
+  input  logic                                          cp_sel_i,
+  input  logic                                          cp_hold_i,
+  output logic [Lanes*RowBits-1:0]                      rd_data_o
 );
 
   if (WeightRowsPerBeat < 1 || WeightRowsPerBeat > Lanes) begin : g_bad_rows_per_beat
@@ -44,9 +52,12 @@ module ternac_weight_buffer #(
   logic                          wr_sel_d, wr_sel_q, rd_sel_d, rd_sel_q;
   logic                          wr_fire, wr_done;
 
-  assign wr_ready_o = ~full_q[wr_sel_q];
+  // Test-only fault 14 (docs/assertions.md) ignores the hold.
+  `TERNAC_FAULT_DECL
+  assign wr_ready_o = ~full_q[wr_sel_q] & ~(cp_hold_i & ~`TERNAC_FAULT(14) & (cp_sel_i == wr_sel_q));
   assign rd_valid_o = full_q[rd_sel_q];
-  assign rd_data_o  = bank_q[rd_sel_q];
+  assign rd_sel_o   = rd_sel_q;
+  assign rd_data_o  = bank_q[cp_sel_i];
   assign wr_fire    = wr_valid_i & wr_ready_o;
   assign wr_done    = wr_fire & wr_last_i;
 

@@ -190,6 +190,28 @@ TEST(FaultInjection, LostNegationCarryIsCaughtByTheScoreboard) {
       testing::ExitedWithCode(1), "the \\+1 of each negation \\(-x = ~x \\+ 1\\) was lost");
 }
 
+// Fault 14 lets the load side write the bank that a stalled beat in stage 0 still reads (the
+// tile's last beat, whose bank was released when it was taken): that beat then meets the next
+// tile's weights. Decode (one token per tile) under heavy result backpressure stalls there.
+TEST(FaultInjection, WriteUnderAStalledBeatIsCaughtByTheScoreboard) {
+  testing::FLAGS_gtest_death_test_style = "threadsafe";
+  const FaultCase c{14, "", Stimulus::kGemm, {1, 16, 40}, res_ready(0.1)};
+  EXPECT_EXIT(
+      {
+        const std::string failure = run_case(c, 0);
+        std::fprintf(stderr, "clean run: %s\n", failure.empty() ? "passed" : failure.c_str());
+        std::exit(failure.empty() ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "clean run: passed");
+  EXPECT_EXIT(
+      {
+        const std::string failure = run_case(c, c.fault);
+        std::fprintf(stderr, "%s\n", failure.c_str());
+        std::exit(failure.empty() ? 0 : 1);
+      },
+      testing::ExitedWithCode(1), "mismatch");
+}
+
 // Every assertion in the RTL has a case above: a new assertion without one fails here.
 TEST(AssertionFires, EveryRtlAssertionHasACase) {
   std::set<std::string> covered = {"CmdHeldUntilTaken", "WgtHeldUntilTaken", "ActHeldUntilTaken"};
