@@ -25,12 +25,15 @@
 
 #include "gemm.h"
 #include "npy.h"
+#include "test_support.h"
 #include "trit.h"
 
 namespace ternac {
 namespace {
 
 namespace fs = std::filesystem;
+using test::expect_error;
+using test::TempDir;
 
 constexpr std::uint8_t kP = 1;  // TritCode::kPos
 constexpr std::uint8_t kZ = 0;  // TritCode::kZero
@@ -46,20 +49,6 @@ std::string describe(float f) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.9g (%a, 0x%08x)", f, f, bits(f));
   return buf;
-}
-
-// Expects a call to throw std::invalid_argument whose message contains every one of `words`.
-template <typename F>
-void expect_error(F&& f, const std::vector<std::string>& words) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one mentioning '" << words.front() << "'";
-  } catch (const std::invalid_argument& e) {
-    for (const std::string& w : words) {
-      EXPECT_NE(std::string(e.what()).find(w), std::string::npos)
-          << "message '" << e.what() << "' lacks '" << w << "'";
-    }
-  }
 }
 
 TEST(BitLinear, RoundHalfEvenTiesAndSigns) {
@@ -280,28 +269,6 @@ std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
-
-// A fresh directory, removed at the end unless the test failed.
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "ternac_bitlinear_XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    if (::testing::Test::HasFailure()) {
-      std::printf("keeping %s for inspection\n", path_.c_str());
-    } else {
-      std::error_code ec;
-      fs::remove_all(path_, ec);
-    }
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::uint64_t base_seed() {
   const char* env = std::getenv("TERNAC_SEED");

@@ -19,12 +19,14 @@
 #include <tuple>
 
 #include "npy.h"
+#include "test_support.h"
 #include "trit.h"
 
 namespace ternac {
 namespace {
 
 namespace fs = std::filesystem;
+using test::TempDir;
 
 constexpr std::uint8_t kZ = static_cast<std::uint8_t>(TritCode::kZero);
 constexpr std::uint8_t kP = static_cast<std::uint8_t>(TritCode::kPos);
@@ -152,24 +154,6 @@ std::string source_dir() {
 bool python_has_numpy() {
   return std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") == 0;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ =
-        fs::temp_directory_path() / fmt::format("ternac_gguf_test_{}_{}", ::getpid(), counter++);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

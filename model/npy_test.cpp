@@ -19,44 +19,17 @@
 #include <string>
 #include <vector>
 
+#include "test_support.h"
 #include "trit.h"
 
 namespace ternac {
 namespace {
 
 namespace fs = std::filesystem;
+using test::expect_error;
+using test::TempDir;
 
 const char* const kPython = "/usr/bin/python3";
-
-template <typename F>
-void expect_error(F&& f, const std::vector<std::string>& words) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one mentioning '" << words.front() << "'";
-  } catch (const std::invalid_argument& e) {
-    for (const std::string& w : words) {
-      EXPECT_NE(std::string(e.what()).find(w), std::string::npos)
-          << "message '" << e.what() << "' lacks '" << w << "'";
-    }
-  }
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "ternac_npy_XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 std::string slurp(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
