@@ -17,9 +17,9 @@ Levels:
 
 --tags selects tests by CTest label (any of them: unit, cosim, systemc, energy, formal, assert,
 fuzz, a configuration name such as small or csa, ...). --shard I/N runs every N-th test starting
-at the I-th of each pass, so that N machines (a CI matrix, a Slurm job array) share one run;
-`merge` combines their output directories into one summary. Output in --out (default
-<build>/regress/<level>): junit.xml (for CI systems), summary.json and summary.csv (test,
+at the I-th of each pass (a test that needs a fixture goes with the fixture's setup test), so
+that N machines (a CI matrix, a Slurm job array) share one run; `merge` combines their output
+directories into one summary. Output in --out (default <build>/regress/<level>): junit.xml (for CI systems), summary.json and summary.csv (test,
 configuration, seed, result, wall time, reproduction command) and a one-line reproduction
 command per failure on the terminal. Exit status 0 when every selected test passed.
 """
@@ -59,17 +59,48 @@ def parse_shard(text):
     return (i, n)
 
 
-def ctest_listing(build, args):
+def ctest_listing(build, args, fixtures=None):
+    """Test name -> labels, in CTest's order. With a dict `fixtures`, also fills it with test
+    name -> the fixtures it sets up or requires (FIXTURES_SETUP / _REQUIRED / _CLEANUP)."""
     out = subprocess.run(["ctest", "--show-only=json-v1"] + args, cwd=build, check=True,
                          capture_output=True, text=True).stdout
     tests = {}
     for t in json.loads(out)["tests"]:
-        labels = []
+        labels, fix = [], []
         for p in t.get("properties", []):
             if p["name"] == "LABELS":
                 labels = p["value"]
+            elif p["name"].startswith("FIXTURES_"):
+                fix += p["value"] if isinstance(p["value"], list) else [p["value"]]
         tests[t["name"]] = labels
+        if fixtures is not None:
+            fixtures[t["name"]] = fix
     return tests
+
+
+def shard_groups(names, fixtures):
+    """The tests in groups that must run on the same shard: CTest runs a fixture's setup test
+    with any test that requires the fixture, so a test and the setup of its fixtures go together
+    (else the setup would run, and be reported, in two shards). Groups keep CTest's order."""
+    owner = {}  # fixture -> group index
+    groups = []
+    for t in names:
+        joined = sorted({owner[f] for f in fixtures.get(t, []) if f in owner})
+        if joined:
+            g = joined[0]
+            for other in joined[1:]:  # a test that links two groups merges them
+                groups[g] += groups[other]
+                groups[other] = []
+                for f, o in owner.items():
+                    if o == other:
+                        owner[f] = g
+            groups[g].append(t)
+        else:
+            g = len(groups)
+            groups.append([t])
+        for f in fixtures.get(t, []):
+            owner[f] = g
+    return [g for g in groups if g]
 
 
 def configuration(labels):
@@ -81,12 +112,14 @@ def run_pass(a, name, select, env, seed):
     """One ctest invocation; returns summary rows."""
     junit = os.path.join(a.out, f"junit-{name}.xml")
     args = list(select)
-    listing = ctest_listing(a.build, args)
+    fixtures = {}
+    listing = ctest_listing(a.build, args, fixtures)
     if a.shard:
-        # Every N-th test of this pass's selection, starting at the I-th, by name: CTest's own -I
-        # numbers tests over the whole suite and, combined with -R, does not split a selection.
+        # Every N-th group of this pass's selection (a test with the setups of its fixtures),
+        # starting at the I-th, by name: CTest's own -I numbers tests over the whole suite and,
+        # combined with -R, does not split a selection.
         i, n = a.shard
-        names = list(listing)[i - 1::n]
+        names = [t for g in shard_groups(list(listing), fixtures)[i - 1::n] for t in g]
         listing = {t: listing[t] for t in names}
         args += ["-R", "^(" + "|".join(regex_escape(t) for t in names) + ")$"] if names else []
     if not listing:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The regression runner checked by itself (docs/regression.md):
-#  1. shards 1/2 and 2/2 of a pass, merged, equal the unsharded pass (results and cycles);
+#  1. shards 1/2 and 2/2 of a pass, merged, equal the unsharded pass (results and cycles); the
+#     energy tests include a fixture (plot_claims needs ternac_claims_layer's output), which
+#     must not run in both shards;
 #  2. an injected RTL bug (test-only fault 13, the lost +1 of a negation) makes the fault
 #     configuration fail, every failure with its reproduction command and an FST waveform.
 #   testbench/regress_selftest.sh <build dir>
@@ -11,7 +13,7 @@ regress=("$root/scripts/regress.py" --no-build --build "$build")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-tags=model,fault
+tags=model,fault,energy
 "${regress[@]}" --tags $tags --seeds 1 --out "$dir/full" >/dev/null
 "${regress[@]}" --tags $tags --seeds 1 --shard 1/2 --out "$dir/s1" >/dev/null
 "${regress[@]}" --tags $tags --seeds 1 --shard 2/2 --out "$dir/s2" >/dev/null
