@@ -53,7 +53,7 @@ module ternac_top #(
   logic [BeatWidth-1:0]          buf_wr_beat;
   logic [LaneIdxWidth-1:0]       buf_wr_row_valid;
   logic [ColIdxWidth-1:0]        buf_wr_col_valid;
-  logic                          buf_rd_valid, buf_rd_release, buf_rd_sel;
+  logic                          buf_rd_valid, buf_rd_release;
   logic [Lanes*RowBits-1:0]      tile;
   logic                          pipe_en, s0_valid, s0_release, s1_valid, s1_first, s1_last;
   logic [TokenWidth-1:0]         s1_token;
@@ -127,29 +127,25 @@ module ternac_top #(
     .wr_last_i     (buf_wr_last),
     .wr_ready_o    (buf_wr_ready),
     .rd_valid_o    (buf_rd_valid),
-    .rd_sel_o      (buf_rd_sel),
     .rd_release_i  (buf_rd_release),
-    .cp_sel_i      (s0_bank_q),
+    .cp_released_i (s0_release),
     .cp_hold_i     (s0_valid & ~pipe_en),
     .rd_data_o     (tile)
   );
 
-  // Stage-0 input register: an accepted activation beat, and the weight bank it was accepted
-  // against, are registered; the selects and trees compute from them in the next cycle. The
-  // array's inputs are then all registers (the activation port does not fan out into the trees
-  // in the cycle it arrives), at one cycle of latency and TreeInputs x 8 register bits.
+  // Stage-0 input register: an accepted activation beat is registered; the selects and trees
+  // compute from it in the next cycle, with the weight bank it was accepted against (the weight
+  // buffer derives it from s0_release). The array's inputs are then all registers (the
+  // activation port does not fan out into the trees in the cycle it arrives), at one cycle of
+  // latency and TreeInputs x 8 register bits.
   // Datapath: loaded only when a beat is taken, no reset needed (s0_valid qualifies it).
   logic                                       act_fire;
   logic [TreeInputs*ternac_pkg::ActWidth-1:0] s0_act_q;
-  logic                                       s0_bank_q;
 
   assign act_fire = act_valid_i & act_ready_o;
 
   always_ff @(posedge clk_i) begin
-    if (act_fire) begin
-      s0_act_q  <= act_data_i;
-      s0_bank_q <= buf_rd_sel;
-    end
+    if (act_fire) s0_act_q <= act_data_i;
   end
 
   ternac_array #(

@@ -31,13 +31,13 @@ module ternac_weight_buffer #(
   input  logic                                          wr_last_i,
   output logic                                          wr_ready_o,
   // Compute side. The controller releases a bank when it accepts the tile's last activation
-  // beat; that beat is computed a cycle later, from the bank it was accepted against (rd_sel_o,
-  // registered by the top level and returned as cp_sel_i). cp_hold_i: that beat is held in
-  // stage 0 by a stall, so its bank must not be written at this edge even though it is released.
+  // beat; that beat is computed a cycle later (stage 0), from the bank it was accepted against:
+  // the read bank, or the one before it when the stage-0 beat released it (cp_released_i).
+  // cp_hold_i: the stage-0 beat is held by a stall, so a bank it released must not be written at
+  // this edge.
   output logic                                          rd_valid_o,
-  output logic                                          rd_sel_o,
   input  logic                                          rd_release_i,
-  input  logic                                          cp_sel_i,
+  input  logic                                          cp_released_i,
   input  logic                                          cp_hold_i,
   output logic [Lanes*RowBits-1:0]                      rd_data_o
 );
@@ -50,14 +50,17 @@ module ternac_weight_buffer #(
   logic [Lanes*RowBits-1:0] bank_q [2];
   logic [1:0]                    full_d, full_q;
   logic                          wr_sel_d, wr_sel_q, rd_sel_d, rd_sel_q;
-  logic                          wr_fire, wr_done;
+  logic                          wr_fire, wr_done, cp_sel;
 
   // Test-only fault 14 (docs/assertions.md) ignores the hold.
   `TERNAC_FAULT_DECL
-  assign wr_ready_o = ~full_q[wr_sel_q] & ~(cp_hold_i & ~`TERNAC_FAULT(14) & (cp_sel_i == wr_sel_q));
+  // The stage-0 beat's bank: releasing flips rd_sel_q, and no other release can come before that
+  // beat leaves stage 0 (a release needs an accepted beat, and a stall accepts none).
+  assign cp_sel     = rd_sel_q ^ cp_released_i;
+  assign wr_ready_o = ~full_q[wr_sel_q]
+                    & ~(cp_hold_i & cp_released_i & ~`TERNAC_FAULT(14) & (cp_sel == wr_sel_q));
   assign rd_valid_o = full_q[rd_sel_q];
-  assign rd_sel_o   = rd_sel_q;
-  assign rd_data_o  = bank_q[cp_sel_i];
+  assign rd_data_o  = bank_q[cp_sel];
   assign wr_fire    = wr_valid_i & wr_ready_o;
   assign wr_done    = wr_fire & wr_last_i;
 

@@ -101,20 +101,22 @@ void stdout_to_stderr() {
   std::setvbuf(stdout, nullptr, _IONBF, 0);
 }
 
+// Death-test body: runs the case with `fault`, prints "clean run: passed" or what went wrong on
+// stderr, and exits 0 when the run was clean, 1 otherwise.
+[[noreturn]] void run_and_exit(const FaultCase& c, int fault) {
+  stdout_to_stderr();
+  const std::string failure = run_case(c, fault);
+  std::fprintf(stderr, "%s\n", failure.empty() ? "clean run: passed" : failure.c_str());
+  std::exit(failure.empty() ? 0 : 1);
+}
+
 class AssertionFires : public testing::TestWithParam<FaultCase> {};
 
 TEST_P(AssertionFires, WithItsFaultOnly) {
   testing::FLAGS_gtest_death_test_style = "threadsafe";
   const FaultCase& c = GetParam();
   // Without the fault: no assertion, and the results are right.
-  EXPECT_EXIT(
-      {
-        stdout_to_stderr();
-        const std::string failure = run_case(c, 0);
-        std::fprintf(stderr, "clean run: %s\n", failure.empty() ? "passed" : failure.c_str());
-        std::exit(failure.empty() ? 0 : 1);
-      },
-      testing::ExitedWithCode(0), "clean run: passed");
+  EXPECT_EXIT(run_and_exit(c, 0), testing::ExitedWithCode(0), "clean run: passed");
   // With the fault: the simulation stops on this assertion.
   EXPECT_DEATH(
       {
@@ -181,13 +183,8 @@ TEST(StreamRule, ActHeldUntilTaken) {
 TEST(FaultInjection, LostNegationCarryIsCaughtByTheScoreboard) {
   testing::FLAGS_gtest_death_test_style = "threadsafe";
   const FaultCase c{13, "", Stimulus::kGemm, {3, 5, 9}, kNone};
-  EXPECT_EXIT(
-      {
-        const std::string failure = run_case(c, c.fault);
-        std::fprintf(stderr, "%s\n", failure.c_str());
-        std::exit(failure.empty() ? 0 : 1);
-      },
-      testing::ExitedWithCode(1), "the \\+1 of each negation \\(-x = ~x \\+ 1\\) was lost");
+  EXPECT_EXIT(run_and_exit(c, c.fault), testing::ExitedWithCode(1),
+              "the \\+1 of each negation \\(-x = ~x \\+ 1\\) was lost");
 }
 
 // Fault 14 lets the load side write the bank that a stalled beat in stage 0 still reads (the
@@ -196,20 +193,8 @@ TEST(FaultInjection, LostNegationCarryIsCaughtByTheScoreboard) {
 TEST(FaultInjection, WriteUnderAStalledBeatIsCaughtByTheScoreboard) {
   testing::FLAGS_gtest_death_test_style = "threadsafe";
   const FaultCase c{14, "", Stimulus::kGemm, {1, 16, 40}, res_ready(0.1)};
-  EXPECT_EXIT(
-      {
-        const std::string failure = run_case(c, 0);
-        std::fprintf(stderr, "clean run: %s\n", failure.empty() ? "passed" : failure.c_str());
-        std::exit(failure.empty() ? 0 : 1);
-      },
-      testing::ExitedWithCode(0), "clean run: passed");
-  EXPECT_EXIT(
-      {
-        const std::string failure = run_case(c, c.fault);
-        std::fprintf(stderr, "%s\n", failure.c_str());
-        std::exit(failure.empty() ? 0 : 1);
-      },
-      testing::ExitedWithCode(1), "mismatch");
+  EXPECT_EXIT(run_and_exit(c, 0), testing::ExitedWithCode(0), "clean run: passed");
+  EXPECT_EXIT(run_and_exit(c, c.fault), testing::ExitedWithCode(1), "mismatch");
 }
 
 // Every assertion in the RTL has a case above: a new assertion without one fails here.

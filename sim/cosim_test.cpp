@@ -104,6 +104,12 @@ std::string waveform_of(const GemmProblem& p, const RunOptions& opt, const std::
                                   : "it fails the same way");
 }
 
+// A run's failure text, followed by its waveform when it failed (empty when it passed).
+std::string failure_of(const RunReport& r, const GemmProblem& p, const RunOptions& opt,
+                       const std::string& tag) {
+  return r.passed ? "" : r.failure + waveform_of(p, opt, tag);
+}
+
 TEST(Cosim, ConfigAgreement) {
   // The RTL's capability register (ternac_pkg::hw_config_t) against the C++ configuration.
   EXPECT_EQ(harness().config(), built_config()) << harness().config().name();
@@ -132,7 +138,7 @@ void run_case(const std::string& name, const GemmProblem& p, std::uint64_t seed)
   quiet.seed = seed;
   const RunReport a = h.run(p, quiet);
   EXPECT_TRUE(a.passed) << name << " " << p.shape.str() << " no stall:\n"
-                        << a.failure << (a.passed ? "" : waveform_of(p, quiet, name + "_nostall"));
+                        << failure_of(a, p, quiet, name + "_nostall");
   EXPECT_EQ(a.cycles, predict_cycles(h.config(), p.shape).cycles) << name;
   RunOptions noisy;
   noisy.seed = seed;
@@ -140,7 +146,7 @@ void run_case(const std::string& name, const GemmProblem& p, std::uint64_t seed)
   noisy.padding = Padding::kRandom;
   const RunReport b = h.run(p, noisy);
   EXPECT_TRUE(b.passed) << name << " " << p.shape.str() << " backpressure:\n"
-                        << b.failure << (b.passed ? "" : waveform_of(p, noisy, name + "_stall"));
+                        << failure_of(b, p, noisy, name + "_stall");
   EXPECT_GE(b.cycles, a.cycles) << name;
 }
 
@@ -255,11 +261,9 @@ TEST(Cosim, AdversarialBackpressurePatterns) {
       opt.backpressure = Backpressure::with(pattern);
       opt.padding = Padding::kRandom;
       const RunReport r = harness().run(p, opt);
-      EXPECT_TRUE(r.passed)
-          << "pattern " << int(pattern) << " " << s.str() << ":\n"
-          << r.failure
-          << (r.passed ? ""
-                       : waveform_of(p, opt, fmt::format("pattern{}_seed{}", int(pattern), seed)));
+      EXPECT_TRUE(r.passed) << "pattern " << int(pattern) << " " << s.str() << ":\n"
+                            << failure_of(r, p, opt,
+                                          fmt::format("pattern{}_seed{}", int(pattern), seed));
       EXPECT_GE(r.cycles, predict_cycles(cfg, s).cycles);
     }
   }
