@@ -1,15 +1,34 @@
 # Verilated models of the ternac RTL, one static library per array configuration.
 #
-# rtl/ternac.f is the single list of RTL sources (Verilator, Yosys and the lint all read it).
+# rtl/ternac.f is the design (what synthesis reads); testbench/dv/ternac_dv.f the simulation-only
+# checkers, coverage and energy monitors bound to it. Both are read with -F semantics: paths are
+# relative to the list file.
 
-file(STRINGS ${PROJECT_SOURCE_DIR}/rtl/ternac.f _ternac_f_lines)
-set(TERNAC_RTL_SOURCES "")
-foreach(_line ${_ternac_f_lines})
-  if(_line MATCHES "\\.sv$")
-    list(APPEND TERNAC_RTL_SOURCES ${PROJECT_SOURCE_DIR}/${_line})
-  endif()
-endforeach()
-set(TERNAC_RTL_INCLUDE ${PROJECT_SOURCE_DIR}/rtl)
+# ternac_read_file_list(<list> <sources var> <include dirs var>): the .sv files and +incdir+
+# directories of a Verilator file list, as absolute paths.
+function(ternac_read_file_list list out_sources out_incdirs)
+  get_filename_component(dir ${list} DIRECTORY)
+  file(STRINGS ${list} lines)
+  set(sources "")
+  set(incdirs "")
+  foreach(line ${lines})
+    string(STRIP "${line}" line)
+    if(line MATCHES "^\\+incdir\\+(.*)$")
+      get_filename_component(inc "${CMAKE_MATCH_1}" ABSOLUTE BASE_DIR ${dir})
+      list(APPEND incdirs ${inc})
+    elseif(line MATCHES "\\.sv$")
+      get_filename_component(src "${line}" ABSOLUTE BASE_DIR ${dir})
+      list(APPEND sources ${src})
+    endif()
+  endforeach()
+  set(${out_sources} ${sources} PARENT_SCOPE)
+  set(${out_incdirs} ${incdirs} PARENT_SCOPE)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${list})
+endfunction()
+
+ternac_read_file_list(${PROJECT_SOURCE_DIR}/rtl/ternac.f TERNAC_RTL_SOURCES TERNAC_RTL_INCLUDE)
+ternac_read_file_list(${PROJECT_SOURCE_DIR}/testbench/dv/ternac_dv.f TERNAC_DV_SOURCES
+                      TERNAC_DV_INCLUDE)
 
 set(TERNAC_VERILATOR_FLAGS
     -O3 --x-assign fast --x-initial fast --assert
@@ -18,14 +37,29 @@ set(TERNAC_VERILATOR_FLAGS
 
 # ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
 #                  [TOKEN_TILE <n>] [DATAPATH 0|1] [SYSTEMC] [TRACE] [COVERAGE] [TOP <module>]
-#                  [SOURCES <.sv>...])
+#                  [DESIGN_ONLY] [DESIGN <.sv>...] [SOURCES <.sv>...])
 # Builds a static library holding the Verilated ternac_top (or TOP) of that configuration, with
-# the class prefix V<target>. Verilator's generated sources and the library are cached by CMake,
-# so a configuration is Verilated and compiled once per build tree.
+# the class prefix V<target>: the design (DESIGN, default rtl/ternac.f's sources) with the bound
+# verification modules of testbench/dv (not with DESIGN_ONLY: the synthesizable RTL alone), and
+# SOURCES. Verilator's generated sources and the library are cached by CMake, so a configuration
+# is Verilated and compiled once per build tree.
 function(ternac_rtl_model target)
-  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE"
+  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE;DESIGN_ONLY"
                         "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;REDUCTION;TOP"
-                        "SOURCES;ARGS" ${ARGN})
+                        "DESIGN;SOURCES;ARGS" ${ARGN})
+  if(NOT A_DESIGN)
+    set(A_DESIGN ${TERNAC_RTL_SOURCES})
+  endif()
+  set(dv ${TERNAC_DV_SOURCES})
+  set(includes ${TERNAC_DV_INCLUDE})
+  if(A_DESIGN_ONLY)
+    set(dv "")
+    set(includes "")
+  endif()
+  set(include_args "")
+  foreach(inc ${includes})
+    list(APPEND include_args -I${inc})
+  endforeach()
   if(NOT A_TOP)
     set(A_TOP ternac_top)
   endif()
@@ -56,9 +90,9 @@ function(ternac_rtl_model target)
   verilate(${target} ${kind} ${trace} ${coverage}
     PREFIX V${target}
     TOP_MODULE ${A_TOP}
-    SOURCES ${TERNAC_RTL_SOURCES} ${A_SOURCES}
-    INCLUDE_DIRS ${TERNAC_RTL_INCLUDE}
-    VERILATOR_ARGS ${TERNAC_VERILATOR_FLAGS} -I${TERNAC_RTL_INCLUDE} ${params} ${A_ARGS})
+    SOURCES ${A_DESIGN} ${dv} ${A_SOURCES}
+    INCLUDE_DIRS ${includes}
+    VERILATOR_ARGS ${TERNAC_VERILATOR_FLAGS} ${include_args} ${params} ${A_ARGS})
   if(A_SYSTEMC)
     verilator_link_systemc(${target})
   endif()

@@ -75,6 +75,20 @@ std::string ArrayConfig::add_name(int entry) const {
   return fmt::format("tree_adds_l{}", entry + 1);
 }
 
+int ArrayConfig::lane_register_bits() const {
+  int bits = 0;
+  if (reduction != Reduction::kCsa) {
+    for (int l = 1; l < tree_levels(); ++l) {
+      if (pipe_every > 0 && l % pipe_every == 0) {
+        const int nodes = (tree_inputs + (1 << l) - 1) >> l;
+        bits += nodes * (level_width(l) + 1) + 1;
+      }
+    }
+    if (reduction == Reduction::kSplit) bits *= 2;
+  }
+  return bits + tree_width() + 2;
+}
+
 int ArrayConfig::tree_levels() const {
   int levels = 0;
   while ((1 << levels) < tree_inputs) ++levels;

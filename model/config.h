@@ -67,6 +67,11 @@ struct ArrayConfig {
   int tree_stages() const {
     return (pipe_every == 0 || tree_levels() == 0) ? 0 : (tree_levels() - 1) / pipe_every;
   }
+  // Register bits one item loads in a lane (the lane's probe_reg_q, rtl/ternac_lane.sv): every
+  // registered level of a pipelined tree (each node's sum and pending carry, and the level's
+  // overflow flag; both trees when split, none with carry-save) and the root register (sum,
+  // carry and overflow flag), including the bits that synthesis removes as constants.
+  int lane_register_bits() const;
   std::int64_t peak_macs_per_cycle() const {
     return static_cast<std::int64_t>(lanes) * tree_inputs;
   }

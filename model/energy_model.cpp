@@ -40,7 +40,7 @@ EnergyBreakdown array_energy(const ArrayConfig& c, const OpCounts& n, std::uint6
                              const EnergyTable& t) {
   EnergyBreakdown b = start(c.int8() ? "INT8 RTL" : "ternary RTL", t, macs);
   if (c.int8()) {
-    b.lines.push_back(charge(t, "multiply", "int8_muls", n.sel_pos, "int_mul", 8));
+    b.lines.push_back(charge(t, "multiply", "int8_muls", n.muls, "int_mul", 8));
   } else {
     // The split trees' selects are two AND rows (no inversion): their own proxy row.
     const char* sel = c.reduction == Reduction::kSplit ? "select_split" : "select";

@@ -100,17 +100,18 @@ GemmProblem tiny_case() {
 
 // W = [+1, -1], X = [3, 5] on 4 x 8 (the same case as the RTL's EnergyCountersByHand tests).
 TEST(Reduction, CountsOfTheTinyCaseByHand) {
-  // Split: each sign's tree has one active adder per level; lane 0 subtracts.
+  // Split: 3 enters the +1 tree, 5 the -1 tree, so each tree has one adder per level with a
+  // nonzero input; every lane's final subtract (pos + ~neg + 1) counts.
   EXPECT_EQ(predict_op_counts(small(Reduction::kSplit), tiny_case()).tree_adds,
-            (std::vector<std::uint64_t>{2, 2, 2, 1}));
-  // Carry-save: level 1 compresses columns 0-2 (the weights) and 3-5 (taking the -1's carry),
-  // then one active compressor per group up the levels, and the final adder.
+            (std::vector<std::uint64_t>{2, 2, 2, 4}));
+  // Carry-save: level 1 compresses (3, ~5, 0) and (0, 0, 0) with the -1's carry, then one
+  // compressor with nonzero inputs per group up the levels, and the final adder.
   EXPECT_EQ(predict_op_counts(small(Reduction::kCsa), tiny_case()).tree_adds,
             (std::vector<std::uint64_t>{2, 2, 1, 1, 1}));
-  // Both hold a 12-bit register per lane (12-bit difference, or 11-bit sum and a carry), and
-  // the 8 x 8-bit stage-0 input register.
-  EXPECT_EQ(predict_op_counts(small(Reduction::kSplit), tiny_case()).reg_pipe_bits, 48u + 64);
-  EXPECT_EQ(predict_op_counts(small(Reduction::kCsa), tiny_case()).reg_pipe_bits, 48u + 64);
+  // Per lane the root register: a 12-bit difference, or an 11-bit sum, with a carry and the
+  // overflow flag; and the 8 x 8-bit stage-0 input register.
+  EXPECT_EQ(predict_op_counts(small(Reduction::kSplit), tiny_case()).reg_pipe_bits, 4u * 14 + 64);
+  EXPECT_EQ(predict_op_counts(small(Reduction::kCsa), tiny_case()).reg_pipe_bits, 4u * 13 + 64);
 }
 
 TEST(Reduction, SplitSelectsAreChargedAtTheirOwnProxy) {

@@ -1,16 +1,17 @@
-+incdir+rtl
-rtl/ternac_pkg.sv
-rtl/ternac_select.sv
-rtl/ternac_select_split.sv
-rtl/ternac_int8_mul.sv
-rtl/ternac_adder.sv
-rtl/ternac_adder_tree.sv
-rtl/ternac_csa_tree.sv
-rtl/ternac_lane.sv
-rtl/ternac_array.sv
-rtl/ternac_weight_buffer.sv
-rtl/ternac_fifo.sv
-rtl/ternac_energy_counters.sv
-rtl/ternac_tile_walker.sv
-rtl/ternac_ctrl.sv
-rtl/ternac_top.sv
+// The design: every synthesizable source of the ternac array, package first. Read it with -F
+// (paths are relative to this file), from any directory: verilator -F <path>/rtl/ternac.f.
+// Simulation-only checkers, counters and coverage are bound from testbench/dv/ternac_dv.f.
+ternac_pkg.sv
+ternac_select.sv
+ternac_select_split.sv
+ternac_int8_mul.sv
+ternac_adder.sv
+ternac_adder_tree.sv
+ternac_csa_tree.sv
+ternac_lane.sv
+ternac_array.sv
+ternac_weight_buffer.sv
+ternac_fifo.sv
+ternac_tile_walker.sv
+ternac_ctrl.sv
+ternac_top.sv

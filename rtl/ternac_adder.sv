@@ -32,4 +32,11 @@ module ternac_adder #(
                                     : {1'b0, {(Width - 1) {1'b1}}};  // above the maximum
   end
 
+`ifndef SYNTHESIS
+  // Simulation-only activity, read from this adder's inputs (docs/energy.md): it had a nonzero
+  // input (an operand or its carry). The tree gathers it for the bound energy monitor.
+  logic probe_in_nz;
+  assign probe_in_nz = |{a_i, b_i, carry_i};
+`endif
+
 endmodule

@@ -45,6 +45,31 @@ module ternac_adder_tree #(
     $error("ternac_adder_tree: PipeEvery must be in 0..12, got %0d", PipeEvery);
   end
 
+`ifndef SYNTHESIS
+  // Simulation-only activity of every adder and register, level by level (the layout of
+  // ternac_pkg::tree_adders_before, tree_sum_bits_before and tree_reg_bits_before), for the
+  // bound energy monitor: each adder's "nonzero input" and its output, each registered level's
+  // bits. Sized at least one bit (a tree of one operand has no adder and no register).
+  localparam int unsigned ProbeAdders = ternac_pkg::tree_adders_before(TreeInputs, Levels + 1);
+  localparam int unsigned ProbeSumBits =
+      ternac_pkg::tree_sum_bits_before(TreeInputs, InWidth, LevelWidthCap, Levels + 1);
+  localparam int unsigned ProbeRegBits = ternac_pkg::tree_reg_bits_before(
+      TreeInputs, InWidth, PipeEvery, LevelWidthCap, Levels + 1);
+  logic [(ProbeAdders > 0 ? ProbeAdders : 1)-1:0]   probe_add_nz;
+  logic [(ProbeSumBits > 0 ? ProbeSumBits : 1)-1:0] probe_add_sum;
+  logic [(ProbeRegBits > 0 ? ProbeRegBits : 1)-1:0] probe_reg_q;
+  if (ProbeAdders == 0) begin : g_no_adder_probe
+    assign probe_add_nz  = '0;
+    assign probe_add_sum = '0;
+  end
+  if (ProbeRegBits == 0) begin : g_no_reg_probe
+    assign probe_reg_q = '0;
+  end
+  // Read by the lane that instantiates the tree (not every part in every configuration).
+  logic unused_probes;
+  assign unused_probes = ^{probe_add_nz, probe_add_sum, probe_reg_q};
+`endif
+
   for (genvar l = 0; l <= Levels; l++) begin : g_level
     localparam int unsigned Nodes = ternac_pkg::tree_nodes(TreeInputs, l);
     localparam int unsigned Width = ternac_pkg::level_width(InWidth, l, LevelWidthCap);
@@ -53,7 +78,7 @@ module ternac_adder_tree #(
     logic [Nodes-1:0]       carry, carry_d;
     logic                   ovf, ovf_d;
 
-    if (PipeEvery > 0 && l > 0 && l < Levels && l % PipeEvery == 0) begin : g_reg
+    if (ternac_pkg::tree_level_registered(TreeInputs, PipeEvery, l)) begin : g_reg
       always_ff @(posedge clk_i) begin
         if (en_i) begin
           sum   <= sum_d;
@@ -61,6 +86,11 @@ module ternac_adder_tree #(
           ovf   <= ovf_d;
         end
       end
+`ifndef SYNTHESIS
+      localparam int unsigned RegBase = ternac_pkg::tree_reg_bits_before(
+          TreeInputs, InWidth, PipeEvery, LevelWidthCap, l);
+      assign probe_reg_q[RegBase+:Nodes*Width+Nodes+1] = {ovf, carry, sum};
+`endif
     end else begin : g_wire
       assign sum   = sum_d;
       assign carry = carry_d;
@@ -88,6 +118,13 @@ module ternac_adder_tree #(
             .overflow_o(node_ovf[i])
           );
           assign carry_d[i] = g_level[l-1].carry[2*i+1];
+`ifndef SYNTHESIS
+          localparam int unsigned AdderIndex = ternac_pkg::tree_adders_before(TreeInputs, l) + i;
+          localparam int unsigned SumBase =
+              ternac_pkg::tree_sum_bits_before(TreeInputs, InWidth, LevelWidthCap, l) + i * Width;
+          assign probe_add_nz[AdderIndex]       = u_adder.probe_in_nz;
+          assign probe_add_sum[SumBase+:Width]  = u_adder.sum_o;
+`endif
         end else begin : g_pass
           if (Width > PrevWidth) begin : g_extend
             assign sum_d[i*Width+:Width] = {g_level[l-1].sum[(2*i+1)*PrevWidth-1],

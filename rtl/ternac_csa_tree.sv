@@ -32,6 +32,16 @@ module ternac_csa_tree #(
     $error("ternac_csa_tree: InWidth must be in 1..32, got %0d", InWidth);
   end
 
+`ifndef SYNTHESIS
+  // Simulation-only activity for the bound energy monitor (docs/energy.md), compressor by
+  // compressor (in ternac_pkg::csa_before order) and then the carry-propagate adder: each had a
+  // nonzero input (a value or its injected carry), and its outputs (sum and carry vectors; the
+  // final sum).
+  localparam int unsigned Compressors = ternac_pkg::csa_before(TreeInputs, Levels);
+  logic [Compressors:0]                probe_add_nz;
+  logic [Compressors*2*W+W-1:0]        probe_add_sum;
+`endif
+
   for (genvar l = 0; l <= Levels; l++) begin : g_level
     localparam int unsigned Count = ternac_pkg::csa_count(TreeInputs, l);
     logic [Count*W-1:0] v;
@@ -54,6 +64,10 @@ module ternac_csa_tree #(
         assign maj = (a[W-2:0] & b[W-2:0]) | (a[W-2:0] & c[W-2:0]) | (b[W-2:0] & c[W-2:0]);
         assign v[(2*g)*W+:W]   = a ^ b ^ c;
         assign v[(2*g+1)*W+:W] = {maj, carry_i[First+g]};
+`ifndef SYNTHESIS
+        assign probe_add_nz[First+g]              = |{a, b, c, carry_i[First+g]};
+        assign probe_add_sum[(First+g)*2*W+:2*W] = {v[(2*g+1)*W+:W], v[(2*g)*W+:W]};
+`endif
       end
       for (genvar r = 0; r < Prev % 3; r++) begin : g_pass
         assign v[(2*Groups+r)*W+:W] = g_level[l-1].v[(3*Groups+r)*W+:W];
@@ -65,5 +79,11 @@ module ternac_csa_tree #(
   assign sum_o   = g_level[Levels].v[0+:W] + g_level[Levels].v[W+:W]
                  + {{(W - 1) {1'b0}}, carry_i[TreeInputs-2]};
   assign carry_o = carry_i[TreeInputs-1];
+
+`ifndef SYNTHESIS
+  assign probe_add_nz[Compressors] =
+      |{g_level[Levels].v[0+:W], g_level[Levels].v[W+:W], carry_i[TreeInputs-2]};
+  assign probe_add_sum[Compressors*2*W+:W] = sum_o;
+`endif
 
 endmodule

@@ -1,5 +1,3 @@
-`include "ternac_assert.svh"
-
 // Controller: accepts one GEMM command, then walks its tiles on two independent sides.
 //
 // Tile order (the stream protocol of docs/architecture.md): for each token block of up to
@@ -98,9 +96,6 @@ module ternac_ctrl #(
 
   state_e state_d, state_q;
 
-  // Test-only faults (docs/assertions.md); constant 0 unless Verilated with TERNAC_FAULT_INJECT.
-  `TERNAC_FAULT_DECL
-
   // ---------------------------------------------------------------------------------------------
   // Command acceptance and validation.
   logic cmd_fire, cmd_ok, start;
@@ -146,7 +141,7 @@ module ternac_ctrl #(
     .cols_o        (buf_wr_col_valid_o)
   );
 
-  assign wgt_ready_o       = (state_q == StRun) & ~ld_done & (buf_wr_ready_i | `TERNAC_FAULT(8));
+  assign wgt_ready_o       = (state_q == StRun) & ~ld_done & buf_wr_ready_i;
   assign ld_fire           = wgt_valid_i & wgt_ready_o;
   assign ld_tile_end       = (32'(ld_beat_q) == BeatsPerTile - 1);
   assign buf_wr_valid_o    = ld_fire;
@@ -181,7 +176,7 @@ module ternac_ctrl #(
     .rst_ni        (rst_ni),
     .start_i       (start),
     .m_i           (cmd_m),
-    .n_i           (`TERNAC_FAULT(5) ? DimWidth'(1) : cmd_n),  // fault 5: too few N tiles
+    .n_i           (cmd_n),
     .k_i           (cmd_k),
     .next_i        (cp_fire & cp_block_end),
     .done_o        (cp_done),
@@ -194,12 +189,12 @@ module ternac_ctrl #(
     .cols_o        (unused_cp_cols)
   );
 
-  assign pipe_en          = ~res_full_i | `TERNAC_FAULT(3);
-  assign act_ready_o      = (state_q == StRun) & ~cp_done & (buf_rd_valid_i | `TERNAC_FAULT(6))
+  assign pipe_en          = ~res_full_i;
+  assign act_ready_o      = (state_q == StRun) & ~cp_done & buf_rd_valid_i
                           & pipe_en;
   assign cp_fire          = act_valid_i & act_ready_o;
   assign cp_block_end     = (DimWidth'(cp_token_q) == cp_block_tokens - 1'b1);
-  assign buf_rd_release_o = (cp_fire & cp_block_end) | (`TERNAC_FAULT(7) & start);
+  assign buf_rd_release_o = cp_fire & cp_block_end;
 
   always_comb begin
     cp_token_d = cp_token_q;
@@ -256,7 +251,7 @@ module ternac_ctrl #(
     state_d = state_q;
     if (start) begin
       state_d = StRun;
-    end else if (res_push_o && (s1_cmd_last_q || `TERNAC_FAULT(9))) begin
+    end else if (res_push_o && s1_cmd_last_q) begin
       state_d = StIdle;
     end
   end
@@ -309,11 +304,11 @@ module ternac_ctrl #(
       overflow_count_d       = sat_add(overflow_count_d, overflow_in_item);
     end
     if (ld_fire && (illegal_in_beat != '0)) begin
-      status_d.illegal_trit = ~`TERNAC_FAULT(10);
+      status_d.illegal_trit = 1'b1;
       illegal_count_d       = sat_add(illegal_count_d, illegal_in_beat);
     end
     if (cmd_fire && !cmd_ok) begin
-      status_d.bad_cmd = ~`TERNAC_FAULT(11);
+      status_d.bad_cmd = 1'b1;
       bad_cmd_count_d  = sat_add(bad_cmd_count_d, 32'd1);
     end
   end
@@ -343,31 +338,5 @@ module ternac_ctrl #(
       overflow_count_q <= overflow_count_d;
     end
   end
-
-  // ---------------------------------------------------------------------------------------------
-  // Every assertion is made to fire by one of the faults of docs/assertions.md.
-  `TERNAC_ASSERT_IF(NoResultWhenIdle, state_q == StIdle, !res_push_o)
-  `TERNAC_ASSERT_IF(ComputeNeedsFullBank, cp_fire, buf_rd_valid_i)
-  `TERNAC_ASSERT_IF(LoadDoneBeforeCompute, cp_done, ld_done)
-  // A counter is nonzero exactly when its sticky bit is set (both clear together, and a counter
-  // saturates rather than wrapping to zero).
-  `TERNAC_ASSERT(IllegalCountMatchesStatus, status_q.illegal_trit == (illegal_count_q != '0))
-  `TERNAC_ASSERT(BadCmdCountMatchesStatus, status_q.bad_cmd == (bad_cmd_count_q != '0))
-
-  // Functional coverage (docs/regression.md): token blocks shorter than TokenTile and full ones;
-  // the error events.
-  `TERNAC_COVER(cov_block_short, cp_fire && cp_block_end && cp_block_tokens < DimWidth'(TokenTile))
-  `TERNAC_COVER(cov_block_full, cp_fire && cp_block_end && cp_block_tokens == DimWidth'(TokenTile))
-  `TERNAC_COVER(cov_illegal_code, ld_fire && illegal_in_beat != '0)
-  `TERNAC_COVER(cov_bad_command, cmd_fire && !cmd_ok)
-  `TERNAC_COVER(cov_tree_overflow, overflow_in_item != '0)
-`ifndef SYNTHESIS
-  logic cov_ran_q;  // the array was running a command in the previous cycle
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) cov_ran_q <= 1'b0;
-    else         cov_ran_q <= state_q == StRun;
-  end
-`endif
-  `TERNAC_COVER(cov_back_to_back_command, cmd_fire && cmd_ok && cov_ran_q)
 
 endmodule

@@ -1,5 +1,3 @@
-`include "ternac_assert.svh"
-
 // Small synchronous FIFO with a registered output, used as the result skid buffer.
 //
 // full_o depends on state only, so a producer that stalls on full_o has no combinational path
@@ -29,18 +27,9 @@ module ternac_fifo #(
   logic [CountWidth-1:0] count_d, count_q;
   logic                  push, pop;
 
-  `TERNAC_FAULT_DECL
-  // Fault 1 withdraws an offered item after a stalled cycle, fault 2 changes it.
-  logic stalled_q, flip;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) stalled_q <= 1'b0;
-    else stalled_q <= valid_o & ~ready_i;
-  end
-
   assign full_o  = (count_q == CountWidth'(Depth));
-  assign valid_o = (count_q != '0) & ~(`TERNAC_FAULT(1) & stalled_q);
-  assign flip    = `TERNAC_FAULT(2) & stalled_q;
-  assign data_o  = mem_q[rd_ptr_q] ^ Width'(flip);
+  assign valid_o = (count_q != '0);
+  assign data_o  = mem_q[rd_ptr_q];
   assign push    = push_i & ~full_o;
   assign pop     = valid_o & ready_i;
 
@@ -71,7 +60,5 @@ module ternac_fifo #(
       mem_q[wr_ptr_q] <= data_i;
     end
   end
-
-  `TERNAC_ASSERT_IF(NoPushWhenFull, push_i, !full_o)
 
 endmodule

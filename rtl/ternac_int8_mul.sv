@@ -11,4 +11,13 @@ module ternac_int8_mul (
   assign weight_wide = 16'($signed(weight_i));
   assign product_o   = act_wide * weight_wide;  // exact: |x w| <= 2^14
 
+`ifndef SYNTHESIS
+  // Simulation-only activity, read from this multiplier's weight input (docs/energy.md): the
+  // weight was nonzero, so its partial products follow the activation. A zero weight makes every
+  // partial product zero whatever the activation: the array behind the first row of AND gates
+  // holds still.
+  logic probe_active;
+  assign probe_active = |weight_i;
+`endif
+
 endmodule

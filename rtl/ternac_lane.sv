@@ -1,5 +1,3 @@
-`include "ternac_assert.svh"
-
 // One lane: TreeInputs ternary selects, an adder tree, and an accumulator per token. With
 // Datapath = DatapathInt8 the selects become 8 x 8 multipliers (the INT8 baseline of the same
 // geometry, for energy comparisons); everything else is shared.
@@ -15,15 +13,6 @@
 // K tile of weights is applied to every token of the block before the next K tile arrives. On
 // the first K tile the partial sum starts from zero; on the last one the sum leaves through acc_o
 // as a result and is not written back.
-// Five functional cover points of one weight code: against a zero, positive, negative, 127 and
-// -128 operand (cov_<code>_x_<class>), in a computed beat.
-`define TERNAC_COVER_OPERAND_CLASSES(__code, __bits) \
-  `TERNAC_COVER(cov_``__code``_x_zero, cov_on && cov_w == __bits && cov_x == 8'sd0) \
-  `TERNAC_COVER(cov_``__code``_x_pos, cov_on && cov_w == __bits && cov_x > 8'sd0 && cov_x < 8'sd127) \
-  `TERNAC_COVER(cov_``__code``_x_neg, cov_on && cov_w == __bits && cov_x < 8'sd0 && cov_x > 8'sh80) \
-  `TERNAC_COVER(cov_``__code``_x_max, cov_on && cov_w == __bits && cov_x == 8'sd127) \
-  `TERNAC_COVER(cov_``__code``_x_min, cov_on && cov_w == __bits && cov_x == 8'sh80)
-
 module ternac_lane #(
   parameter int unsigned TreeInputs = 64,
   parameter int unsigned AccWidth   = 32,
@@ -93,6 +82,45 @@ module ternac_lane #(
   logic [TreeWidth-1:0] tree_sum;
   logic                 tree_carry, tree_overflow;
 
+`ifndef SYNTHESIS
+  // Simulation-only activity of this lane's datapath, for the bound energy monitor
+  // (testbench/dv/ternac_lane_monitor.sv; docs/energy.md). Each select, multiplier and adder
+  // reports it from its own wires, in the generate loop that builds it; the lane only gathers it:
+  //   probe_sel_pos/neg  select i drove a nonzero +x / took the -x path (split: drove the +1 / -1
+  //                      tree); INT8: multiplier i had a nonzero operand (probe_sel_pos)
+  //   probe_sel_out      the selects' (multipliers') outputs, for their toggles
+  //   probe_add_nz       adder a had a nonzero input; adders in the order of the adder entries
+  //                      (ternac_pkg::entry_adder_base); probe_add_sum their outputs
+  //                      (ternac_pkg::entry_bit_base)
+  //   probe_reg_q        the tree's pipeline registers and the root register, for their toggles
+  //   probe_acc_nz       the accumulator adder had a nonzero input
+  localparam bit ProbeSplit = Reduction == ternac_pkg::ReductionSplit;
+  localparam int unsigned ProbeEntries = ternac_pkg::add_entries(TreeInputs, Reduction);
+  localparam int unsigned ProbeAdders =
+      ternac_pkg::entry_adder_base(TreeInputs, Reduction, ProbeEntries);
+  localparam int unsigned ProbeAddBits =
+      ternac_pkg::entry_bit_base(OW, TreeInputs, LevelWidthCap, Reduction, ProbeEntries);
+  localparam int unsigned ProbeSelBits = ProbeSplit ? 2 * TreeInputs * AW
+                                       : (Datapath == ternac_pkg::DatapathInt8) ? TreeInputs * OW
+                                                                                : TreeInputs * (OW + 1);
+  localparam int unsigned ProbeTreeRegBits = (Reduction == ternac_pkg::ReductionCsa) ? 0
+      : (ProbeSplit ? 2 : 1)
+        * ternac_pkg::tree_reg_bits_before(TreeInputs, OW, PipeEvery, LevelWidthCap,
+                                           ternac_pkg::tree_levels(TreeInputs) + 1);
+  localparam int unsigned ProbeRegBits = ProbeTreeRegBits + TreeWidth + 2;
+  logic [TreeInputs-1:0]                            probe_sel_pos, probe_sel_neg;
+  logic [ProbeSelBits-1:0]                          probe_sel_out;
+  logic [(ProbeAdders > 0 ? ProbeAdders : 1)-1:0]   probe_add_nz;
+  logic [(ProbeAddBits > 0 ? ProbeAddBits : 1)-1:0] probe_add_sum;
+  logic [ProbeRegBits-1:0]                          probe_reg_q;
+  logic                                             probe_acc_nz;
+  // Read by the bound monitor only (testbench/dv/ternac_bind.sv): unused when the lane is linted
+  // alone.
+  logic unused_probes;
+  assign unused_probes = ^{probe_sel_pos, probe_sel_neg, probe_sel_out, probe_add_nz,
+                           probe_add_sum, probe_reg_q, probe_acc_nz};
+`endif
+
   if (Reduction == ternac_pkg::ReductionSplit) begin : g_split
     logic [TreeInputs*OW-1:0] pos_operand, neg_operand;
     logic [CapWidth-1:0]      pos_sum, neg_sum;
@@ -104,6 +132,10 @@ module ternac_lane #(
         .pos_o (pos_operand[i*OW+:OW]),
         .neg_o (neg_operand[i*OW+:OW])
       );
+`ifndef SYNTHESIS
+      assign probe_sel_pos[i] = u_select.probe_pos;
+      assign probe_sel_neg[i] = u_select.probe_neg;
+`endif
     end
     ternac_adder_tree #(
       .TreeInputs   (TreeInputs),
@@ -146,6 +178,32 @@ module ternac_lane #(
     );
     assign tree_carry    = 1'b0;
     assign tree_overflow = pos_overflow | neg_overflow;
+`ifndef SYNTHESIS
+    // Entry e < Levels: level e + 1 of the positive tree, then of the negative tree; the last
+    // entry: the final subtract.
+    localparam int unsigned Levels = ternac_pkg::tree_levels(TreeInputs);
+    for (genvar e = 0; e < Levels; e++) begin : g_probe_level
+      localparam int unsigned N = ternac_pkg::tree_adders(TreeInputs, e + 1);
+      localparam int unsigned W = ternac_pkg::level_width(OW, e + 1, LevelWidthCap);
+      localparam int unsigned TreeBase = ternac_pkg::tree_adders_before(TreeInputs, e + 1);
+      localparam int unsigned TreeBits =
+          ternac_pkg::tree_sum_bits_before(TreeInputs, OW, LevelWidthCap, e + 1);
+      localparam int unsigned Base = ternac_pkg::entry_adder_base(TreeInputs, Reduction, e);
+      localparam int unsigned Bits =
+          ternac_pkg::entry_bit_base(OW, TreeInputs, LevelWidthCap, Reduction, e);
+      assign probe_add_nz[Base+:N]          = u_pos_tree.probe_add_nz[TreeBase+:N];
+      assign probe_add_nz[Base+N+:N]        = u_neg_tree.probe_add_nz[TreeBase+:N];
+      assign probe_add_sum[Bits+:N*W]       = u_pos_tree.probe_add_sum[TreeBits+:N*W];
+      assign probe_add_sum[Bits+N*W+:N*W]   = u_neg_tree.probe_add_sum[TreeBits+:N*W];
+    end
+    assign probe_add_nz[ProbeAdders-1]               = u_subtract.probe_in_nz;
+    assign probe_add_sum[ProbeAddBits-1-:TreeWidth]  = u_subtract.sum_o;
+    assign probe_sel_out = {neg_operand, pos_operand};
+    if (ProbeTreeRegBits > 0) begin : g_probe_regs
+      assign probe_reg_q[ProbeRegBits-1-:ProbeTreeRegBits] =
+          {u_neg_tree.probe_reg_q, u_pos_tree.probe_reg_q};
+    end
+`endif
     // The trees' carry inputs are zero, so their carry outputs are too.
     logic unused_tree_carries;
     assign unused_tree_carries = pos_carry ^ neg_carry;
@@ -161,20 +219,13 @@ module ternac_lane #(
           .carry_o  (carry[i])
         );
 `ifndef SYNTHESIS
-        // Functional coverage (docs/regression.md): every code against every operand class
-        // (zero, positive, negative, the extremes 127 and -128) in a computed beat.
-        logic [1:0]          cov_w;
-        logic signed [AW-1:0] cov_x;
-        logic                cov_on;
-        assign cov_w  = weight_i[i*WB+:2];
-        assign cov_x  = act_i[i*AW+:AW];
-        assign cov_on = s0_valid_i & en_i;
-        `TERNAC_COVER_OPERAND_CLASSES(zero, 2'b00)
-        `TERNAC_COVER_OPERAND_CLASSES(pos, 2'b01)
-        `TERNAC_COVER_OPERAND_CLASSES(neg, 2'b11)
-        `TERNAC_COVER_OPERAND_CLASSES(illegal, 2'b10)
+        assign probe_sel_pos[i] = u_select.probe_pos;
+        assign probe_sel_neg[i] = u_select.probe_neg;
 `endif
       end
+`ifndef SYNTHESIS
+      assign probe_sel_out = {carry, operand};
+`endif
     end else begin : g_int8
       for (genvar i = 0; i < TreeInputs; i++) begin : g_mul
         ternac_int8_mul u_mul (
@@ -182,8 +233,15 @@ module ternac_lane #(
           .weight_i (weight_i[i*WB+:WB]),
           .product_o(operand[i*OW+:OW])
         );
+`ifndef SYNTHESIS
+        assign probe_sel_pos[i] = u_mul.probe_active;
+`endif
       end
       assign carry = '0;
+`ifndef SYNTHESIS
+      assign probe_sel_neg = '0;
+      assign probe_sel_out = operand;
+`endif
     end
 
     if (Reduction == ternac_pkg::ReductionCsa) begin : g_csa
@@ -197,6 +255,10 @@ module ternac_lane #(
         .carry_o  (tree_carry)
       );
       assign tree_overflow = 1'b0;
+`ifndef SYNTHESIS
+      assign probe_add_nz  = u_csa.probe_add_nz;
+      assign probe_add_sum = u_csa.probe_add_sum;
+`endif
     end else begin : g_tree
       ternac_adder_tree #(
         .TreeInputs   (TreeInputs),
@@ -212,6 +274,13 @@ module ternac_lane #(
         .carry_o   (tree_carry),
         .overflow_o(tree_overflow)
       );
+`ifndef SYNTHESIS
+      assign probe_add_nz  = u_tree.probe_add_nz;
+      assign probe_add_sum = u_tree.probe_add_sum;
+      if (ProbeTreeRegBits > 0) begin : g_probe_regs
+        assign probe_reg_q[ProbeRegBits-1-:ProbeTreeRegBits] = u_tree.probe_reg_q;
+      end
+`endif
     end
   end
 
@@ -262,10 +331,14 @@ module ternac_lane #(
     end
   end
 
-  // rst_ni only qualifies the assertions: the lane's state is datapath and needs no reset.
+`ifndef SYNTHESIS
+  assign probe_reg_q[TreeWidth+1:0] = {tree_overflow_q, tree_carry_q, tree_sum_q};
+  assign probe_acc_nz = |{acc_base, tree_sum_q, tree_carry_q};
+`endif
+
+  // The lane's state is datapath and needs no reset (rst_ni is for the bound checkers).
   logic unused_rst_n;
   assign unused_rst_n = rst_ni;
 
 endmodule
 
-`undef TERNAC_COVER_OPERAND_CLASSES

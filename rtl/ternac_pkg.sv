@@ -146,12 +146,128 @@ package ternac_pkg;
                  + ((reduction == ReductionSplit) ? 1 : 0);
   endfunction
 
-  // Adder-energy counters after the fixed ones (ternac_energy_counters): one per tree level, plus
-  // the final subtract of the split trees, or one per 3:2 level plus the final carry-propagate add.
+  // ---------------------------------------------------------------------------------------------
+  // The adders of a lane, grouped into adder entries (one energy class each): one per tree level
+  // (both trees' level with split trees), plus the final subtract of the split trees, or one per
+  // 3:2 level plus the final carry-propagate add. The lane exposes its adders' simulation-only
+  // activity in this order (entry by entry), and the functions below give the layout.
   function automatic int unsigned add_entries(int unsigned inputs, int unsigned reduction);
-    add_entries = (reduction == ReductionSigned) ? tree_levels(inputs)
-                : (reduction == ReductionSplit)  ? tree_levels(inputs) + 1
-                                                 : csa_levels(inputs) + 1;
+    add_entries = (reduction == ReductionSplit) ? tree_levels(inputs) + 1
+                : (reduction == ReductionCsa)   ? csa_levels(inputs) + 1
+                                                : tree_levels(inputs);
+  endfunction
+
+  // Adders at `level` >= 1 of a binary tree over `inputs` operands (adjacent pairs add, an odd
+  // last node passes through).
+  function automatic int unsigned tree_adders(int unsigned inputs, int unsigned level);
+    tree_adders = (level == 0) ? 0 : tree_nodes(inputs, level - 1) / 2;
+  endfunction
+
+  // Adders in the levels of a binary tree before `level` (the index of that level's first one),
+  // and the bits of their outputs (operand_width-bit operands, levels capped at `cap`).
+  function automatic int unsigned tree_adders_before(int unsigned inputs, int unsigned level);
+    int unsigned n;
+    n = 0;
+    for (int unsigned l = 1; l < 32; l++) begin
+      if (l < level) n = n + tree_adders(inputs, l);
+    end
+    tree_adders_before = n;
+  endfunction
+
+  function automatic int unsigned tree_sum_bits_before(int unsigned inputs, int unsigned operand_width,
+                                                       int unsigned cap, int unsigned level);
+    int unsigned n;
+    n = 0;
+    for (int unsigned l = 1; l < 32; l++) begin
+      if (l < level) n = n + tree_adders(inputs, l) * level_width(operand_width, l, cap);
+    end
+    tree_sum_bits_before = n;
+  endfunction
+
+  // Whether a pipelined tree (PipeEvery = pipe_every) registers the output of `level`, and the
+  // register stage the adders of `level` (>= 1) compute in (0: the stage-0 cycle).
+  function automatic bit tree_level_registered(int unsigned inputs, int unsigned pipe_every,
+                                               int unsigned level);
+    tree_level_registered = pipe_every > 0 && level > 0 && level < tree_levels(inputs)
+                          && level % pipe_every == 0;
+  endfunction
+
+  function automatic int unsigned tree_level_stage(int unsigned pipe_every, int unsigned level);
+    tree_level_stage = (pipe_every == 0 || level == 0) ? 0 : (level - 1) / pipe_every;
+  endfunction
+
+  // Register bits of a pipelined tree's registered levels before `level` (each holds its sums,
+  // its pending carries and the overflow flag).
+  function automatic int unsigned tree_reg_bits_before(int unsigned inputs, int unsigned operand_width,
+                                                       int unsigned pipe_every, int unsigned cap,
+                                                       int unsigned level);
+    int unsigned n;
+    n = 0;
+    for (int unsigned l = 1; l < 32; l++) begin
+      if (l < level && tree_level_registered(inputs, pipe_every, l)) begin
+        n = n + tree_nodes(inputs, l) * (level_width(operand_width, l, cap) + 1) + 1;
+      end
+    end
+    tree_reg_bits_before = n;
+  endfunction
+
+  // Adders of adder entry `entry` in one lane, and the output bits of each (a 3:2 compressor's
+  // sum and carry vectors; the final adds' sums).
+  function automatic int unsigned entry_adders(int unsigned inputs, int unsigned reduction,
+                                               int unsigned entry);
+    if (reduction == ReductionCsa) begin
+      entry_adders = (entry < csa_levels(inputs)) ? csa_count(inputs, entry) / 3 : 1;
+    end else if (reduction == ReductionSplit) begin
+      entry_adders = (entry < tree_levels(inputs)) ? 2 * tree_adders(inputs, entry + 1) : 1;
+    end else begin
+      entry_adders = tree_adders(inputs, entry + 1);
+    end
+  endfunction
+
+  function automatic int unsigned entry_out_bits(int unsigned operand_width, int unsigned inputs,
+                                                 int unsigned cap, int unsigned reduction,
+                                                 int unsigned entry);
+    if (reduction == ReductionCsa) begin
+      entry_out_bits = (entry < csa_levels(inputs) ? 2 : 1)
+                     * (operand_width + tree_levels(inputs));
+    end else if (reduction == ReductionSplit && entry == tree_levels(inputs)) begin
+      entry_out_bits = root_width(operand_width, inputs, cap, reduction);
+    end else begin
+      entry_out_bits = level_width(operand_width, entry + 1, cap);
+    end
+  endfunction
+
+  // The register stage an adder entry computes in (the final adds: the trees' last stage).
+  function automatic int unsigned entry_stage(int unsigned inputs, int unsigned pipe_every,
+                                              int unsigned reduction, int unsigned entry);
+    entry_stage = (reduction == ReductionCsa) ? 0
+                : tree_level_stage(pipe_every, (entry < tree_levels(inputs)) ? entry + 1
+                                                                             : tree_levels(inputs));
+  endfunction
+
+  // The first adder of entry `entry` in the lane's order, and the first bit of its outputs.
+  function automatic int unsigned entry_adder_base(int unsigned inputs, int unsigned reduction,
+                                                   int unsigned entry);
+    int unsigned n;
+    n = 0;
+    for (int unsigned e = 0; e < 32; e++) begin
+      if (e < entry) n = n + entry_adders(inputs, reduction, e);
+    end
+    entry_adder_base = n;
+  endfunction
+
+  function automatic int unsigned entry_bit_base(int unsigned operand_width, int unsigned inputs,
+                                                 int unsigned cap, int unsigned reduction,
+                                                 int unsigned entry);
+    int unsigned n;
+    n = 0;
+    for (int unsigned e = 0; e < 32; e++) begin
+      if (e < entry) begin
+        n = n + entry_adders(inputs, reduction, e)
+              * entry_out_bits(operand_width, inputs, cap, reduction, e);
+      end
+    end
+    entry_bit_base = n;
   endfunction
 
   // Largest K for which |acc| <= K * 2^(operand_bits - 1) fits in a signed acc_width-bit

@@ -20,4 +20,12 @@ module ternac_select_split
   assign pos_o = act_i & {ternac_pkg::ActWidth{to_pos}};
   assign neg_o = act_i & {ternac_pkg::ActWidth{to_neg}};
 
+`ifndef SYNTHESIS
+  // Simulation-only activity, read from this select's outputs (docs/energy.md): it drove a
+  // nonzero operand into the positive tree, or into the negative one.
+  logic probe_pos, probe_neg;
+  assign probe_pos = |pos_o;
+  assign probe_neg = |neg_o;
+`endif
+
 endmodule

@@ -1,5 +1,3 @@
-`include "ternac_assert.svh"
-
 // Walks the tiles of one GEMM command in the array's order: K tile fastest, then N tile, then
 // token block. It keeps "what is left" counters (tokens from the current block on, rows from the
 // current N tile on, columns from the current K tile on) instead of tile indices, so it needs no
@@ -33,11 +31,7 @@ module ternac_tile_walker #(
   typedef logic [DimWidth-1:0] dim_t;
 
   dim_t m_left_d, m_left_q, n_left_d, n_left_q, k_left_d, k_left_q, n_d, n_q, k_d, k_q;
-  logic done_d, done_q, next;
-
-  `TERNAC_FAULT_DECL
-  // Fault 4 steps the walker once more after its last tile.
-  assign next = next_i | (`TERNAC_FAULT(4) & done_q & ~start_i);
+  logic done_d, done_q;
 
   assign last_k_o       = (k_left_q <= DimWidth'(TreeInputs));
   assign last_n_o       = (n_left_q <= DimWidth'(Lanes));
@@ -62,7 +56,7 @@ module ternac_tile_walker #(
       n_d      = n_i;
       k_d      = k_i;
       done_d   = 1'b0;
-    end else if (next) begin
+    end else if (next_i) begin
       if (!last_k_o) begin
         k_left_d = k_left_q - DimWidth'(TreeInputs);
       end else begin
@@ -98,7 +92,5 @@ module ternac_tile_walker #(
       done_q   <= done_d;
     end
   end
-
-  `TERNAC_ASSERT_IF(NoStepWhenDone, next && !start_i, !done_q)
 
 endmodule

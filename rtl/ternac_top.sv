@@ -1,5 +1,3 @@
-`include "ternac_assert.svh"
-
 // ternac top level: controller, double-buffered weight store, lane array and result FIFO.
 //
 // Streams (valid/ready, AXI4-Stream style; a beat moves in a cycle where both are high):
@@ -59,11 +57,7 @@ module ternac_top #(
   logic [TokenWidth-1:0]         s1_token;
   logic                          res_push, res_push_last, res_full;
   logic [Lanes*AccWidth-1:0]     acc;
-  logic [Lanes-1:0]              lane_overflow, lane_overflow_seen;
-
-  // Test-only fault 12 (docs/assertions.md) reports a saturation that did not happen.
-  `TERNAC_FAULT_DECL
-  assign lane_overflow_seen = lane_overflow | {Lanes{`TERNAC_FAULT(12) & s1_valid}};
+  logic [Lanes-1:0]              lane_overflow;
 
   ternac_ctrl #(
     .Lanes            (Lanes),
@@ -93,7 +87,7 @@ module ternac_top #(
     .buf_rd_valid_i      (buf_rd_valid),
     .buf_rd_release_o    (buf_rd_release),
     .res_full_i          (res_full),
-    .lane_overflow_i     (lane_overflow_seen),
+    .lane_overflow_i     (lane_overflow),
     .pipe_en_o           (pipe_en),
     .s0_valid_o          (s0_valid),
     .s0_release_o        (s0_release),
@@ -188,31 +182,6 @@ module ternac_top #(
     .data_o ({res_last_o, res_data_o})
   );
 
-  // Simulation-only operation counters (empty under SYNTHESIS).
-  ternac_energy_counters #(
-    .Lanes            (Lanes),
-    .TreeInputs       (TreeInputs),
-    .AccWidth         (AccWidth),
-    .WeightRowsPerBeat(WeightRowsPerBeat),
-    .Datapath         (Datapath),
-    .PipeEvery        (PipeEvery),
-    .LevelWidthCap    (LevelWidthCap),
-    .Reduction        (Reduction)
-  ) u_energy_counters (
-    .clk_i         (clk_i),
-    .rst_ni        (rst_ni),
-    .tile_i        (tile),
-    .s0_fire_i     (s0_valid & pipe_en),
-    .tile_release_i(s0_release),
-    .pipe_en_i     (pipe_en),
-    .s1_valid_i    (s1_valid),
-    .s1_first_i    (s1_first),
-    .s1_last_i     (s1_last),
-    .wgt_fire_i    (buf_wr_valid),
-    .wgt_beat_i    (buf_wr_beat),
-    .res_push_i    (res_push)
-  );
-
   assign hw_config_o.reduction            = 8'(Reduction);
   assign hw_config_o.datapath             = 8'(Datapath);
   assign hw_config_o.pipe_every           = 8'(PipeEvery);
@@ -223,82 +192,8 @@ module ternac_top #(
   assign hw_config_o.weight_rows_per_beat = 16'(WeightRowsPerBeat);
   assign hw_config_o.token_tile           = 16'(TokenTile);
 
-  // Stream rules (docs/architecture.md): a beat once offered stays offered, unchanged, until it
-  // is taken. The sender of cmd, wgt and act is the environment, the sender of res this module.
-  // Each rule is evaluated into a flag register and the assertion checks the flag a cycle later:
-  // assertions that sample wide ports directly are miscompiled by Verilator 5.006 when it splits
-  // its output (an undeclared loop variable in the sampling code).
-`ifndef SYNTHESIS
-  logic                                       cmd_wait_q, wgt_wait_q, act_wait_q, res_wait_q;
-  logic                                       cmd_broken_q, wgt_broken_q, act_broken_q;
-  logic                                       res_withdrawn_q, res_changed_q;
-  ternac_pkg::cmd_t                           cmd_q;
-  logic [WeightRowsPerBeat*RowBits-1:0]       wgt_q;
-  logic [TreeInputs*ternac_pkg::ActWidth-1:0] act_q;
-  logic [Lanes*AccWidth:0]                    res_q;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      cmd_wait_q      <= 1'b0;
-      wgt_wait_q      <= 1'b0;
-      act_wait_q      <= 1'b0;
-      res_wait_q      <= 1'b0;
-      cmd_broken_q    <= 1'b0;
-      wgt_broken_q    <= 1'b0;
-      act_broken_q    <= 1'b0;
-      res_withdrawn_q <= 1'b0;
-      res_changed_q   <= 1'b0;
-    end else begin
-      cmd_wait_q      <= cmd_valid_i & ~cmd_ready_o;
-      wgt_wait_q      <= wgt_valid_i & ~wgt_ready_o;
-      act_wait_q      <= act_valid_i & ~act_ready_o;
-      res_wait_q      <= res_valid_o & ~res_ready_i;
-      res_withdrawn_q <= res_wait_q & ~res_valid_o;
-      // The wide comparisons run only in a cycle after a stall, off the simulation's common path.
-      cmd_broken_q    <= 1'b0;
-      wgt_broken_q    <= 1'b0;
-      act_broken_q    <= 1'b0;
-      res_changed_q   <= 1'b0;
-      if (cmd_wait_q) cmd_broken_q <= !(cmd_valid_i && cmd_i == cmd_q);
-      if (wgt_wait_q) wgt_broken_q <= !(wgt_valid_i && wgt_data_i == wgt_q);
-      if (act_wait_q) act_broken_q <= !(act_valid_i && act_data_i == act_q);
-      if (res_wait_q && res_valid_o) res_changed_q <= ({res_last_o, res_data_o} != res_q);
-    end
-  end
-  // A beat is copied only while it waits (the rules compare with the previous waiting cycle).
-  always_ff @(posedge clk_i) begin
-    if (cmd_valid_i && !cmd_ready_o) cmd_q <= cmd_i;
-    if (wgt_valid_i && !wgt_ready_o) wgt_q <= wgt_data_i;
-    if (act_valid_i && !act_ready_o) act_q <= act_data_i;
-    if (res_valid_o && !res_ready_i) res_q <= {res_last_o, res_data_o};
-  end
-`endif
-
-  `TERNAC_ASSERT(CmdHeldUntilTaken, !cmd_broken_q)
-  `TERNAC_ASSERT(WgtHeldUntilTaken, !wgt_broken_q)
-  `TERNAC_ASSERT(ActHeldUntilTaken, !act_broken_q)
-  `TERNAC_ASSERT(ResultHeldUntilTaken, !res_withdrawn_q)
-  `TERNAC_ASSERT(ResultStableUntilTaken, !res_changed_q)
-  // A full-precision tree cannot saturate.
-  `TERNAC_ASSERT_IF(NoTreeOverflowAtFullPrecision, LevelWidthCap == 0, !status_o.tree_overflow)
-
-  // Functional coverage (docs/regression.md): every handshake state of every stream, a stall on
-  // the last result beat, and weight tiles cut by the K and N remainders.
-  `TERNAC_COVER(cov_cmd_fire, cmd_valid_i && cmd_ready_o)
-  `TERNAC_COVER(cov_cmd_stall, cmd_valid_i && !cmd_ready_o)
-  `TERNAC_COVER(cov_cmd_idle, !cmd_valid_i && cmd_ready_o)
-  `TERNAC_COVER(cov_wgt_fire, wgt_valid_i && wgt_ready_o)
-  `TERNAC_COVER(cov_wgt_stall, wgt_valid_i && !wgt_ready_o)
-  `TERNAC_COVER(cov_wgt_idle, !wgt_valid_i && wgt_ready_o)
-  `TERNAC_COVER(cov_act_fire, act_valid_i && act_ready_o)
-  `TERNAC_COVER(cov_act_stall, act_valid_i && !act_ready_o)
-  `TERNAC_COVER(cov_act_idle, !act_valid_i && act_ready_o)
-  `TERNAC_COVER(cov_res_fire, res_valid_o && res_ready_i)
-  `TERNAC_COVER(cov_res_stall, res_valid_o && !res_ready_i)
-  `TERNAC_COVER(cov_res_stall_last, res_valid_o && !res_ready_i && res_last_o)
-  `TERNAC_COVER(cov_tile_full, buf_wr_valid && buf_wr_row_valid == LaneIdxWidth'(Lanes) &&
-                               buf_wr_col_valid == ColIdxWidth'(TreeInputs))
-  `TERNAC_COVER(cov_tile_k_remainder, buf_wr_valid && buf_wr_col_valid < ColIdxWidth'(TreeInputs))
-  `TERNAC_COVER(cov_tile_n_remainder, buf_wr_valid && buf_wr_row_valid < LaneIdxWidth'(Lanes))
+  // Stream rules, assertions, coverage and the energy counters are simulation-only modules bound
+  // to this one from testbench/dv/ternac_dv.f (docs/verification.md); synthesis reads only the
+  // design list rtl/ternac.f.
 
 endmodule

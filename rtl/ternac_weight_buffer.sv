@@ -1,5 +1,3 @@
-`include "ternac_assert.svh"
-
 // Double-buffered weight tile store (two banks of Lanes x TreeInputs trit codes).
 //
 // The load side fills one bank a beat at a time while the compute side reads the other, so that
@@ -52,13 +50,11 @@ module ternac_weight_buffer #(
   logic                          wr_sel_d, wr_sel_q, rd_sel_d, rd_sel_q;
   logic                          wr_fire, wr_done, cp_sel;
 
-  // Test-only fault 14 (docs/assertions.md) ignores the hold.
-  `TERNAC_FAULT_DECL
   // The stage-0 beat's bank: releasing flips rd_sel_q, and no other release can come before that
   // beat leaves stage 0 (a release needs an accepted beat, and a stall accepts none).
   assign cp_sel     = rd_sel_q ^ cp_released_i;
   assign wr_ready_o = ~full_q[wr_sel_q]
-                    & ~(cp_hold_i & cp_released_i & ~`TERNAC_FAULT(14) & (cp_sel == wr_sel_q));
+                    & ~(cp_hold_i & cp_released_i & (cp_sel == wr_sel_q));
   assign rd_valid_o = full_q[rd_sel_q];
   assign rd_data_o  = bank_q[cp_sel];
   assign wr_fire    = wr_valid_i & wr_ready_o;
@@ -108,10 +104,5 @@ module ternac_weight_buffer #(
       end
     end
   end
-
-  `TERNAC_ASSERT_IF(ReleaseOnlyFull, rd_release_i, full_q[rd_sel_q])
-  // The controller offers a beat only when the free bank can take it (a beat offered to a full
-  // bank would be dropped: wr_fire stays low).
-  `TERNAC_ASSERT_IF(WriteOnlyWhenReady, wr_valid_i, wr_ready_o)
 
 endmodule

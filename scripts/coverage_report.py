@@ -14,6 +14,7 @@ and prints it.
 """
 
 import collections
+import re
 import sys
 
 
@@ -41,6 +42,16 @@ def kind(fields):
     return "other"
 
 
+def point_name(fields):
+    """A cover point's name; the points of the bound stream checkers (u_<stream>_rules) are named
+    after their stream (cov_fire of u_cmd_rules is cov_cmd_fire)."""
+    name = fields.get("o", "?")
+    stream = re.search(r"\bu_(\w+?)_rules\b", fields.get("h", ""))
+    if stream and name.startswith("cov_"):
+        name = f"cov_{stream.group(1)}_{name[4:]}"
+    return name
+
+
 def summarize(points):
     tot = collections.Counter()
     hit = collections.Counter()
@@ -52,7 +63,7 @@ def summarize(points):
         tot[k] += 1
         hit[k] += c > 0
         if k == "user":
-            user[f.get("o", "?")] += c
+            user[point_name(f)] += c
     return tot, hit, user
 
 

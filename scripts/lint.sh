@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Verilator lint (-Wall) of the whole RTL in every kind of configuration: the default array, the
-# INT8 baseline, pipelined, width-capped, split and carry-save reductions, odd fan-ins and a
-# narrow weight port. Any warning fails.
+# Verilator lint (-Wall) in every kind of configuration: the default array, the INT8 baseline,
+# pipelined, width-capped, split and carry-save reductions, odd fan-ins and a narrow weight port.
+# Each configuration is linted three ways: the design alone (rtl/ternac.f, what synthesis
+# reads), the design with its bound verification modules (testbench/dv/ternac_dv.f, what every
+# simulation builds), and the fault build's mutated copy (testbench/faults). Any warning fails.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -16,15 +18,26 @@ configs=(
   "-GReduction=2"
   "-GReduction=2 -GTreeInputs=7 -GLanes=3"
   "-GTreeInputs=1 -GLanes=1 -GTokenTile=1"
-  "+define+TERNAC_FAULT_INJECT -GLanes=4 -GTreeInputs=8 -GWeightRowsPerBeat=4 -GTokenTile=8"
+  "-GReduction=1 -GTreeInputs=1 -GLanes=1 -GTokenTile=1"
 )
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 testbench/faults/mutate.py --table testbench/faults/faults.json --design rtl/ternac.f \
+  --out "$work/fault"
 status=0
-for c in "${configs[@]}"; do
-  # shellcheck disable=SC2086
-  if ! out=$(verilator --lint-only -Wall -f rtl/ternac.f --top-module ternac_top $c 2>&1); then
-    echo "lint FAILED for ternac_top ${c:-(defaults)}:"; echo "$out"; status=1
+lint() {  # <what> <args...>
+  local what=$1 out; shift
+  # shellcheck disable=SC2068
+  if ! out=$(verilator --lint-only -Wall --top-module ternac_top $@ 2>&1); then
+    echo "lint FAILED: $what"; echo "$out"; status=1
   else
-    echo "lint clean: ternac_top ${c:-(defaults)}"
+    echo "lint clean: $what"
   fi
+}
+for c in "${configs[@]}"; do
+  lint "design ${c:-(defaults)}" -F rtl/ternac.f $c
+  lint "design + dv ${c:-(defaults)}" -F rtl/ternac.f -F testbench/dv/ternac_dv.f $c
 done
+lint "fault build" -F "$work/fault/ternac.f" -F testbench/dv/ternac_dv.f \
+  -GLanes=4 -GTreeInputs=8 -GWeightRowsPerBeat=4 -GTokenTile=8
 exit $status

@@ -159,7 +159,7 @@ def rtl_digest():
     h = hashlib.sha256()
     with open(os.path.join(ROOT, "rtl", "ternac.f")) as f:
         files = [l.strip() for l in f if l.strip().endswith(".sv")]
-    for path in files + ["scripts/synth_cost.sh"]:
+    for path in [os.path.join("rtl", f) for f in files] + ["scripts/synth_cost.sh"]:
         with open(os.path.join(ROOT, path), "rb") as f:
             h.update(f.read())
     return h.hexdigest()[:16]

@@ -47,7 +47,7 @@ deps() {
       done
     done
   done
-  grep -v '^+' rtl/ternac.f | while read -r f; do
+  scripts/file_list.sh | while read -r f; do
     if [[ "$want" == *" $(basename "$f" .sv) "* ]]; then printf '%s ' "$f"; fi
   done
 }

@@ -16,7 +16,6 @@
 #include <string>
 
 #include TERNAC_VTOP_HEADER
-#include TERNAC_VROOT_HEADER
 #include "rtl_harness.h"
 #if TERNAC_COVERAGE
 #include <verilated_cov.h>
@@ -368,14 +367,16 @@ TEST(Cosim, MalformedCommandsAreDropped) {
 
 #if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 && \
     TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0
-// W = [+1, -1], X = [3, 5] on the 4 x 8 array: one fire; of the 32 selects one passes +x, one -x,
-// 30 are gated; every lane accumulates once; the streams move one tile, one beat, one result.
+// W = [+1, -1], X = [3, 5] on the 4 x 8 array: one fire; of the 32 selects one drives +x, one -x,
+// 30 are gated; only lane 0's accumulator has a nonzero input (its sum, -2); the streams move
+// one tile, one beat, one result.
 void expect_tiny_case_counts(const OpCounts& n) {
   EXPECT_EQ(n.fires, 1u);
   EXPECT_EQ(n.sel_pos, 1u);
   EXPECT_EQ(n.sel_neg, 1u);
   EXPECT_EQ(n.sel_zero, 30u);
-  EXPECT_EQ(n.acc_adds, 4u);
+  EXPECT_EQ(n.muls, 0u);
+  EXPECT_EQ(n.acc_adds, 1u);
   EXPECT_EQ(n.psum_read_bits, 0u);
   EXPECT_EQ(n.psum_write_bits, 0u);
   EXPECT_EQ(n.wgt_stream_bits, 64u);
@@ -398,48 +399,51 @@ RunReport run_tiny_case() {
 #if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 &&     \
     TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0 && \
     TERNAC_REDUCTION == 0
-// The RTL's counters for W = [+1, -1], X = [3, 5] on the 4 x 8 array, derived by hand: one fire;
-// of the 32 selects one passes +x, one -x, 30 are gated; one adder per level sees a nonzero weight
-// (lane 0, the subtree over columns 0 and 1); every lane accumulates once.
+// The RTL's counters for W = [+1, -1], X = [3, 5] on the 4 x 8 array, derived by hand. Lane 0's
+// operands are 3 and ~5 (-6) with the -1's carry: level 1 adds 3 + -6 (nonzero inputs), level 2
+// adds -3 + 0 + the carry, level 3 adds -2 + 0; every other adder sees zeros. So one add per
+// level.
 TEST(Cosim, EnergyCountersByHand) {
   const RunReport r = run_tiny_case();
   EXPECT_TRUE(r.passed) << r.failure;
-  expect_tiny_case_counts(r.counted);
-  EXPECT_EQ(r.counted.tree_adds, (std::vector<std::uint64_t>{1, 1, 1}));
-  // The 11-bit root sum and its carry per lane, and the 8 x 8-bit stage-0 input register.
-  EXPECT_EQ(r.counted.reg_pipe_bits, 4u * 12 + 8 * 8);
+  expect_tiny_case_counts(r.counted.ops);
+  EXPECT_EQ(r.counted.ops.tree_adds, (std::vector<std::uint64_t>{1, 1, 1}));
+  // Per lane the root register: the 11-bit sum, its carry and the overflow flag; and the 8 x
+  // 8-bit stage-0 input register.
+  EXPECT_EQ(r.counted.ops.reg_pipe_bits, 4u * 13 + 8 * 8);
 }
 #endif
 
 #if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 &&     \
     TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0 && \
     TERNAC_REDUCTION == 1
-// Split trees: the +1 at column 0 and the -1 at column 1 each activate one adder per level of
-// their own tree (the pair at columns 0 and 1, then its parents), so two per level; lane 0 alone
-// subtracts something. The register holds the 12-bit difference and no carry.
+// Split trees: 3 enters the +1 tree and 5 the -1 tree at lane 0, so one adder per level of each
+// tree has a nonzero input (the pair at columns 0 and 1, then its parents): two per level. Every
+// lane's final subtract (pos + ~neg + 1) has its constant +1, so all four count. The root
+// register holds the 12-bit difference, a carry and the overflow flag.
 TEST(Cosim, EnergyCountersByHandSplit) {
   const RunReport r = run_tiny_case();
   EXPECT_TRUE(r.passed) << r.failure;
-  expect_tiny_case_counts(r.counted);
-  EXPECT_EQ(r.counted.tree_adds, (std::vector<std::uint64_t>{2, 2, 2, 1}));
-  EXPECT_EQ(r.counted.reg_pipe_bits, 4u * 12 + 8 * 8);
+  expect_tiny_case_counts(r.counted.ops);
+  EXPECT_EQ(r.counted.ops.tree_adds, (std::vector<std::uint64_t>{2, 2, 2, 4}));
+  EXPECT_EQ(r.counted.ops.reg_pipe_bits, 4u * 14 + 8 * 8);
 }
 #endif
 
 #if TERNAC_LANES == 4 && TERNAC_TREE_INPUTS == 8 && TERNAC_ROWS_PER_BEAT == 4 &&     \
     TERNAC_DATAPATH == 0 && TERNAC_PIPE_EVERY == 0 && TERNAC_LEVEL_WIDTH_CAP == 0 && \
     TERNAC_REDUCTION == 2
-// Carry-save over 8 values: 8 -> 6 -> 4 -> 3 -> 2. Level 1 compresses columns 0-2 (active: the
-// two weights) and 3-5, which takes the negation carry of operand 1 (the -1) and is active too;
-// level 2 compresses (s0, c0, s1) and (c1, x6, x7), both active; levels 3 and 4 have one
-// compressor each, fed by active vectors; the final adder is active. Only lane 0 has weights.
-// The register holds the 11-bit sum and the carry left for the accumulator.
+// Carry-save over 8 values of 11 bits: 8 -> 6 -> 4 -> 3 -> 2. Level 1 compresses (3, ~5, 0)
+// (nonzero) and (0, 0, 0) with the -1's carry injected (nonzero); level 2 compresses
+// (0x7f9, 0x004, 0) and (0x001, 0, 0); level 3 (0x7fd, 0, 0x001); level 4 (0x7fc, 0x002, 0);
+// the final adder adds 0x7fe + 0 = -2. Only lane 0 has nonzero values. The root register holds
+// the 11-bit sum, the carry left for the accumulator and the overflow flag.
 TEST(Cosim, EnergyCountersByHandCsa) {
   const RunReport r = run_tiny_case();
   EXPECT_TRUE(r.passed) << r.failure;
-  expect_tiny_case_counts(r.counted);
-  EXPECT_EQ(r.counted.tree_adds, (std::vector<std::uint64_t>{2, 2, 1, 1, 1}));
-  EXPECT_EQ(r.counted.reg_pipe_bits, 4u * 12 + 8 * 8);
+  expect_tiny_case_counts(r.counted.ops);
+  EXPECT_EQ(r.counted.ops.tree_adds, (std::vector<std::uint64_t>{2, 2, 1, 1, 1}));
+  EXPECT_EQ(r.counted.ops.reg_pipe_bits, 4u * 13 + 8 * 8);
 }
 #endif
 

@@ -24,6 +24,7 @@
 #include "cycle_model.h"
 #include "gemm.h"
 #include "hw_config.h"
+#include "monitor_counters.h"
 #include "op_counts.h"
 #include "port_bits.h"
 #include "scoreboard.h"
@@ -66,7 +67,7 @@ struct RunReport {
   bool passed = false;
   std::string failure;  // empty when passed
   StatusRegs status;
-  OpCounts counted;                  // the RTL's energy counters over this command
+  MonitorCounts counted;  // the RTL's energy monitors over this command (operations, toggles)
   std::uint64_t tree_overflows = 0;  // saturated tree evaluations (width-capped trees)
 };
 
@@ -114,12 +115,14 @@ class RtlHarness {
   // contexts may be evaluated on different threads at once (ternac model --jobs).
   explicit RtlHarness(VerilatedContext* ctx) {
     static std::atomic<int> models{0};
-    top_ = std::make_unique<VTop>(ctx, ("top" + std::to_string(models++)).c_str());
+    const std::string name = "top" + std::to_string(models++);
+    top_ = std::make_unique<VTop>(ctx, name.c_str());
     idle_inputs();
-    top_->eval();  // settles the constant hw_config_o
+    top_->eval();  // settles the constant hw_config_o, runs the monitors' initial blocks
     Beat cfg(sizeof(top_->hw_config_o) / sizeof(std::uint32_t));  // every word of the port
     read_port(top_->hw_config_o, cfg);
     config_ = decode_hw_config(cfg);
+    monitors_ = std::make_unique<MonitorCounters>(*ctx, name, config_.add_entries());
     reset();
   }
 
@@ -219,15 +222,8 @@ class RtlHarness {
     top_->clr_status_i = 0;
   }
 
-  // The RTL's energy counters (rtl/ternac_energy_counters.sv), in OpCounts::flat() order. The
-  // caller's translation unit must include the Verilated root header (V<prefix>___024root.h).
-  std::vector<std::uint64_t> counters() {
-    const auto& c = top_->rootp->ternac_top__DOT__u_energy_counters__DOT__counters_q;
-    const std::size_t n = kFixedCounters + static_cast<std::size_t>(config_.add_entries());
-    std::vector<std::uint64_t> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = c[i];
-    return v;
-  }
+  // The RTL's energy monitors (testbench/dv), summed per counter id (CounterId).
+  std::vector<std::uint64_t> counters() const { return monitors_->by_id(); }
 
   // Runs one GEMM command through the array and checks every result beat.
   RunReport run(const GemmProblem& problem, const RunOptions& opt = {}) {
@@ -247,6 +243,11 @@ class RtlHarness {
     // The counter prediction walks every weight; it runs on another core while the RTL is
     // simulated (its inputs are read-only), so checking the counters costs no wall time there.
     std::future<OpCounts> predicted_counts;
+    if (opt.check_counters && monitors_->empty()) {
+      report.failure = "cannot check the energy counters: this model has no energy monitor (it was "
+                       "Verilated from the design alone, without testbench/dv/ternac_dv.f)\n";
+      return report;
+    }
     if (opt.check_counters && opt.abort_after == 0) {
       predicted_counts = std::async(
           std::launch::async, [this, &problem] { return predict_op_counts(config_, problem); });
@@ -324,11 +325,10 @@ class RtlHarness {
       report.failure += fmt::format("cycle count {} differs from the cycle model's {}\n",
                                     report.cycles, predicted.cycles);
     }
-    const std::vector<std::uint64_t> counters_after = counters();
-    report.counted = from_flat(counters_before, counters_after);
+    report.counted = monitor_delta(counters_before, counters(), config_.add_entries());
     if (predicted_counts.valid()) {
       const auto want = predicted_counts.get().flat();
-      const auto got = report.counted.flat();
+      const auto got = report.counted.ops.flat();
       const auto names = OpCounts::names(config_);
       for (std::size_t i = 0; i < want.size(); ++i) {
         if (want[i] != got[i]) {
@@ -466,22 +466,6 @@ class RtlHarness {
     if (wave_) wave_->dump(std::uint64_t{cycle_} * 2 + phase);
   }
 
-  OpCounts from_flat(const std::vector<std::uint64_t>& before,
-                     const std::vector<std::uint64_t>& after) const {
-    std::vector<std::uint64_t> d(after.size());
-    for (std::size_t i = 0; i < d.size(); ++i) d[i] = after[i] - before[i];
-    OpCounts o;
-    std::uint64_t* fixed[] = {&o.fires,           &o.sel_pos,
-                              &o.sel_neg,         &o.sel_zero,
-                              &o.acc_adds,        &o.reg_pipe_bits,
-                              &o.psum_read_bits,  &o.psum_write_bits,
-                              &o.wgt_stream_bits, &o.wgt_bank_write_bits,
-                              &o.act_stream_bits, &o.res_stream_bits};
-    for (std::size_t i = 0; i < kFixedCounters; ++i) *fixed[i] = d[i];
-    o.tree_adds.assign(d.begin() + kFixedCounters, d.end());
-    return o;
-  }
-
   void idle_inputs() {
     top_->cmd_valid_i = 0;
     top_->wgt_valid_i = 0;
@@ -491,6 +475,7 @@ class RtlHarness {
   }
 
   std::unique_ptr<VTop> top_;
+  std::unique_ptr<MonitorCounters> monitors_;
   std::unique_ptr<WaveWriter> wave_;
   ArrayConfig config_;
   std::uint64_t cycle_ = 0;

@@ -24,9 +24,7 @@
 #include <vector>
 
 #include "Vternac_rtl_default.h"
-#include "Vternac_rtl_default___024root.h"
 #include "Vternac_rtl_default_int8.h"
-#include "Vternac_rtl_default_int8___024root.h"
 #include "bitlinear.h"
 #include "claims.h"
 #include "cli_args.h"
@@ -189,7 +187,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     total_cycles += r.cycles;
     total_values += r.checked_values;
     all_ok = all_ok && r.passed;
-    counted += r.counted;
+    counted += r.counted.ops;
     fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10.1f} {:>8.3f}%  {}\n",
                job.name, job.shape.m, job.shape.n, job.shape.k, job.shape.macs() / 1e6, r.cycles,
                e.cycles, e.lower_bound,
@@ -440,7 +438,7 @@ int cmd_model(const std::vector<std::string>& argv) {
     kt.passed = kt.passed && r.passed;
     if (!r.passed) failures += fmt::format("block {} {}:\n{}", j.block, j.kind, r.failure);
     all_ok = all_ok && r.passed;
-    counted += r.counted;
+    counted += r.counted.ops;
     cycles += r.cycles;
     values += r.checked_values;
   }
@@ -647,7 +645,7 @@ int cmd_claims(const std::vector<std::string>& argv) {
     if (!r.passed) {
       throw std::runtime_error("the RTL run failed its checks:\n" + r.failure);
     }
-    return r.counted;
+    return r.counted.ops;
   };
   // The INT8 baseline array, simulated on the same shape and checked like the ternary one.
   const RunReport int8_run = Int8Harness().run(int8_problem(shape, seed));
@@ -661,7 +659,7 @@ int cmd_claims(const std::vector<std::string>& argv) {
   report.zero_fraction = zeros;
   report.seed = seed;
   report.counts = counted_run(zeros);
-  report.int8_counts = int8_run.counted;
+  report.int8_counts = int8_run.counted.ops;
   if (!a.has("no-sweep")) {
     for (int z = 0; z <= 60; z += 10) {
       report.sweep.push_back({z / 100.0, counted_run(z / 100.0), shape.macs()});

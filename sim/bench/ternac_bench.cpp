@@ -26,7 +26,6 @@
 #include "Vternac_bench_4x16.h"
 #include "Vternac_bench_8x32.h"
 #include "Vternac_rtl_default.h"
-#include "Vternac_rtl_default___024root.h"
 #include "packed_gemm.h"
 #include "rtl_harness.h"
 #include "workload.h"

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include TERNAC_VTOP_HEADER
-#include TERNAC_VROOT_HEADER
 #include "cli_args.h"
 #include "cycle_model.h"
 #include "energy_model.h"
@@ -76,7 +75,7 @@ int run(const std::vector<std::string>& argv) {
   }
 
   const std::uint64_t macs = shape.macs();
-  const std::uint64_t evaluations = r.counted.fires * static_cast<std::uint64_t>(cfg.lanes);
+  const std::uint64_t evaluations = r.counted.ops.fires * static_cast<std::uint64_t>(cfg.lanes);
   std::string s = "{";
   s += fmt::format(
       "\"config\": \"{}\", \"lanes\": {}, \"tree_inputs\": {}, \"acc_width\": {}, "
@@ -98,7 +97,7 @@ int run(const std::vector<std::string>& argv) {
       evaluations, r.tree_overflows, wrong, worst);
   bool first = true;
   for (int node : tables.nodes()) {
-    const EnergyBreakdown e = array_energy(cfg, r.counted, macs, tables.node(node));
+    const EnergyBreakdown e = array_energy(cfg, r.counted.ops, macs, tables.node(node));
     s += fmt::format(
         "{}{{\"node_nm\": {}, \"scaled\": {}, \"arith_pj_per_mac\": {:.6g}, "
         "\"total_pj_per_mac\": {:.6g}, \"select_pj\": {:.6g}, \"tree_pj\": {:.6g}, "

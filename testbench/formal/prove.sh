@@ -14,7 +14,7 @@ command -v yosys >/dev/null || { echo "prove: yosys not found (scripts/setup.sh 
 define=""
 if [ "${1:-}" = --canary ]; then define="-DTERNAC_FORMAL_CANARY"; shift; fi
 unit=${1:?usage: prove.sh [--canary] select|select_split|lane <TreeInputs> <Reduction>}
-files="$(grep -v '^+' rtl/ternac.f | tr '\n' ' ') testbench/formal/formal_miters.sv"
+files="$(scripts/file_list.sh | tr '\n' ' ') testbench/formal/formal_miters.sv"
 case "$unit" in
   select|select_split)
     top=formal_${unit}_miter

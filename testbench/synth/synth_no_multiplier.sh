@@ -13,7 +13,7 @@ cd "$root"
 command -v yosys >/dev/null || { echo "yosys not found (scripts/setup.sh installs it)" >&2; exit 1; }
 
 top=ternac_top
-files=$(grep -v '^+' rtl/ternac.f | tr '\n' ' ')
+files=$(scripts/file_list.sh | tr '\n' ' ')
 params=()
 custom_params=0
 while [ $# -gt 0 ]; do

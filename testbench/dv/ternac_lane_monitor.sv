@@ -1,0 +1,180 @@
+// Energy monitor of one lane: simulation only, bound to every ternac_lane (ternac_bind.sv).
+//
+// It adds up what the lane's selects, multipliers and adders report about themselves through
+// their simulation-only probe_* signals (docs/energy.md): it never re-derives the tree from the
+// weights, so a select that leaks an operand or an adder that loses an input changes what it
+// counts. model/op_counts.cpp predicts the operation counts independently; the toggles are
+// checked against the gate-level simulation of the same lane (docs/energy.md).
+//
+// Operation counts are taken in the cycles where a valid item is at that part of the datapath
+// and the pipeline advances (a pipelined tree's level computes its item some cycles after stage
+// 0); toggles in every cycle out of reset, as the output bits that differ from the cycle before.
+// The harness reads ternac_counters_q and adds each counter to the array's counter
+// ternac_counter_ids names (ternac_dv_pkg::counter_e).
+module ternac_lane_monitor #(
+  parameter int unsigned TreeInputs    = 64,
+  parameter int unsigned AccWidth      = 32,
+  parameter int unsigned Datapath      = ternac_pkg::DatapathTernary,
+  parameter int unsigned PipeEvery     = 0,
+  parameter int unsigned LevelWidthCap = 0,
+  parameter int unsigned Reduction     = ternac_pkg::ReductionSigned,
+  // Widths of the lane's probes (as the lane declares them).
+  parameter int unsigned SelBits       = 1,
+  parameter int unsigned Adders        = 1,
+  parameter int unsigned AddBits       = 1,
+  parameter int unsigned RegBits       = 1
+) (
+  input logic                  clk_i,
+  input logic                  rst_ni,
+  input logic                  en_i,
+  input logic                  s0_valid_i,
+  input logic                  s1_valid_i,
+  input logic                  s1_first_i,
+  input logic [TreeInputs-1:0] sel_pos_i,
+  input logic [TreeInputs-1:0] sel_neg_i,
+  input logic [SelBits-1:0]    sel_out_i,
+  input logic [Adders-1:0]     add_nz_i,
+  input logic [AddBits-1:0]    add_sum_i,
+  input logic [RegBits-1:0]    reg_q_i,
+  input logic                  tree_we_i,
+  input logic                  acc_nz_i,
+  input logic [AccWidth-1:0]   acc_i,
+  input logic                  psum_we_i,
+  input logic [AccWidth-1:0]   psum_old_i   // the partial sum a write replaces
+);
+
+  import ternac_dv_pkg::*;
+
+  localparam int unsigned OW      = ternac_pkg::operand_bits(Datapath);
+  localparam int unsigned Entries = ternac_pkg::add_entries(TreeInputs, Reduction);
+  localparam int unsigned Stages  = (Reduction == ternac_pkg::ReductionCsa) ? 0
+                                  : ternac_pkg::tree_stages(TreeInputs, PipeEvery);
+  localparam bit          Int8    = Datapath == ternac_pkg::DatapathInt8;
+
+  // Local counters, then two per adder entry (adds, toggles).
+  localparam int unsigned LSelPos = 0, LSelNeg = 1, LSelZero = 2, LMuls = 3, LAccAdds = 4,
+                          LRegBits = 5, LPsumRead = 6, LPsumWrite = 7, LTogSel = 8, LTogMul = 9,
+                          LTogAcc = 10, LTogReg = 11, LTogPsum = 12, LFixed = 13;
+  localparam int unsigned EntrySlots = (Entries > 0) ? Entries : 1;
+  localparam int unsigned N = LFixed + 2 * EntrySlots;
+
+  longint unsigned ternac_counters_q  [N] /*verilator public_flat_rd*/;
+  int unsigned     ternac_counter_ids [N] /*verilator public_flat_rd*/;
+
+  initial begin
+    ternac_counter_ids[LSelPos]    = CntSelPos;
+    ternac_counter_ids[LSelNeg]    = CntSelNeg;
+    ternac_counter_ids[LSelZero]   = CntSelZero;
+    ternac_counter_ids[LMuls]      = CntMuls;
+    ternac_counter_ids[LAccAdds]   = CntAccAdds;
+    ternac_counter_ids[LRegBits]   = CntRegPipeBits;
+    ternac_counter_ids[LPsumRead]  = CntPsumReadBits;
+    ternac_counter_ids[LPsumWrite] = CntPsumWriteBits;
+    ternac_counter_ids[LTogSel]    = Int8 ? CntTogMul : CntTogSel;
+    ternac_counter_ids[LTogMul]    = Int8 ? CntTogSel : CntTogMul;  // stays 0
+    ternac_counter_ids[LTogAcc]    = CntTogAcc;
+    ternac_counter_ids[LTogReg]    = CntTogRegTree;
+    ternac_counter_ids[LTogPsum]   = CntTogPsum;
+    for (int unsigned e = 0; e < EntrySlots; e++) begin
+      ternac_counter_ids[LFixed+2*e]   = entry_adds_id(e);
+      ternac_counter_ids[LFixed+2*e+1] = entry_toggles_id(e);
+    end
+  end
+
+  // Which register stages hold a valid item: stage 0 (the selects and the levels before the
+  // first tree register) and each register stage of a pipelined tree after it.
+  logic [Stages:0] stage_valid;
+  assign stage_valid[0] = s0_valid_i;
+  if (Stages > 0) begin : g_stages
+    logic [Stages-1:0] valid_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) valid_q <= '0;
+      else if (en_i) valid_q <= (valid_q << 1) | Stages'(s0_valid_i);
+    end
+    assign stage_valid[Stages:1] = valid_q;
+  end
+
+  // The previous cycle's outputs, for the toggles.
+  logic [SelBits-1:0]  sel_out_q;
+  logic [AddBits-1:0]  add_sum_q, add_diff;
+  logic [RegBits-1:0]  reg_q_q;
+  logic [AccWidth-1:0] acc_q;
+  assign add_diff = add_sum_i ^ add_sum_q;
+
+  // Per adder entry: adds with a nonzero input in a cycle where the entry's stage computes a
+  // valid item, and output toggles.
+  logic [31:0] entry_nonzero [EntrySlots];
+  logic [31:0] entry_toggles [EntrySlots];
+  logic        entry_valid [EntrySlots];
+  for (genvar e = 0; e < Entries; e++) begin : g_entry
+    localparam int unsigned Base  = ternac_pkg::entry_adder_base(TreeInputs, Reduction, e);
+    localparam int unsigned Count = ternac_pkg::entry_adders(TreeInputs, Reduction, e);
+    localparam int unsigned BitBase =
+        ternac_pkg::entry_bit_base(OW, TreeInputs, LevelWidthCap, Reduction, e);
+    localparam int unsigned Bits =
+        Count * ternac_pkg::entry_out_bits(OW, TreeInputs, LevelWidthCap, Reduction, e);
+    localparam int unsigned Stage = ternac_pkg::entry_stage(TreeInputs, PipeEvery, Reduction, e);
+    assign entry_nonzero[e] = 32'($countones(add_nz_i[Base+:Count]));
+    assign entry_valid[e]   = en_i & stage_valid[Stage];
+    assign entry_toggles[e] = 32'($countones(add_diff[BitBase+:Bits]));
+  end
+  if (Entries == 0) begin : g_no_entry
+    assign entry_nonzero[0] = '0;
+    assign entry_valid[0]   = 1'b0;
+    assign entry_toggles[0] = '0;
+    logic unused_adders;
+    assign unused_adders = ^{add_nz_i, add_diff, stage_valid};
+  end
+
+  logic [31:0] sel_pos, sel_neg;
+  assign sel_pos = 32'($countones(sel_pos_i));
+  assign sel_neg = 32'($countones(sel_neg_i));
+
+  always_ff @(posedge clk_i) begin
+    sel_out_q <= sel_out_i;
+    add_sum_q <= add_sum_i;
+    reg_q_q   <= reg_q_i;
+    acc_q     <= acc_i;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int unsigned i = 0; i < N; i++) ternac_counters_q[i] <= '0;
+    end else begin
+      if (en_i && s0_valid_i) begin
+        if (Int8) begin
+          ternac_counters_q[LMuls] <= ternac_counters_q[LMuls] + 64'(sel_pos);
+        end else begin
+          ternac_counters_q[LSelPos]  <= ternac_counters_q[LSelPos] + 64'(sel_pos);
+          ternac_counters_q[LSelNeg]  <= ternac_counters_q[LSelNeg] + 64'(sel_neg);
+          ternac_counters_q[LSelZero] <= ternac_counters_q[LSelZero]
+                                       + 64'(TreeInputs) - 64'(sel_pos) - 64'(sel_neg);
+        end
+      end
+      if (en_i && s1_valid_i && acc_nz_i) begin
+        ternac_counters_q[LAccAdds] <= ternac_counters_q[LAccAdds] + 64'd1;
+      end
+      if (tree_we_i) ternac_counters_q[LRegBits] <= ternac_counters_q[LRegBits] + 64'(RegBits);
+      if (en_i && s1_valid_i && !s1_first_i) begin
+        ternac_counters_q[LPsumRead] <= ternac_counters_q[LPsumRead] + 64'(AccWidth);
+      end
+      if (psum_we_i) begin
+        ternac_counters_q[LPsumWrite] <= ternac_counters_q[LPsumWrite] + 64'(AccWidth);
+        ternac_counters_q[LTogPsum]   <= ternac_counters_q[LTogPsum]
+                                       + 64'($countones(acc_i ^ psum_old_i));
+      end
+      ternac_counters_q[LTogSel] <= ternac_counters_q[LTogSel]
+                                  + 64'($countones(sel_out_i ^ sel_out_q));
+      ternac_counters_q[LTogAcc] <= ternac_counters_q[LTogAcc] + 64'($countones(acc_i ^ acc_q));
+      ternac_counters_q[LTogReg] <= ternac_counters_q[LTogReg] + 64'($countones(reg_q_i ^ reg_q_q));
+      for (int unsigned e = 0; e < EntrySlots; e++) begin
+        if (entry_valid[e]) begin
+          ternac_counters_q[LFixed+2*e] <= ternac_counters_q[LFixed+2*e] + 64'(entry_nonzero[e]);
+        end
+        ternac_counters_q[LFixed+2*e+1] <= ternac_counters_q[LFixed+2*e+1]
+                                         + 64'(entry_toggles[e]);
+      end
+    end
+  end
+
+endmodule
