@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "gguf.h"
 #include "npy.h"
 #include "test_support.h"
 
@@ -124,6 +125,18 @@ TEST(FileIo, InputsThatAreNotRegularFilesAreRefusedWithoutBlocking) {
   } catch (const FileError& e) {
     EXPECT_EQ(e.path(), dir / "missing");
     EXPECT_EQ(e.error_number(), ENOENT);
+  }
+}
+
+// The readers open their inputs through file_io: before, a FIFO made them wait forever for a
+// writer, and /dev/null read as an empty file.
+TEST(FileIo, ReadersRefuseNonRegularInputsWithoutBlocking) {
+  TempDir dir;
+  for (const NonRegular& f : non_regular_files(dir)) {
+    SCOPED_TRACE(f.path);
+    const std::vector<std::string> words = {f.path + ": ", f.kind};
+    expect_words(error_without_blocking(f.path, [&] { GgufFile::open(f.path); }), words);
+    expect_words(error_without_blocking(f.path, [&] { read_npy(f.path); }), words);
   }
 }
 
