@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <tuple>
 
@@ -1030,6 +1033,181 @@ TEST(Gguf, CopiesShareTheMappedFile) {
   fs::remove(path);  // the mapping outlives the name, and the first GgufFile
   EXPECT_EQ(copy->i2s("w").codes, std::vector<std::uint8_t>(128, kZ));
   EXPECT_EQ(copy->string_value("general.architecture"), "bitnet");
+}
+
+// ---- Peak memory: a reader reads what it needs, not the whole file (docs/robustness.md). ----
+
+constexpr std::uint64_t kMiB = 1 << 20;
+
+// A field of /proc/self/status in bytes ("VmRSS:", "VmHWM:"), or 0 when absent.
+std::uint64_t status_bytes(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field, 0) == 0) {
+      std::istringstream value(line.substr(field.size()));
+      std::uint64_t kb = 0;
+      value >> kb;
+      return kb * 1024;
+    }
+  }
+  return 0;
+}
+
+// How far this process's peak resident memory rose, while f ran, above what was resident when it
+// started: the kernel's high-water mark (VmHWM) is reset to the resident size first, by writing 5
+// to /proc/self/clear_refs (Linux 4.0 and later); std::nullopt where that does not work.
+std::optional<std::uint64_t> peak_growth(const std::function<void()>& f) {
+  {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5" << std::flush;
+    if (!clear) return std::nullopt;
+  }
+  const std::uint64_t start = status_bytes("VmHWM:");
+  if (start == 0 || start > status_bytes("VmRSS:") + kMiB) return std::nullopt;  // not reset
+  f();
+  return status_bytes("VmHWM:") - start;
+}
+
+#define MEASURE_PEAK_GROWTH(var, body)                                             \
+  const std::optional<std::uint64_t> var##_measured = peak_growth([&] body);       \
+  if (!var##_measured)                                                             \
+    GTEST_SKIP() << "cannot reset the peak resident size (/proc/self/clear_refs)"; \
+  const std::uint64_t var = *var##_measured
+
+// Removes a file at the end of the scope, failed test or not: the sparse files below claim 3 GiB.
+class RemoveAtExit {
+ public:
+  explicit RemoveAtExit(std::string path) : path_(std::move(path)) {}
+  ~RemoveAtExit() {
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  RemoveAtExit(const RemoveAtExit&) = delete;
+  RemoveAtExit& operator=(const RemoveAtExit&) = delete;
+
+ private:
+  std::string path_;
+};
+
+// Writes `head` at the start of `path` and `tail` so that it ends at byte `size`, with nothing in
+// between: a sparse file, which takes no disk space for the hole.
+void write_sparse(const std::string& path, const std::string& head, const std::string& tail,
+                  std::uint64_t size) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << head;
+  out.seekp(static_cast<std::streamoff>(size - tail.size()));
+  out << tail;
+  out.close();
+  ASSERT_TRUE(out) << "cannot write " << path;
+  ASSERT_EQ(fs::file_size(path), size);
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  std::printf("%s: %llu bytes, %llu on disk\n", path.c_str(), static_cast<unsigned long long>(size),
+              static_cast<unsigned long long>(st.st_blocks) * 512);
+}
+
+// The 3 GiB tensor of the file below: 196608 x 65536 I2_S weights, 3 GiB + 32 bytes of data.
+constexpr std::uint32_t kBigN = 196608, kBigK = 65536;
+
+// One small tensor decoded out of a 3 GiB GGUF file (its data after a 3 GiB tensor left as a hole)
+// must cost about its own size: the decoded codes plus its packed bytes read through the map. The
+// target is 100 MiB above that; the test holds the reader to 16 MiB (the allocator, the page
+// tables of the map, transparent huge pages and sanitizers' shadow memory take some). Reading the
+// whole file, as the reader did before, costs 3 GiB.
+TEST(ReaderPeakMemory, OneTensorOfA3GiBGgufFileCostsAboutItsOwnSize) {
+  const std::uint64_t seed = 31337;
+  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 rng(seed);
+  const std::uint32_t n = 2048, k = 2048;
+  GgufWriteTensor small{"blk.0.attn_k.weight", n, k, random_weights(rng, std::size_t{n} * k),
+                        0.375f};
+  const std::string packed(
+      GgufFile::parse(gguf_i2s_bytes({small}), "small").tensor_data(small.name));
+  const std::vector<std::uint8_t> expected = codes_of(small.weights);
+
+  RawGguf raw;
+  raw.kvs = {kv_pair("general.architecture", 8, gstr("bitnet")),
+             kv_pair("general.alignment", 4, le32(32))};
+  const std::uint64_t big_bytes = std::uint64_t{kBigN} * kBigK / 4 + 32;
+  const std::uint64_t small_offset = (big_bytes + 31) / 32 * 32;
+  raw.tensors = {{"blk.0.ffn_up.weight", {kBigK, kBigN}, kGgmlTypeI2S, 0},
+                 {small.name, {k, n}, kGgmlTypeI2S, small_offset}};
+  const std::string header = raw.bytes();  // padded to the data section
+  const std::uint64_t size = header.size() + small_offset + packed.size();
+  ASSERT_GT(size, 3ull << 30);
+
+  TempDir dir;
+  const std::string path = dir / "big.gguf";
+  const RemoveAtExit remove(path);
+  write_sparse(path, header, packed, size);
+
+  const auto start = std::chrono::steady_clock::now();
+  MEASURE_PEAK_GROWTH(growth, {
+    const GgufFile f = GgufFile::open(path);
+    const TernaryTensorData t = f.i2s(small.name);
+    EXPECT_EQ(t.codes, expected);
+    EXPECT_EQ(t.alpha, small.alpha);
+  });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::uint64_t own = expected.size() + packed.size();
+  std::printf(
+      "opened and decoded in %.3f s; peak resident growth %.2f MiB; the tensor's own size "
+      "(%u x %u codes + %zu packed bytes) %.2f MiB\n",
+      seconds, growth / double(kMiB), n, k, packed.size(), own / double(kMiB));
+  EXPECT_LE(growth, own + 100 * kMiB);
+  EXPECT_LE(growth, own + 16 * kMiB);
+}
+
+// A file that is not GGUF is refused after its first 4 bytes, however large it is.
+TEST(ReaderPeakMemory, GgufMagicIsCheckedBeforeTheFileIsRead) {
+  TempDir dir;
+  const std::string path = dir / "model.bin";
+  const RemoveAtExit remove(path);
+  write_sparse(path, "GGML", "end", 3ull << 30);
+  std::string message;
+  MEASURE_PEAK_GROWTH(growth, { message = error_of([&] { GgufFile::open(path); }); });
+  EXPECT_NE(message.find(path + ": not a GGUF file: magic is 'GGML'"), std::string::npos)
+      << message;
+  std::printf("peak resident growth: %.1f MiB\n", growth / double(kMiB));
+  EXPECT_LE(growth, 16 * kMiB);
+}
+
+// An .npz (a zip file) given where a .npy is expected: refused after its first 6 bytes.
+TEST(ReaderPeakMemory, NpyMagicIsCheckedBeforeTheFileIsRead) {
+  TempDir dir;
+  const std::string path = dir / "x.npz";
+  const RemoveAtExit remove(path);
+  write_sparse(path, std::string("PK\x03\x04", 4), "end", 3ull << 30);
+  std::string message;
+  MEASURE_PEAK_GROWTH(growth, { message = error_of([&] { read_npy(path); }); });
+  EXPECT_NE(message.find(path + ": not a .npy file: bad magic"), std::string::npos) << message;
+  std::printf("peak resident growth: %.1f MiB\n", growth / double(kMiB));
+  EXPECT_LE(growth, 16 * kMiB);
+}
+
+// read_npy holds an array's data once (it read the whole file, then copied the data: twice).
+TEST(ReaderPeakMemory, NpyDataIsHeldOnce) {
+  TempDir dir;
+  const std::string path = dir / "acts.npy";
+  const RemoveAtExit remove(path);
+  const std::uint64_t elements = 64 * kMiB;  // f4: 256 MiB, all zeros (a hole)
+  // A version 1.0 header as numpy writes it, padded so that the data starts at a multiple of 64.
+  std::string dict =
+      fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({},), }}", elements);
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  const std::string header = std::string("\x93NUMPY\x01\x00", 8) +
+                             static_cast<char>(dict.size() & 0xff) +
+                             static_cast<char>(dict.size() >> 8) + dict;
+  write_sparse(path, header, std::string(4, '\0'), header.size() + 4 * elements);
+  NpyArray a;
+  MEASURE_PEAK_GROWTH(growth, { a = read_npy(path); });
+  EXPECT_EQ(a.shape, std::vector<std::uint64_t>{elements});
+  EXPECT_EQ(a.data.size(), 4 * elements);
+  std::printf("peak resident growth: %.1f MiB for %.1f MiB of data\n", growth / double(kMiB),
+              a.data.size() / double(kMiB));
+  EXPECT_LE(growth, a.data.size() + 32 * kMiB);
 }
 
 }  // namespace
