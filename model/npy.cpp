@@ -28,6 +28,10 @@ constexpr std::size_t kMaxDims = 64;
 // Tuples and lists nested deeper than this cannot be a header numpy wrote; the limit keeps the
 // recursive parser's stack bounded on hostile input.
 constexpr int kMaxNesting = 16;
+// numpy's own reader refuses headers past 10000 bytes unless told otherwise (max_header_size); a
+// header numpy writes for a plain array of 64 dimensions takes under 2 KB. The limit keeps a
+// hostile header (a list of a hundred million numbers, say) from being parsed into gigabytes.
+constexpr std::uint64_t kMaxHeaderBytes = 65536;
 
 struct Dtype {
   const char* name;
@@ -474,6 +478,11 @@ NpyLayout parse_layout(std::uint64_t size, Read&& read, const std::string& what)
     fail(what, fmt::format("header length {} runs past the end of the file ({} bytes follow the "
                            "{}-byte preamble)",
                            header_len, size - header_start, header_start));
+  }
+  if (header_len > kMaxHeaderBytes) {
+    fail(what, fmt::format("header of {} bytes is longer than the {} this reader accepts (numpy "
+                           "writes headers of a few hundred bytes for the arrays read here)",
+                           header_len, kMaxHeaderBytes));
   }
   const std::string header = read(header_start, static_cast<std::size_t>(header_len));
   const std::uint64_t data_start = header_start + header_len;
