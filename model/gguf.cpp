@@ -88,7 +88,7 @@ std::uint64_t kv_min_element_size(std::uint32_t type) {
 // the block structs of ggml-common.h with QK_K = 256; scripts/make_gguf.py derives the same numbers
 // independently from the structs' fields and gguf_test.cpp compares the two. Ids 4 and 5 (Q4_2,
 // Q4_3) were removed before GGUF existed. I2_S has its own rule (one scale for the whole tensor,
-// see i2s_bytes); I8_S, TL1 and TL2 are left unsized: their size depends on how bitnet.cpp was
+// see tensor_bytes); I8_S, TL1 and TL2 are left unsized: their size depends on how bitnet.cpp was
 // built, and a tensor that cannot be sized cannot have its extent checked.
 struct GgmlType {
   const char* name;
@@ -121,10 +121,8 @@ std::string tensor_bytes(std::uint32_t type, std::uint64_t ne0, std::uint64_t el
     return "";
   }
   if (type >= kGgmlTypeCount) {
-    return fmt::format(
-        "has unknown ggml type {} (this reader knows ids 0..{} of the BitNet fork "
-        "of ggml)",
-        type, kGgmlTypeCount - 1);
+    return fmt::format("has unknown ggml type {} (this reader knows ids 0..{} of the BitNet fork)",
+                       type, kGgmlTypeCount - 1);
   }
   const GgmlType& t = kGgmlTypes[type];
   if (t.block == 0) {
@@ -135,15 +133,14 @@ std::string tensor_bytes(std::uint32_t type, std::uint64_t ne0, std::uint64_t el
           "convert the model with quant type i2_s";
     }
     return fmt::format(
-        "has ggml type {} ({}), which this reader cannot size, so its extent in "
-        "the file cannot be checked{}",
+        "has ggml type {} ({}), which this reader cannot size, so its extent in the file cannot "
+        "be checked{}",
         type, t.name, why);
   }
   if (ne0 % t.block != 0) {
     return fmt::format(
-        "has ne[0] = {}, not a multiple of the {}-element blocks of its ggml type "
-        "{} ({})",
-        ne0, t.block, type, t.name);
+        "has ne[0] = {}, not a multiple of the {}-element blocks of its ggml type {} ({})", ne0,
+        t.block, type, t.name);
   }
   const std::uint64_t blocks = elements / t.block;
   if (blocks > std::numeric_limits<std::uint64_t>::max() / t.block_bytes) {
