@@ -7,12 +7,13 @@
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <limits>
+#include <memory>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
+#include "file_io.h"
 #include "trit.h"
 
 namespace ternac {
@@ -29,6 +30,14 @@ constexpr std::uint32_t kMaxDims = 4;
 constexpr std::uint64_t kMinTensorInfoBytes = 32;
 // Smallest encoding of a kv pair: empty key (8), type (4), a one-byte value.
 constexpr std::uint64_t kMinKvBytes = 13;
+// GGUF's own limits (docs/gguf.md of ggml): a key is at most 65535 bytes, a tensor name at most 64.
+constexpr std::uint64_t kMaxKeyBytes = 65535;
+constexpr std::uint64_t kMaxTensorNameBytes = 64;
+// Far above real files (a few dozen kv pairs; tensors in the thousands, tens of thousands for
+// mixtures of experts) and low enough that the parsed header of a hostile file, whose entries are
+// kept in memory, cannot take more than a few hundred MB whatever the file's size.
+constexpr std::uint64_t kMaxKvPairs = std::uint64_t{1} << 16;
+constexpr std::uint64_t kMaxTensors = std::uint64_t{1} << 20;
 
 std::uint32_t load_u32(const unsigned char* p) {
   return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
@@ -73,24 +82,73 @@ std::uint64_t kv_min_element_size(std::uint32_t type) {
   return kv_scalar_size(type);
 }
 
-// Bytes per element of the plain (unblocked) ggml types; 0 for block-quantized and unknown ones.
-std::uint64_t ggml_element_size(std::uint32_t type) {
-  switch (type) {
-    case 0:   // F32
-    case 26:  // I32
-      return 4;
-    case 1:   // F16
-    case 25:  // I16
-    case 30:  // BF16
-      return 2;
-    case 24:  // I8
-      return 1;
-    case 27:  // I64
-    case 28:  // F64
-      return 8;
-    default:
-      return 0;
+// Block size and bytes per block of every ggml type a GGUF file may hold, numbered as in the
+// BitNet fork of ggml (upstream llama.cpp numbers 0..35 the same way and reuses 36 and up for other
+// types). Block sizes and byte counts are those of ggml's type traits (ggml.c), i.e. the sizes of
+// the block structs of ggml-common.h with QK_K = 256; scripts/make_gguf.py derives the same numbers
+// independently from the structs' fields and gguf_test.cpp compares the two. Ids 4 and 5 (Q4_2,
+// Q4_3) were removed before GGUF existed. I2_S has its own rule (one scale for the whole tensor,
+// see tensor_bytes); I8_S, TL1 and TL2 are left unsized: their size depends on how bitnet.cpp was
+// built, and a tensor that cannot be sized cannot have its extent checked.
+struct GgmlType {
+  const char* name;
+  std::uint64_t block;        // elements per block; 0: this reader cannot size the type
+  std::uint64_t block_bytes;  // bytes per block
+};
+
+constexpr GgmlType kGgmlTypes[] = {
+    {"F32", 1, 4},        {"F16", 1, 2},        {"Q4_0", 32, 18},     {"Q4_1", 32, 20},
+    {"Q4_2", 0, 0},       {"Q4_3", 0, 0},       {"Q5_0", 32, 22},     {"Q5_1", 32, 24},
+    {"Q8_0", 32, 34},     {"Q8_1", 32, 36},     {"Q2_K", 256, 84},    {"Q3_K", 256, 110},
+    {"Q4_K", 256, 144},   {"Q5_K", 256, 176},   {"Q6_K", 256, 210},   {"Q8_K", 256, 292},
+    {"IQ2_XXS", 256, 66}, {"IQ2_XS", 256, 74},  {"IQ3_XXS", 256, 98}, {"IQ1_S", 256, 50},
+    {"IQ4_NL", 32, 18},   {"IQ3_S", 256, 110},  {"IQ2_S", 256, 82},   {"IQ4_XS", 256, 136},
+    {"I8", 1, 1},         {"I16", 1, 2},        {"I32", 1, 4},        {"I64", 1, 8},
+    {"F64", 1, 8},        {"IQ1_M", 256, 56},   {"BF16", 1, 2},       {"Q4_0_4_4", 32, 18},
+    {"Q4_0_4_8", 32, 18}, {"Q4_0_8_8", 32, 18}, {"TQ1_0", 256, 54},   {"TQ2_0", 256, 66},
+    {"I2_S", 0, 0},       {"I8_S", 0, 0},       {"TL1", 0, 0},        {"TL2", 0, 0},
+};
+constexpr std::uint32_t kGgmlTypeCount = sizeof(kGgmlTypes) / sizeof(kGgmlTypes[0]);
+static_assert(kGgmlTypeCount == kGgmlTypeTL2 + 1, "the table ends with TL2 (39)");
+
+// The data size of a tensor of `type` with `elements` elements and first dimension `ne0`, or
+// the problem that keeps it from being sized (for "tensor 'x' <problem>").
+std::string tensor_bytes(std::uint32_t type, std::uint64_t ne0, std::uint64_t elements,
+                         std::uint64_t* bytes) {
+  if (type == kGgmlTypeI2S) {
+    // ggml_nbytes of the BitNet fork: the 2-bit codes, then a 32-byte tail holding the scale.
+    *bytes = elements / 4 + kI2sTailBytes;
+    return "";
   }
+  if (type >= kGgmlTypeCount) {
+    return fmt::format("has unknown ggml type {} (this reader knows ids 0..{} of the BitNet fork)",
+                       type, kGgmlTypeCount - 1);
+  }
+  const GgmlType& t = kGgmlTypes[type];
+  if (t.block == 0) {
+    std::string why = type == 4 || type == 5 ? " (removed from ggml before GGUF existed)" : "";
+    if (type == kGgmlTypeTL1 || type == kGgmlTypeTL2) {
+      why =
+          ": TL1 (38) and TL2 (39) are bitnet.cpp's lookup-table layouts, not supported; "
+          "convert the model with quant type i2_s";
+    }
+    return fmt::format(
+        "has ggml type {} ({}), which this reader cannot size, so its extent in the file cannot "
+        "be checked{}",
+        type, t.name, why);
+  }
+  if (ne0 % t.block != 0) {
+    return fmt::format(
+        "has ne[0] = {}, not a multiple of the {}-element blocks of its ggml type {} ({})", ne0,
+        t.block, type, t.name);
+  }
+  const std::uint64_t blocks = elements / t.block;
+  if (blocks > std::numeric_limits<std::uint64_t>::max() / t.block_bytes) {
+    return fmt::format("({} elements of ggml type {}) has a data size past 2^64 bytes", elements,
+                       t.name);
+  }
+  *bytes = blocks * t.block_bytes;
+  return "";
 }
 
 std::string printable(const std::string& s, std::size_t max_len = 40) {
@@ -108,10 +166,11 @@ std::string printable(const std::string& s, std::size_t max_len = 40) {
 // byte offset where the offending item starts.
 class Cursor {
  public:
-  Cursor(const std::string& bytes, const std::string& what) : bytes_(bytes), what_(what) {}
+  Cursor(const unsigned char* data, std::uint64_t size, const std::string& what)
+      : data_(data), size_(size), what_(what) {}
 
   std::uint64_t pos() const { return pos_; }
-  std::uint64_t left() const { return bytes_.size() - pos_; }
+  std::uint64_t left() const { return size_ - pos_; }
 
   [[noreturn]] void fail_at(std::uint64_t at, const std::string& problem) const {
     throw std::invalid_argument(fmt::format("{}: at byte {}: {}", what_, at, problem));
@@ -131,19 +190,20 @@ class Cursor {
 
   std::uint32_t u32(const std::string& item) {
     need(4, item);
-    const std::uint32_t v = load_u32(data() + pos_);
+    const std::uint32_t v = load_u32(data_ + pos_);
     pos_ += 4;
     return v;
   }
 
   std::uint64_t u64(const std::string& item) {
     need(8, item);
-    const std::uint64_t v = load_u64(data() + pos_);
+    const std::uint64_t v = load_u64(data_ + pos_);
     pos_ += 8;
     return v;
   }
 
-  std::string str(const std::string& item) {
+  // Skips a string, returning where its bytes start and its length.
+  std::uint64_t skip_str(const std::string& item, std::uint64_t* len_out) {
     const std::uint64_t at = pos_;
     const std::uint64_t len = u64(item + " length");
     if (len > left()) {
@@ -151,17 +211,28 @@ class Cursor {
               fmt::format("string length {} of {} runs past the end of the file ({} bytes left)",
                           len, item, left()));
     }
-    std::string s = bytes_.substr(pos_, len);
+    const std::uint64_t start = pos_;
     pos_ += len;
-    return s;
+    *len_out = len;
+    return start;
+  }
+
+  // A string copied out of the file, refused past `max_len` bytes (keys and tensor names are
+  // kept, so their total size must not be up to the file).
+  std::string str(const std::string& item, std::uint64_t max_len) {
+    const std::uint64_t at = pos_;
+    std::uint64_t len = 0;
+    const std::uint64_t start = skip_str(item, &len);
+    if (len > max_len) {
+      fail_at(at, fmt::format("{} is {} bytes long, longer than the {} bytes GGUF allows", item,
+                              len, max_len));
+    }
+    return std::string(reinterpret_cast<const char*>(data_ + start), len);
   }
 
  private:
-  const unsigned char* data() const {
-    return reinterpret_cast<const unsigned char*>(bytes_.data());
-  }
-
-  const std::string& bytes_;
+  const unsigned char* data_;
+  std::uint64_t size_;
   const std::string& what_;
   std::uint64_t pos_ = 0;
 };
@@ -199,7 +270,8 @@ void skip_array(Cursor& in, const std::string& key, int depth, std::uint32_t* el
 
 void skip_kv_value(Cursor& in, std::uint32_t type, const std::string& key, int depth) {
   if (type == static_cast<std::uint32_t>(GgufKvType::kString)) {
-    in.str(fmt::format("string value of key '{}'", key));
+    std::uint64_t len = 0;
+    in.skip_str(fmt::format("string value of key '{}'", key), &len);
   } else if (type == static_cast<std::uint32_t>(GgufKvType::kArray)) {
     skip_array(in, key, depth, nullptr, nullptr);
   } else {
@@ -259,40 +331,35 @@ std::string gguf_kv_type_name(std::uint32_t type) {
 }
 
 std::string ggml_type_name(std::uint32_t type) {
-  switch (type) {
-    case 0:
-      return "F32";
-    case 1:
-      return "F16";
-    case 2:
-      return "Q4_0";
-    case 3:
-      return "Q4_1";
-    case 8:
-      return "Q8_0";
-    case 14:
-      return "Q6_K";
-    case 24:
-      return "I8";
-    case 25:
-      return "I16";
-    case 26:
-      return "I32";
-    case 27:
-      return "I64";
-    case 28:
-      return "F64";
-    case 30:
-      return "BF16";
-    case kGgmlTypeI2S:
-      return "I2_S";
-    case kGgmlTypeTL1:
-      return "TL1";
-    case kGgmlTypeTL2:
-      return "TL2";
-    default:
-      return fmt::format("type {}", type);
+  if (type < kGgmlTypeCount) return kGgmlTypes[type].name;
+  return fmt::format("type {}", type);
+}
+
+std::optional<GgmlBlockSize> ggml_block_size(std::uint32_t type) {
+  if (type >= kGgmlTypeCount || kGgmlTypes[type].block == 0) return std::nullopt;
+  return GgmlBlockSize{kGgmlTypes[type].block, kGgmlTypes[type].block_bytes};
+}
+
+std::uint64_t ggml_tensor_bytes(std::uint32_t type, const std::vector<std::uint64_t>& ne,
+                                const std::string& tensor) {
+  if (ne.empty()) {
+    throw std::invalid_argument(fmt::format("tensor '{}' has no dimensions", printable(tensor)));
   }
+  std::uint64_t elements = 1;
+  for (std::uint64_t d : ne) {
+    if (d != 0 &&
+        elements > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / d) {
+      throw std::invalid_argument(
+          fmt::format("tensor '{}': element count overflows 63 bits", printable(tensor)));
+    }
+    elements *= d;
+  }
+  std::uint64_t bytes = 0;
+  const std::string problem = tensor_bytes(type, ne[0], elements, &bytes);
+  if (!problem.empty()) {
+    throw std::invalid_argument(fmt::format("tensor '{}' {}", printable(tensor), problem));
+  }
+  return bytes;
 }
 
 std::uint64_t GgufTensorInfo::elements() const {
@@ -301,33 +368,60 @@ std::uint64_t GgufTensorInfo::elements() const {
   return n;
 }
 
+namespace {
+
+// The magic, checked before anything else is read.
+void check_magic(const unsigned char* p, std::uint64_t size, const std::string& what) {
+  if (size < 4) {
+    throw std::invalid_argument(fmt::format(
+        "{}: not a GGUF file: {} bytes, too short for the 4-byte magic \"GGUF\"", what, size));
+  }
+  const std::uint32_t magic = load_u32(p);
+  if (magic != kGgufMagic) {
+    throw std::invalid_argument(fmt::format(
+        "{}: not a GGUF file: magic is '{}' (bytes {:02x} {:02x} {:02x} {:02x}), "
+        "expected 'GGUF'",
+        what, printable(std::string(reinterpret_cast<const char*>(p), 4)), p[0], p[1], p[2], p[3]));
+  }
+}
+
+}  // namespace
+
 GgufFile GgufFile::open(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument(fmt::format("{}: cannot open GGUF file", path));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::invalid_argument(fmt::format("{}: read error", path));
-  return parse(std::move(bytes), path);
+  const InputFile file = InputFile::open(path);
+  // The magic is read on its own first: a file that is not GGUF is refused before it is mapped.
+  const std::string magic =
+      file.read(0, static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), 4)));
+  check_magic(reinterpret_cast<const unsigned char*>(magic.data()), magic.size(), path);
+  auto map = std::make_shared<const MappedFile>(MappedFile::map(file));
+  const unsigned char* data = map->data();
+  const std::uint64_t size = map->size();
+  return parse_view(std::move(map), data, size, path);
 }
 
 GgufFile GgufFile::parse(std::string bytes, const std::string& what) {
-  GgufFile f;
-  f.bytes_ = std::move(bytes);
-  f.what_ = what;
-  const std::string& b = f.bytes_;
-  Cursor in(b, f.what_);
+  auto owned = std::make_shared<const std::string>(std::move(bytes));
+  const auto* data = reinterpret_cast<const unsigned char*>(owned->data());
+  const std::uint64_t size = owned->size();
+  return parse_view(std::move(owned), data, size, what);
+}
 
-  if (b.size() < 4) {
-    throw std::invalid_argument(fmt::format(
-        "{}: not a GGUF file: {} bytes, too short for the 4-byte magic \"GGUF\"", what, b.size()));
-  }
-  const std::uint32_t magic = in.u32("magic");
-  if (magic != kGgufMagic) {
-    throw std::invalid_argument(
-        fmt::format("{}: not a GGUF file: magic is '{}' (bytes {:02x} {:02x} {:02x} {:02x}), "
-                    "expected 'GGUF'",
-                    what, printable(b.substr(0, 4)), magic & 0xff, (magic >> 8) & 0xff,
-                    (magic >> 16) & 0xff, magic >> 24));
-  }
+GgufFile GgufFile::parse_borrowed(std::string_view bytes, const std::string& what) {
+  return parse_view(nullptr, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    what);
+}
+
+GgufFile GgufFile::parse_view(std::shared_ptr<const void> owner, const unsigned char* data,
+                              std::uint64_t size, const std::string& what) {
+  GgufFile f;
+  f.owner_ = std::move(owner);
+  f.data_ = data;
+  f.size_ = size;
+  f.what_ = what;
+  Cursor in(data, size, f.what_);
+
+  check_magic(data, size, what);
+  in.skip(4, "magic");
   f.version_ = in.u32("version");
   if (f.version_ == 0x02000000 || f.version_ == 0x03000000) {
     in.fail_at(4, fmt::format("GGUF version reads as 0x{:08x}: a big-endian file, and only "
@@ -345,7 +439,7 @@ GgufFile GgufFile::parse(std::string bytes, const std::string& what) {
   // v2 and v3 share the little-endian layout (v3 only added big-endian files).
   const std::uint64_t n_tensors = in.u64("tensor count");
   const std::uint64_t n_kv = in.u64("kv count");
-  // Counts are checked against the bytes present before anything is sized by them.
+  // Counts are checked against the bytes present and the limits before anything is sized by them.
   if (n_tensors > in.left() / kMinTensorInfoBytes) {
     in.fail_at(8, fmt::format("tensor count {} cannot fit in the {} bytes after the header "
                               "(a tensor info takes at least {} bytes)",
@@ -356,10 +450,18 @@ GgufFile GgufFile::parse(std::string bytes, const std::string& what) {
                                "(a kv pair takes at least {} bytes)",
                                n_kv, in.left(), kMinKvBytes));
   }
+  if (n_tensors > kMaxTensors) {
+    in.fail_at(8, fmt::format("tensor count {} is past this reader's limit of {} tensors",
+                              n_tensors, kMaxTensors));
+  }
+  if (n_kv > kMaxKvPairs) {
+    in.fail_at(16, fmt::format("kv count {} is past this reader's limit of {} kv pairs", n_kv,
+                               kMaxKvPairs));
+  }
 
   for (std::uint64_t i = 0; i < n_kv; ++i) {
     const std::uint64_t at = in.pos();
-    std::string key = in.str(fmt::format("key of kv pair {}", i));
+    std::string key = in.str(fmt::format("key of kv pair {}", i), kMaxKeyBytes);
     if (f.kvs_.count(key)) in.fail_at(at, fmt::format("duplicate key '{}'", printable(key)));
     GgufKv kv;
     kv.type = in.u32(fmt::format("type of key '{}'", key));
@@ -383,8 +485,7 @@ GgufFile GgufFile::parse(std::string bytes, const std::string& what) {
       throw std::invalid_argument(fmt::format("{}: general.alignment has kv type {}, expected u32",
                                               what, gguf_kv_type_name(a->type)));
     }
-    const std::uint32_t alignment =
-        load_u32(reinterpret_cast<const unsigned char*>(b.data()) + a->value_offset);
+    const std::uint32_t alignment = load_u32(data + a->value_offset);
     if (!is_power_of_two(alignment)) {
       throw std::invalid_argument(fmt::format(
           "{}: general.alignment is {}, expected a nonzero power of two", what, alignment));
@@ -395,7 +496,7 @@ GgufFile GgufFile::parse(std::string bytes, const std::string& what) {
   for (std::uint64_t i = 0; i < n_tensors; ++i) {
     const std::uint64_t at = in.pos();
     GgufTensorInfo t;
-    t.name = in.str(fmt::format("name of tensor {}", i));
+    t.name = in.str(fmt::format("name of tensor {}", i), kMaxTensorNameBytes);
     const std::string name = printable(t.name);
     if (f.tensor_index_.count(t.name)) {
       in.fail_at(at, fmt::format("duplicate tensor name '{}'", name));
@@ -424,17 +525,9 @@ GgufFile GgufFile::parse(std::string bytes, const std::string& what) {
                                  "alignment {}",
                                  name, t.offset, f.alignment_));
     }
-    if (t.type == kGgmlTypeI2S) {
-      // Not ggml's generic rule: one scale per tensor in a 32-byte tail after the codes.
-      t.bytes = (elements + 3) / 4 + kI2sTailBytes;
-    } else {
-      const std::uint64_t size = ggml_element_size(t.type);
-      if (size != 0 && elements > std::numeric_limits<std::uint64_t>::max() / size) {
-        in.fail_at(at,
-                   fmt::format("tensor '{}': data size of {} elements overflows", name, elements));
-      }
-      t.bytes = elements * size;
-    }
+    // Every tensor is sized, so that every tensor's data is checked to lie inside the file.
+    const std::string problem = tensor_bytes(t.type, t.ne[0], elements, &t.bytes);
+    if (!problem.empty()) in.fail_at(at, fmt::format("tensor '{}' {}", name, problem));
     f.tensor_index_.emplace(t.name, f.tensors_.size());
     f.tensors_.push_back(std::move(t));
   }
@@ -442,7 +535,6 @@ GgufFile GgufFile::parse(std::string bytes, const std::string& what) {
   // The data section starts at the next multiple of the alignment (general.alignment <= 2^31 and
   // the position is below the file size, so this cannot overflow).
   f.data_start_ = (in.pos() + f.alignment_ - 1) / f.alignment_ * f.alignment_;
-  const std::uint64_t size = b.size();
   for (const GgufTensorInfo& t : f.tensors_) {
     const std::uint64_t room = f.data_start_ <= size ? size - f.data_start_ : 0;
     if (f.data_start_ > size || t.offset > room || t.bytes > room - t.offset) {
@@ -471,6 +563,13 @@ const GgufTensorInfo& GgufFile::tensor(const std::string& name) const {
                                           tensors_.empty() ? "" : ": ", available));
 }
 
+std::string_view GgufFile::tensor_data(const std::string& name) const {
+  const GgufTensorInfo& t = tensor(name);
+  // The parser has checked that [data_start + offset, + bytes) lies inside the file.
+  return {reinterpret_cast<const char*>(data_ + data_start_ + t.offset),
+          static_cast<std::size_t>(t.bytes)};
+}
+
 const GgufKv* GgufFile::kv(const std::string& key) const {
   const auto it = kvs_.find(key);
   return it == kvs_.end() ? nullptr : &it->second;
@@ -496,14 +595,14 @@ std::optional<std::string> GgufFile::string_value(const std::string& key) const 
     wrong_kv_type(what_, key, *kv, "string");
   }
   // The parser has checked that the string lies inside the file.
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes_.data()) + kv->value_offset;
-  return bytes_.substr(kv->value_offset + 8, load_u64(p));
+  return std::string(reinterpret_cast<const char*>(data_ + kv->value_offset + 8),
+                     load_u64(data_ + kv->value_offset));
 }
 
 std::optional<std::uint64_t> GgufFile::uint_value(const std::string& key) const {
   const GgufKv* kv = this->kv(key);
   if (!kv) return std::nullopt;
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes_.data()) + kv->value_offset;
+  const unsigned char* p = data_ + kv->value_offset;
   std::int64_t s = 0;
   switch (static_cast<GgufKvType>(kv->type)) {
     case GgufKvType::kU8:
@@ -539,7 +638,7 @@ std::optional<std::uint64_t> GgufFile::uint_value(const std::string& key) const 
 std::optional<double> GgufFile::float_value(const std::string& key) const {
   const GgufKv* kv = this->kv(key);
   if (!kv) return std::nullopt;
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes_.data()) + kv->value_offset;
+  const unsigned char* p = data_ + kv->value_offset;
   if (kv->type == static_cast<std::uint32_t>(GgufKvType::kF32)) {
     const std::uint32_t bits = load_u32(p);
     float v;
@@ -561,7 +660,7 @@ std::optional<bool> GgufFile::bool_value(const std::string& key) const {
   if (kv->type != static_cast<std::uint32_t>(GgufKvType::kBool)) {
     wrong_kv_type(what_, key, *kv, "bool");
   }
-  const auto byte = static_cast<unsigned char>(bytes_[kv->value_offset]);
+  const unsigned char byte = data_[kv->value_offset];
   if (byte > 1) {
     throw std::invalid_argument(
         fmt::format("{}: bool key '{}' holds byte {}, not 0 or 1", what_, printable(key), byte));
@@ -579,11 +678,10 @@ std::optional<std::vector<std::string>> GgufFile::string_array_value(const std::
   // Re-walks the elements the parser has already bounds-checked.
   std::vector<std::string> out;
   out.reserve(kv->array_count);
-  const auto* base = reinterpret_cast<const unsigned char*>(bytes_.data());
   std::uint64_t pos = kv->value_offset;
   for (std::uint64_t i = 0; i < kv->array_count; ++i) {
-    const std::uint64_t len = load_u64(base + pos);
-    out.push_back(bytes_.substr(pos + 8, len));
+    const std::uint64_t len = load_u64(data_ + pos);
+    out.emplace_back(reinterpret_cast<const char*>(data_ + pos + 8), len);
     pos += 8 + len;
   }
   return out;
@@ -593,13 +691,10 @@ TernaryTensorData GgufFile::i2s(const std::string& name) const {
   const GgufTensorInfo& t = tensor(name);
   const std::string shown = printable(name);
   if (t.type != kGgmlTypeI2S) {
-    const bool lut = t.type == kGgmlTypeTL1 || t.type == kGgmlTypeTL2;
-    throw std::invalid_argument(fmt::format(
-        "{}: tensor '{}' has ggml type {} ({}), not I2_S ({}){}", what_, shown, t.type,
-        ggml_type_name(t.type), kGgmlTypeI2S,
-        lut ? "; TL1 (38) and TL2 (39) are bitnet.cpp's lookup-table layouts, not supported: "
-              "convert the model with quant type i2_s"
-            : ""));
+    // (TL1 and TL2 never get here: the parser cannot size them and refuses the file.)
+    throw std::invalid_argument(fmt::format("{}: tensor '{}' has ggml type {} ({}), not I2_S ({})",
+                                            what_, shown, t.type, ggml_type_name(t.type),
+                                            kGgmlTypeI2S));
   }
   if (t.ne.size() != 2) {
     throw std::invalid_argument(
@@ -620,7 +715,7 @@ TernaryTensorData GgufFile::i2s(const std::string& name) const {
   }
   // The parser has checked that the data (k * n / 4 + 32 bytes) lies inside the file.
   const std::uint64_t start = data_start_ + t.offset;
-  const auto* data = reinterpret_cast<const unsigned char*>(bytes_.data()) + start;
+  const unsigned char* data = data_ + start;
   const std::uint64_t packed = k * n / 4;
 
   TernaryTensorData out;

@@ -9,15 +9,20 @@
 // writer of the same layout, and the tests cross-check the two.
 //
 // It trusts nothing in the file: every count and length is checked against the bytes actually
-// present before it is used or allocated, so a hostile file is refused with
-// std::invalid_argument (message: the file, the byte offset, the problem) and never read out of
-// bounds. Parsing keeps the file's bytes; tensor data is decoded only when asked for.
+// present before it is used or allocated, every tensor is sized (every ggml type a GGUF file may
+// hold, or the file is refused) and its data checked to lie inside the file, so a hostile file is
+// refused with std::invalid_argument (message: the file, the byte offset, the problem) and never
+// read out of bounds. A file is memory-mapped, not read: only the header's pages and those of
+// the tensors decoded are ever read from disk, so picking one tensor out of a large model costs
+// about that tensor's size in memory (docs/robustness.md has the measurement).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ternac {
@@ -52,17 +57,32 @@ enum class GgufKvType : std::uint32_t {
 
 // Name of a kv type ("u32", "array", ...; "unknown" past 12).
 std::string gguf_kv_type_name(std::uint32_t type);
-// Name of a ggml tensor type as the BitNet fork numbers them ("F32", "I2_S", "TL1", ...; "type N"
-// for ids this reader does not name).
+// Name of a ggml tensor type as the BitNet fork numbers them ("F32", "Q6_K", "I2_S", "TL1", ...;
+// "type N" past TL2 = 39).
 std::string ggml_type_name(std::uint32_t type);
+
+// Elements per block and bytes per block of a ggml type (ggml's type traits: F32 is 1 and 4, Q8_0
+// 32 and 34, Q6_K 256 and 210, ...), for every type a GGUF file may hold; std::nullopt for I2_S
+// (sized by its own rule, ne0 * ne1 / 4 + 32), for I8_S, TL1 and TL2 (which this reader cannot
+// size), for 4 and 5 (removed before GGUF) and for ids past 39.
+struct GgmlBlockSize {
+  std::uint64_t elements = 0;
+  std::uint64_t bytes = 0;
+};
+std::optional<GgmlBlockSize> ggml_block_size(std::uint32_t type);
+
+// Data bytes of a tensor of ggml type `type` and shape `ne` (ne[0] fastest), as ggml sizes it.
+// Throws std::invalid_argument naming `tensor` and the type id for a type it cannot size, ne[0]
+// not a multiple of the type's block, no dimensions, or a size past 63 bits of elements.
+std::uint64_t ggml_tensor_bytes(std::uint32_t type, const std::vector<std::uint64_t>& ne,
+                                const std::string& tensor);
 
 struct GgufTensorInfo {
   std::string name;
   std::vector<std::uint64_t> ne;  // ne[0] is the fastest dimension: K of a weight, ne[1] is N
   std::uint32_t type = 0;         // ggml type id
   std::uint64_t offset = 0;       // relative to the start of the data section
-  // Data size for the types this reader knows (I2_S: ne0 * ne1 / 4 + 32; the plain element
-  // types F32, F16, BF16, I8..I64, F64); 0 for other types, whose extent is then not checked.
+  // Data size (ggml_tensor_bytes); the parser has checked that the data lies inside the file.
   std::uint64_t bytes = 0;
   std::uint64_t elements() const;
 };
@@ -82,12 +102,19 @@ struct GgufKv {
   std::uint64_t array_count = 0;   // arrays: element count
 };
 
+// A parsed GGUF file. Copies share the file's bytes (a memory map or a string); either stays alive
+// as long as any copy does.
 class GgufFile {
  public:
-  // Reads and parses a file; errors name the path.
+  // Opens and parses a file: a regular file only (file_io.h: a FIFO, directory or device is
+  // refused without blocking); the magic is checked before anything else is read, then the file
+  // is memory-mapped and its header parsed. Errors name the path.
   static GgufFile open(const std::string& path);
   // Parses the contents of a file; `what` (normally the file name) starts every error message.
   static GgufFile parse(std::string bytes, const std::string& what);
+  // The same without a copy: `bytes` must outlive the GgufFile and all its copies. For the fuzz
+  // target, whose exactly sized input buffer lets AddressSanitizer catch any read past the end.
+  static GgufFile parse_borrowed(std::string_view bytes, const std::string& what);
 
   std::uint32_t version() const { return version_; }
   const std::string& what() const { return what_; }
@@ -117,6 +144,10 @@ class GgufFile {
   // An array of strings.
   std::optional<std::vector<std::string>> string_array_value(const std::string& key) const;
 
+  // The raw data of a tensor (tensor(name).bytes bytes), without a copy; valid while this
+  // GgufFile or a copy of it lives.
+  std::string_view tensor_data(const std::string& name) const;
+
   // Decodes an I2_S weight tensor (type 36, 2 dimensions, ne0 = K a multiple of 128, ne1 = N)
   // into TritCodes and its scale. Throws std::invalid_argument for another type (naming it), a
   // bad shape, the unused code 3 (naming the weight's row and column and its byte offset) or a
@@ -124,7 +155,12 @@ class GgufFile {
   TernaryTensorData i2s(const std::string& name) const;
 
  private:
-  std::string bytes_;
+  static GgufFile parse_view(std::shared_ptr<const void> owner, const unsigned char* data,
+                             std::uint64_t size, const std::string& what);
+
+  std::shared_ptr<const void> owner_;  // what keeps data_ valid: a MappedFile or a std::string
+  const unsigned char* data_ = nullptr;
+  std::uint64_t size_ = 0;
   std::string what_;
   std::uint32_t version_ = 0;
   std::uint32_t alignment_ = 32;

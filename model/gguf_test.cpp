@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <tuple>
 
@@ -548,8 +551,37 @@ std::vector<Malformed> malformed_files() {
   r.data += std::string(512, '\0');
   add("type F32", r, "tensor 'w' has ggml type 0 (F32), not I2_S (36)", true);
   r = good, r.tensors[0].type = kGgmlTypeTL1;
-  add("type TL1", r, "tensor 'w' has ggml type 38 (TL1), not I2_S (36); TL1 (38) and TL2 (39)",
-      true);
+  add("type TL1", r,
+      "at byte 103: tensor 'w' has ggml type 38 (TL1), which this reader cannot size, so its "
+      "extent in the file cannot be checked: TL1 (38) and TL2 (39) are bitnet.cpp's");
+  r = good, r.tensors[0].type = kGgmlTypeTL2;
+  add("type TL2", r, "tensor 'w' has ggml type 39 (TL2), which this reader cannot size");
+  r = good, r.tensors[0].type = 37;
+  add("type I8_S", r, "tensor 'w' has ggml type 37 (I8_S), which this reader cannot size");
+  r = good, r.tensors[0].type = 4;
+  add("type Q4_2", r,
+      "ggml type 4 (Q4_2), which this reader cannot size, so its extent in the "
+      "file cannot be checked (removed from ggml before GGUF existed)");
+  r = good, r.tensors[0].type = 40;
+  add("type 40", r, "tensor 'w' has unknown ggml type 40 (this reader knows ids 0..39");
+  r = good, r.tensors[0].type = 0xffffffffu;
+  add("type 2^32 - 1", r, "tensor 'w' has unknown ggml type 4294967295");
+  // Q8_0 blocks hold 32 weights in 34 bytes: 128 x 1 is 136 bytes, and the file has 64.
+  r = good, r.tensors[0].type = 8;
+  add("Q8_0 cut", r, "tensor 'w' (Q8_0 128x1, 136 bytes at data offset 0) runs past the end");
+  // Q6_K blocks hold 256 weights in 210 bytes.
+  r = good, r.tensors[0].type = 14, r.tensors[0].ne = {256, 1};
+  add("Q6_K cut", r, "tensor 'w' (Q6_K 256x1, 210 bytes at data offset 0) runs past the end");
+  r = good, r.tensors[0].type = 8, r.tensors[0].ne = {48, 1};
+  add("ne0 not a multiple of the block", r,
+      "tensor 'w' has ne[0] = 48, not a multiple of the 32-element blocks of its ggml type 8 "
+      "(Q8_0)");
+  r = good, r.tensors[0].name = std::string(65, 'n');
+  add("tensor name of 65 bytes", r,
+      "name of tensor 0 is 65 bytes long, longer than the 64 bytes GGUF allows");
+  r = good, r.kvs.push_back(kv_pair(std::string(65536, 'k'), 4, le32(1)));
+  add("key of 65536 bytes", r,
+      "key of kv pair 2 is 65536 bytes long, longer than the 65535 bytes GGUF allows");
   r = good, r.tensors[0].ne = {64, 2};
   add("K not a multiple of 128", r, "K = ne0 = 64 (N = 2), not a multiple of 128", true);
   r = good, r.tensors[0].ne = {128, 1, 1};
@@ -593,6 +625,32 @@ TEST(Gguf, TensorNotFoundListsAvailableNames) {
   EXPECT_NE(message.find("... (2 more)"), std::string::npos) << message;
   EXPECT_FALSE(f.has_tensor("blk.0.ffn_gate.weight"));
   EXPECT_TRUE(f.has_tensor("blk.9.ffn_up.weight"));
+}
+
+// The limits are inclusive: a 64-byte tensor name and a 65535-byte key are read.
+TEST(Gguf, NamesAndKeysUpToTheLimitsAreRead) {
+  RawGguf raw = one_tensor_file();
+  raw.tensors[0].name = std::string(64, 'n');
+  raw.kvs.push_back(kv_pair(std::string(65535, 'k'), 4, le32(7)));
+  const GgufFile f = GgufFile::parse(raw.bytes(), "long.gguf");
+  EXPECT_TRUE(f.has_tensor(std::string(64, 'n')));
+  EXPECT_EQ(f.uint_value(std::string(65535, 'k')), 7u);
+}
+
+// Counts past the limits, in files long enough that the counts would otherwise fit.
+TEST(Gguf, CountsPastTheLimitsAreRefused) {
+  RawGguf raw = one_tensor_file();
+  raw.tensor_count = (1u << 20) + 1;
+  raw.data += std::string(((1u << 20) + 1) * 32, '\0');
+  EXPECT_NE(parse_error(raw.bytes())
+                .find("at byte 8: tensor count 1048577 is past this reader's limit of 1048576"),
+            std::string::npos);
+  raw = one_tensor_file();
+  raw.kv_count = (1u << 16) + 1;
+  raw.data += std::string(((1u << 16) + 1) * 13, '\0');
+  EXPECT_NE(parse_error(raw.bytes())
+                .find("at byte 16: kv count 65537 is past this reader's limit of 65536"),
+            std::string::npos);
 }
 
 TEST(Gguf, OpenNamesAMissingFile) {
@@ -651,6 +709,505 @@ TEST(Gguf, RandomCorruptionIsRefusedOrDecoded) {
               decoded);
   EXPECT_GT(refused, 0);
   EXPECT_GT(decoded, 0);
+}
+
+// ---- Every ggml type is sized, and every tensor must lie inside the file. ----
+
+// ggml's block structs (ggml-common.h, QK_K = 256), field by field; ggml asserts that none has
+// padding, so sizeof here is ggml's block size, derived independently of the reader's table.
+namespace ggml_blocks {
+using half = std::uint16_t;
+constexpr int kQkK = 256;
+struct Q4_0 {
+  half d;
+  std::uint8_t qs[16];
+};
+struct Q4_1 {
+  half d, m;
+  std::uint8_t qs[16];
+};
+struct Q5_0 {
+  half d;
+  std::uint8_t qh[4];
+  std::uint8_t qs[16];
+};
+struct Q5_1 {
+  half d, m;
+  std::uint8_t qh[4];
+  std::uint8_t qs[16];
+};
+struct Q8_0 {
+  half d;
+  std::int8_t qs[32];
+};
+struct Q8_1 {
+  half d, s;
+  std::int8_t qs[32];
+};
+struct Q2_K {
+  std::uint8_t scales[kQkK / 16];
+  std::uint8_t qs[kQkK / 4];
+  half d, dmin;
+};
+struct Q3_K {
+  std::uint8_t hmask[kQkK / 8];
+  std::uint8_t qs[kQkK / 4];
+  std::uint8_t scales[12];
+  half d;
+};
+struct Q4_K {
+  half d, dmin;
+  std::uint8_t scales[12];
+  std::uint8_t qs[kQkK / 2];
+};
+struct Q5_K {
+  half d, dmin;
+  std::uint8_t scales[12];
+  std::uint8_t qh[kQkK / 8];
+  std::uint8_t qs[kQkK / 2];
+};
+struct Q6_K {
+  std::uint8_t ql[kQkK / 2];
+  std::uint8_t qh[kQkK / 4];
+  std::int8_t scales[kQkK / 16];
+  half d;
+};
+struct Q8_K {
+  float d;
+  std::int8_t qs[kQkK];
+  std::int16_t bsums[kQkK / 16];
+};
+struct IQ2_XXS {
+  half d;
+  std::uint16_t qs[kQkK / 8];
+};
+struct IQ2_XS {
+  half d;
+  std::uint16_t qs[kQkK / 8];
+  std::uint8_t scales[kQkK / 32];
+};
+struct IQ3_XXS {
+  half d;
+  std::uint8_t qs[3 * kQkK / 8];
+};
+struct IQ1_S {
+  half d;
+  std::uint8_t qs[kQkK / 8];
+  std::uint16_t qh[kQkK / 32];
+};
+struct IQ4_NL {
+  half d;
+  std::uint8_t qs[16];
+};
+struct IQ3_S {
+  half d;
+  std::uint8_t qs[kQkK / 4];
+  std::uint8_t qh[kQkK / 32];
+  std::uint8_t signs[kQkK / 8];
+  std::uint8_t scales[kQkK / 64];
+};
+struct IQ2_S {
+  half d;
+  std::uint8_t qs[kQkK / 4];
+  std::uint8_t qh[kQkK / 32];
+  std::uint8_t scales[kQkK / 32];
+};
+struct IQ4_XS {
+  half d;
+  std::uint16_t scales_h;
+  std::uint8_t scales_l[kQkK / 64];
+  std::uint8_t qs[kQkK / 2];
+};
+struct IQ1_M {
+  std::uint8_t qs[kQkK / 8];
+  std::uint8_t qh[kQkK / 16];
+  std::uint8_t scales[kQkK / 32];
+};
+struct TQ1_0 {
+  std::uint8_t qs[(kQkK - 4 * kQkK / 64) / 5];
+  std::uint8_t qh[kQkK / 64];
+  half d;
+};
+struct TQ2_0 {
+  std::uint8_t qs[kQkK / 4];
+  half d;
+};
+}  // namespace ggml_blocks
+
+struct TypeSize {
+  std::uint32_t id;
+  const char* name;
+  std::uint64_t block, bytes;
+};
+
+std::vector<TypeSize> expected_type_sizes() {
+  namespace b = ggml_blocks;
+  return {{0, "F32", 1, sizeof(float)},
+          {1, "F16", 1, sizeof(b::half)},
+          {2, "Q4_0", 32, sizeof(b::Q4_0)},
+          {3, "Q4_1", 32, sizeof(b::Q4_1)},
+          {6, "Q5_0", 32, sizeof(b::Q5_0)},
+          {7, "Q5_1", 32, sizeof(b::Q5_1)},
+          {8, "Q8_0", 32, sizeof(b::Q8_0)},
+          {9, "Q8_1", 32, sizeof(b::Q8_1)},
+          {10, "Q2_K", 256, sizeof(b::Q2_K)},
+          {11, "Q3_K", 256, sizeof(b::Q3_K)},
+          {12, "Q4_K", 256, sizeof(b::Q4_K)},
+          {13, "Q5_K", 256, sizeof(b::Q5_K)},
+          {14, "Q6_K", 256, sizeof(b::Q6_K)},
+          {15, "Q8_K", 256, sizeof(b::Q8_K)},
+          {16, "IQ2_XXS", 256, sizeof(b::IQ2_XXS)},
+          {17, "IQ2_XS", 256, sizeof(b::IQ2_XS)},
+          {18, "IQ3_XXS", 256, sizeof(b::IQ3_XXS)},
+          {19, "IQ1_S", 256, sizeof(b::IQ1_S)},
+          {20, "IQ4_NL", 32, sizeof(b::IQ4_NL)},
+          {21, "IQ3_S", 256, sizeof(b::IQ3_S)},
+          {22, "IQ2_S", 256, sizeof(b::IQ2_S)},
+          {23, "IQ4_XS", 256, sizeof(b::IQ4_XS)},
+          {24, "I8", 1, 1},
+          {25, "I16", 1, 2},
+          {26, "I32", 1, 4},
+          {27, "I64", 1, 8},
+          {28, "F64", 1, sizeof(double)},
+          {29, "IQ1_M", 256, sizeof(b::IQ1_M)},
+          {30, "BF16", 1, 2},
+          {31, "Q4_0_4_4", 32, sizeof(b::Q4_0)},
+          {32, "Q4_0_4_8", 32, sizeof(b::Q4_0)},
+          {33, "Q4_0_8_8", 32, sizeof(b::Q4_0)},
+          {34, "TQ1_0", 256, sizeof(b::TQ1_0)},
+          {35, "TQ2_0", 256, sizeof(b::TQ2_0)}};
+}
+
+TEST(Gguf, EveryGgmlTypeIsSizedLikeItsBlockStruct) {
+  const std::vector<TypeSize> types = expected_type_sizes();
+  for (const TypeSize& t : types) {
+    SCOPED_TRACE(t.name);
+    EXPECT_EQ(ggml_type_name(t.id), t.name);
+    const std::optional<GgmlBlockSize> size = ggml_block_size(t.id);
+    ASSERT_TRUE(size.has_value());
+    EXPECT_EQ(size->elements, t.block);
+    EXPECT_EQ(size->bytes, t.bytes);
+    // 3 blocks per row, 2 rows, 2 planes: 12 blocks.
+    EXPECT_EQ(ggml_tensor_bytes(t.id, {3 * t.block, 2, 2}, "x"), 12 * t.bytes);
+    if (t.block > 1) {
+      EXPECT_NE(error_of([&] {
+                  ggml_tensor_bytes(t.id, {t.block + 1, 1}, "x");
+                })
+                    .find(fmt::format("tensor 'x' has ne[0] = {}, not a multiple of the {}-element "
+                                      "blocks of its ggml type {} ({})",
+                                      t.block + 1, t.block, t.id, t.name)),
+                std::string::npos);
+    }
+  }
+  // I2_S: its own rule, N x K / 4 + 32, and no block size.
+  EXPECT_FALSE(ggml_block_size(kGgmlTypeI2S).has_value());
+  EXPECT_EQ(ggml_tensor_bytes(kGgmlTypeI2S, {256, 3}, "w"), 256u * 3 / 4 + 32);
+  // Refused, naming the tensor and the type id: removed, unsizable and unknown types.
+  for (std::uint32_t id : {4u, 5u, 37u, 38u, 39u, 40u, 1000u, 0xffffffffu}) {
+    SCOPED_TRACE(id);
+    EXPECT_FALSE(ggml_block_size(id).has_value());
+    const std::string message = error_of([&] { ggml_tensor_bytes(id, {256, 1}, "blk.0.x"); });
+    EXPECT_EQ(message.rfind("tensor 'blk.0.x' has ", 0), 0u) << message;
+    EXPECT_NE(message.find(fmt::format("ggml type {}", id)), std::string::npos) << message;
+  }
+  // Sizes past 2^64 bytes are refused, not wrapped: 2^62 I64 elements are 2^65 bytes.
+  EXPECT_NE(error_of([] {
+              ggml_tensor_bytes(27, {1ull << 31, 1ull << 31}, "big");
+            }).find("past 2^64 bytes"),
+            std::string::npos);
+  EXPECT_EQ(ggml_tensor_bytes(24, {1ull << 31, 1ull << 31}, "big"), 1ull << 62);
+}
+
+// A file of one tensor of each sized type: parsed, every tensor's data exactly where the file puts
+// it; with the last byte of any tensor's data missing, refused naming that tensor.
+TEST(Gguf, EveryTensorMustLieInsideTheFile) {
+  for (const TypeSize& t : expected_type_sizes()) {
+    SCOPED_TRACE(t.name);
+    RawGguf raw = one_tensor_file();
+    raw.tensors[0].type = t.id;
+    raw.tensors[0].ne = {2 * t.block, 3};
+    raw.data = std::string(6 * t.bytes, '\x11');
+    const GgufFile f = GgufFile::parse(raw.bytes(), "types.gguf");
+    EXPECT_EQ(f.tensor("w").bytes, 6 * t.bytes);
+    EXPECT_EQ(f.tensor_data("w"), raw.data);
+    raw.data.pop_back();
+    EXPECT_NE(
+        parse_error(raw.bytes())
+            .find(fmt::format(
+                "tensor 'w' ({} {}x3, {} bytes at data offset 0) runs past the end of the file",
+                t.name, 2 * t.block, 6 * t.bytes)),
+        std::string::npos);
+  }
+}
+
+TEST(Gguf, EveryTypeIsSizedLikeMakeGgufPy) {
+  REQUIRE_MAKE_GGUF();
+  TempDir dir;
+  std::string log;
+  ASSERT_TRUE(
+      run_make_gguf(fmt::format("--every-type --seed 5 --out '{}'", dir / "types.gguf"), dir, &log))
+      << log;
+  const GgufFile f = GgufFile::open(dir / "types.gguf");
+  const GgufKv* sizes = f.kv("ternac.generator.tensor_bytes");
+  ASSERT_NE(sizes, nullptr);
+  ASSERT_EQ(f.tensors().size(), expected_type_sizes().size());
+  ASSERT_EQ(sizes->array_count, f.tensors().size());
+  const std::string file = read_file(dir / "types.gguf");
+  for (std::size_t i = 0; i < f.tensors().size(); ++i) {
+    const GgufTensorInfo& t = f.tensors()[i];
+    SCOPED_TRACE(t.name);
+    EXPECT_EQ(t.type, expected_type_sizes()[i].id);
+    std::uint64_t python_bytes = 0;
+    for (int b = 0; b < 8; ++b) {
+      python_bytes |=
+          std::uint64_t{static_cast<unsigned char>(file[sizes->value_offset + 8 * i + b])}
+          << (8 * b);
+    }
+    EXPECT_EQ(t.bytes, python_bytes);
+  }
+  // Cut inside the last tensor's data by one byte, it is refused by name.
+  const GgufTensorInfo& last = f.tensors().back();
+  const std::uint64_t end = f.data_start() + last.offset + last.bytes;
+  ASSERT_LE(end, file.size());
+  EXPECT_NE(parse_error(file.substr(0, end - 1))
+                .find(fmt::format("tensor '{}' ({}", last.name, ggml_type_name(last.type))),
+            std::string::npos);
+}
+
+// ---- Opening a file: mapped, the same answers as parsing its bytes. ----
+
+TEST(Gguf, OpenAndParseAgreeOnEveryCorpusFile) {
+  const std::string corpus = source_dir() + "testbench/fuzz/corpus/gguf";
+  ASSERT_TRUE(fs::is_directory(corpus)) << corpus;
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(corpus)) {
+    const std::string path = e.path().string();
+    SCOPED_TRACE(path);
+    const std::string bytes = read_file(path);
+    std::string opened, parsed, borrowed;
+    const auto describe = [&](const GgufFile& f) {
+      std::string d = fmt::format("v{} align {} data {} keys {}:", f.version(), f.alignment(),
+                                  f.data_start(), f.keys().size());
+      for (const GgufTensorInfo& t : f.tensors()) {
+        d += fmt::format(" {} {} {} {} {};", t.name, t.type, t.offset, t.bytes,
+                         std::hash<std::string_view>()(f.tensor_data(t.name)));
+        d += error_of([&] { f.i2s(t.name); });
+      }
+      return d;
+    };
+    // Errors start with the path or "what"; compare what follows.
+    const auto strip = [](const std::string& message, const std::string& prefix) {
+      return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+    };
+    try {
+      opened = describe(GgufFile::open(path));
+    } catch (const std::invalid_argument& e) {
+      opened = strip(e.what(), path);
+    }
+    try {
+      parsed = describe(GgufFile::parse(bytes, path));
+    } catch (const std::invalid_argument& e) {
+      parsed = strip(e.what(), path);
+    }
+    try {
+      borrowed = describe(GgufFile::parse_borrowed(bytes, path));
+    } catch (const std::invalid_argument& e) {
+      borrowed = strip(e.what(), path);
+    }
+    EXPECT_EQ(opened, parsed);
+    EXPECT_EQ(borrowed, parsed);
+    ++files;
+  }
+  EXPECT_GE(files, 40);
+}
+
+TEST(Gguf, CopiesShareTheMappedFile) {
+  TempDir dir;
+  const std::string path = dir / "m.gguf";
+  std::ofstream(path, std::ios::binary) << one_tensor_file().bytes();
+  std::optional<GgufFile> copy;
+  {
+    const GgufFile f = GgufFile::open(path);
+    copy = f;
+  }
+  fs::remove(path);  // the mapping outlives the name, and the first GgufFile
+  EXPECT_EQ(copy->i2s("w").codes, std::vector<std::uint8_t>(128, kZ));
+  EXPECT_EQ(copy->string_value("general.architecture"), "bitnet");
+}
+
+// ---- Peak memory: a reader reads what it needs, not the whole file (docs/robustness.md). ----
+
+constexpr std::uint64_t kMiB = 1 << 20;
+
+// A field of /proc/self/status in bytes ("VmRSS:", "VmHWM:"), or 0 when absent.
+std::uint64_t status_bytes(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field, 0) == 0) {
+      std::istringstream value(line.substr(field.size()));
+      std::uint64_t kb = 0;
+      value >> kb;
+      return kb * 1024;
+    }
+  }
+  return 0;
+}
+
+// How far this process's peak resident memory rose, while f ran, above what was resident when it
+// started: the kernel's high-water mark (VmHWM) is reset to the resident size first, by writing 5
+// to /proc/self/clear_refs (Linux 4.0 and later); std::nullopt where that does not work.
+std::optional<std::uint64_t> peak_growth(const std::function<void()>& f) {
+  {
+    std::ofstream clear("/proc/self/clear_refs");
+    clear << "5" << std::flush;
+    if (!clear) return std::nullopt;
+  }
+  const std::uint64_t start = status_bytes("VmHWM:");
+  if (start == 0 || start > status_bytes("VmRSS:") + kMiB) return std::nullopt;  // not reset
+  f();
+  return status_bytes("VmHWM:") - start;
+}
+
+#define MEASURE_PEAK_GROWTH(var, body)                                             \
+  const std::optional<std::uint64_t> var##_measured = peak_growth([&] body);       \
+  if (!var##_measured)                                                             \
+    GTEST_SKIP() << "cannot reset the peak resident size (/proc/self/clear_refs)"; \
+  const std::uint64_t var = *var##_measured
+
+// Removes a file at the end of the scope, failed test or not: the sparse files below claim 3 GiB.
+class RemoveAtExit {
+ public:
+  explicit RemoveAtExit(std::string path) : path_(std::move(path)) {}
+  ~RemoveAtExit() {
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  RemoveAtExit(const RemoveAtExit&) = delete;
+  RemoveAtExit& operator=(const RemoveAtExit&) = delete;
+
+ private:
+  std::string path_;
+};
+
+// Writes `head` at the start of `path` and `tail` so that it ends at byte `size`, with nothing in
+// between: a sparse file, which takes no disk space for the hole.
+void write_sparse(const std::string& path, const std::string& head, const std::string& tail,
+                  std::uint64_t size) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << head;
+  out.seekp(static_cast<std::streamoff>(size - tail.size()));
+  out << tail;
+  out.close();
+  ASSERT_TRUE(out) << "cannot write " << path;
+  ASSERT_EQ(fs::file_size(path), size);
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  std::printf("%s: %llu bytes, %llu on disk\n", path.c_str(), static_cast<unsigned long long>(size),
+              static_cast<unsigned long long>(st.st_blocks) * 512);
+}
+
+// The 3 GiB tensor of the file below: 196608 x 65536 I2_S weights, 3 GiB + 32 bytes of data.
+constexpr std::uint32_t kBigN = 196608, kBigK = 65536;
+
+// One small tensor decoded out of a 3 GiB GGUF file (its data after a 3 GiB tensor left as a hole)
+// must cost about its own size: the decoded codes plus its packed bytes read through the map. The
+// target is 100 MiB above that; the test holds the reader to 16 MiB (the allocator, the page
+// tables of the map, transparent huge pages and sanitizers' shadow memory take some). Reading the
+// whole file, as the reader did before, costs 3 GiB.
+TEST(ReaderPeakMemory, OneTensorOfA3GiBGgufFileCostsAboutItsOwnSize) {
+  const std::uint64_t seed = 31337;
+  std::printf("seed %llu\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 rng(seed);
+  const std::uint32_t n = 2048, k = 2048;
+  GgufWriteTensor small{"blk.0.attn_k.weight", n, k, random_weights(rng, std::size_t{n} * k),
+                        0.375f};
+  const std::string packed(
+      GgufFile::parse(gguf_i2s_bytes({small}), "small").tensor_data(small.name));
+  const std::vector<std::uint8_t> expected = codes_of(small.weights);
+
+  RawGguf raw;
+  raw.kvs = {kv_pair("general.architecture", 8, gstr("bitnet")),
+             kv_pair("general.alignment", 4, le32(32))};
+  const std::uint64_t big_bytes = std::uint64_t{kBigN} * kBigK / 4 + 32;
+  const std::uint64_t small_offset = (big_bytes + 31) / 32 * 32;
+  raw.tensors = {{"blk.0.ffn_up.weight", {kBigK, kBigN}, kGgmlTypeI2S, 0},
+                 {small.name, {k, n}, kGgmlTypeI2S, small_offset}};
+  const std::string header = raw.bytes();  // padded to the data section
+  const std::uint64_t size = header.size() + small_offset + packed.size();
+  ASSERT_GT(size, 3ull << 30);
+
+  TempDir dir;
+  const std::string path = dir / "big.gguf";
+  const RemoveAtExit remove(path);
+  write_sparse(path, header, packed, size);
+
+  const auto start = std::chrono::steady_clock::now();
+  MEASURE_PEAK_GROWTH(growth, {
+    const GgufFile f = GgufFile::open(path);
+    const TernaryTensorData t = f.i2s(small.name);
+    EXPECT_EQ(t.codes, expected);
+    EXPECT_EQ(t.alpha, small.alpha);
+  });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::uint64_t own = expected.size() + packed.size();
+  std::printf(
+      "opened and decoded in %.3f s; peak resident growth %.2f MiB; the tensor's own size "
+      "(%u x %u codes + %zu packed bytes) %.2f MiB\n",
+      seconds, growth / double(kMiB), n, k, packed.size(), own / double(kMiB));
+  EXPECT_LE(growth, own + 100 * kMiB);
+  EXPECT_LE(growth, own + 16 * kMiB);
+}
+
+// A file that is not GGUF is refused after its first 4 bytes, however large it is.
+TEST(ReaderPeakMemory, GgufMagicIsCheckedBeforeTheFileIsRead) {
+  TempDir dir;
+  const std::string path = dir / "model.bin";
+  const RemoveAtExit remove(path);
+  write_sparse(path, "GGML", "end", 3ull << 30);
+  std::string message;
+  MEASURE_PEAK_GROWTH(growth, { message = error_of([&] { GgufFile::open(path); }); });
+  EXPECT_NE(message.find(path + ": not a GGUF file: magic is 'GGML'"), std::string::npos)
+      << message;
+  std::printf("peak resident growth: %.1f MiB\n", growth / double(kMiB));
+  EXPECT_LE(growth, 16 * kMiB);
+}
+
+// An .npz (a zip file) given where a .npy is expected: refused after its first 6 bytes.
+TEST(ReaderPeakMemory, NpyMagicIsCheckedBeforeTheFileIsRead) {
+  TempDir dir;
+  const std::string path = dir / "x.npz";
+  const RemoveAtExit remove(path);
+  write_sparse(path, std::string("PK\x03\x04", 4), "end", 3ull << 30);
+  std::string message;
+  MEASURE_PEAK_GROWTH(growth, { message = error_of([&] { read_npy(path); }); });
+  EXPECT_NE(message.find(path + ": not a .npy file: bad magic"), std::string::npos) << message;
+  std::printf("peak resident growth: %.1f MiB\n", growth / double(kMiB));
+  EXPECT_LE(growth, 16 * kMiB);
+}
+
+// read_npy holds an array's data once (it read the whole file, then copied the data: twice).
+TEST(ReaderPeakMemory, NpyDataIsHeldOnce) {
+  TempDir dir;
+  const std::string path = dir / "acts.npy";
+  const RemoveAtExit remove(path);
+  const std::uint64_t elements = 64 * kMiB;  // f4: 256 MiB, all zeros (a hole)
+  // A version 1.0 header as numpy writes it, padded so that the data starts at a multiple of 64.
+  std::string dict =
+      fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({},), }}", elements);
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  const std::string header = std::string("\x93NUMPY\x01\x00", 8) +
+                             static_cast<char>(dict.size() & 0xff) +
+                             static_cast<char>(dict.size() >> 8) + dict;
+  write_sparse(path, header, std::string(4, '\0'), header.size() + 4 * elements);
+  NpyArray a;
+  MEASURE_PEAK_GROWTH(growth, { a = read_npy(path); });
+  EXPECT_EQ(a.shape, std::vector<std::uint64_t>{elements});
+  EXPECT_EQ(a.data.size(), 4 * elements);
+  std::printf("peak resident growth: %.1f MiB for %.1f MiB of data\n", growth / double(kMiB),
+              a.data.size() / double(kMiB));
+  EXPECT_LE(growth, a.data.size() + 32 * kMiB);
 }
 
 }  // namespace

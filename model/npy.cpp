@@ -2,17 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
+#include "file_io.h"
 #include "trit.h"
 
 namespace ternac {
@@ -28,6 +28,10 @@ constexpr std::size_t kMaxDims = 64;
 // Tuples and lists nested deeper than this cannot be a header numpy wrote; the limit keeps the
 // recursive parser's stack bounded on hostile input.
 constexpr int kMaxNesting = 16;
+// numpy's own reader refuses headers past 10000 bytes unless told otherwise (max_header_size); a
+// header numpy writes for a plain array of 64 dimensions takes under 2 KB. The limit keeps a
+// hostile header (a list of a hundred million numbers, say) from being parsed into gigabytes.
+constexpr std::uint64_t kMaxHeaderBytes = 65536;
 
 struct Dtype {
   const char* name;
@@ -390,17 +394,6 @@ bool int_in_range(const NpyArray& a, const Dtype& d, std::size_t i, std::int64_t
   return *value >= lo;
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    throw std::invalid_argument(
-        fmt::format("cannot open '{}' for writing: {}", path, std::strerror(errno)));
-  }
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw std::invalid_argument(fmt::format("error writing '{}'", path));
-}
-
 template <typename T>
 void write_typed(const std::string& path, const char* dtype,
                  const std::vector<std::uint64_t>& shape, const std::vector<T>& values) {
@@ -446,14 +439,30 @@ std::size_t NpyArray::item_size() const {
   return d->size;
 }
 
-NpyArray parse_npy(const std::string& bytes, const std::string& what) {
-  const std::size_t size = bytes.size();
-  if (size < kMagicLen || bytes.compare(0, kMagicLen, kMagic, kMagicLen) != 0) {
+namespace {
+
+// An array's header and where its data lies in the file.
+struct NpyLayout {
+  NpyArray array;  // dtype and shape; data still empty
+  std::uint64_t data_start = 0;
+  std::uint64_t data_bytes = 0;
+};
+
+// Parses the preamble and the header of a file of `size` bytes, reading its bytes with
+// read(offset, n) (exactly n bytes, called only for bytes inside the file) from the magic on,
+// in file order, each piece only once the previous ones are checked: a file that is not .npy is
+// refused after its first 6 bytes, and nothing is read or allocated from a length before the
+// length is checked against the file size.
+template <typename Read>
+NpyLayout parse_layout(std::uint64_t size, Read&& read, const std::string& what) {
+  const std::string magic = read(0, static_cast<std::size_t>(std::min<std::uint64_t>(size, 6)));
+  if (size < kMagicLen || magic.compare(0, kMagicLen, kMagic, kMagicLen) != 0) {
     fail(what, "not a .npy file: bad magic (a .npy file starts with \\x93NUMPY)");
   }
   if (size < kMagicLen + 2) fail(what, "file ends inside the .npy preamble (no format version)");
-  const int major = static_cast<std::uint8_t>(bytes[6]);
-  const int minor = static_cast<std::uint8_t>(bytes[7]);
+  const std::string version = read(kMagicLen, 2);
+  const int major = static_cast<std::uint8_t>(version[0]);
+  const int minor = static_cast<std::uint8_t>(version[1]);
   if (major < 1 || major > 3 || minor != 0) {
     fail(what, fmt::format("unsupported .npy format version {}.{} (1.0, 2.0 and 3.0 are read)",
                            major, minor));
@@ -462,15 +471,21 @@ NpyArray parse_npy(const std::string& bytes, const std::string& what) {
   const std::size_t len_bytes = major == 1 ? 2 : 4;
   const std::size_t header_start = kMagicLen + 2 + len_bytes;
   if (size < header_start) fail(what, "file ends inside the .npy preamble (no header length)");
-  const auto* raw = reinterpret_cast<const std::uint8_t*>(bytes.data());
-  const std::uint64_t header_len = load_le(raw + kMagicLen + 2, len_bytes);
+  const std::string len_field = read(kMagicLen + 2, len_bytes);
+  const std::uint64_t header_len =
+      load_le(reinterpret_cast<const std::uint8_t*>(len_field.data()), len_bytes);
   if (header_len > size - header_start) {
     fail(what, fmt::format("header length {} runs past the end of the file ({} bytes follow the "
                            "{}-byte preamble)",
                            header_len, size - header_start, header_start));
   }
-  const std::string header = bytes.substr(header_start, header_len);
-  const std::size_t data_start = header_start + header_len;
+  if (header_len > kMaxHeaderBytes) {
+    fail(what, fmt::format("header of {} bytes is longer than the {} this reader accepts (numpy "
+                           "writes headers of a few hundred bytes for the arrays read here)",
+                           header_len, kMaxHeaderBytes));
+  }
+  const std::string header = read(header_start, static_cast<std::size_t>(header_len));
+  const std::uint64_t data_start = header_start + header_len;
 
   const PyValue* descr = nullptr;
   const PyValue* fortran = nullptr;
@@ -536,7 +551,8 @@ NpyArray parse_npy(const std::string& bytes, const std::string& what) {
   if (shape->items.size() > kMaxDims) {
     fail(what, fmt::format("shape has {} dimensions, more than {}", shape->items.size(), kMaxDims));
   }
-  NpyArray a;
+  NpyLayout layout;
+  NpyArray& a = layout.array;
   a.dtype = type;
   for (const PyValue& dim : shape->items) {
     if (dim.kind != PyValue::Kind::kInt) {
@@ -568,19 +584,33 @@ NpyArray parse_npy(const std::string& bytes, const std::string& what) {
                            present - want, present - want == 1 ? "" : "s", shape_repr(a.shape), d,
                            want, present));
   }
-  a.data.assign(raw + data_start, raw + size);
-  return a;
+  layout.data_start = data_start;
+  layout.data_bytes = want;
+  return layout;
+}
+
+}  // namespace
+
+NpyArray parse_npy(std::string_view bytes, const std::string& what) {
+  NpyLayout layout = parse_layout(
+      bytes.size(),
+      [&](std::uint64_t offset, std::size_t n) {
+        return std::string(bytes.substr(static_cast<std::size_t>(offset), n));
+      },
+      what);
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data()) + layout.data_start;
+  layout.array.data.assign(data, data + layout.data_bytes);
+  return std::move(layout.array);
 }
 
 NpyArray read_npy(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not a .npy file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw std::invalid_argument(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::invalid_argument(fmt::format("error reading '{}'", path));
-  return parse_npy(bytes, path);
+  const InputFile file = InputFile::open(path);
+  NpyLayout layout = parse_layout(
+      file.size(), [&](std::uint64_t offset, std::size_t n) { return file.read(offset, n); }, path);
+  // Read straight into the array: the data is in memory once, not also as the file's bytes.
+  layout.array.data.resize(static_cast<std::size_t>(layout.data_bytes));
+  file.read_exact(layout.data_start, layout.array.data.data(), layout.array.data.size());
+  return std::move(layout.array);
 }
 
 std::vector<std::int8_t> npy_to_int8(const NpyArray& a, const std::string& what) {
@@ -698,8 +728,7 @@ void write_npy(const std::string& path, const std::string& dtype,
   out += dict;
   out.append(header_len - dict.size() - 1, ' ');
   out.push_back('\n');
-  if (bytes > 0) out.append(static_cast<const char*>(data), bytes);
-  write_file(path, out);
+  write_file_atomic(path, {out, std::string_view(static_cast<const char*>(data), bytes)});
 }
 
 void write_npy(const std::string& path, const std::vector<std::uint64_t>& shape,

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ternac {
@@ -31,9 +32,12 @@ struct NpyArray {
 };
 
 // Parses the contents of a .npy file. `what` (normally the file name) starts every error message.
-NpyArray parse_npy(const std::string& bytes, const std::string& what);
+NpyArray parse_npy(std::string_view bytes, const std::string& what);
 
-// Reads and parses a .npy file; errors name the path.
+// Reads and parses a .npy file; errors name the path. Only a regular file is read (file_io.h: a
+// FIFO, a directory or a device is refused without blocking); its magic is read and checked
+// before anything else, the header next, and the data last, straight into the array once its
+// size is known to match the file's.
 NpyArray read_npy(const std::string& path);
 
 // Conversions to the element types the model uses. Each checks every element and names the first
@@ -53,7 +57,9 @@ std::vector<std::uint8_t> npy_to_trit_codes(const NpyArray& array, const std::st
 // dtype `dtype` ("f4", "i1", ...; see NpyArray) and `shape`, in the format numpy writes: version
 // 1.0 (2.0 only if the header needs it), header padded with spaces and terminated by '\n' so that
 // the data starts at a multiple of 64 bytes. Throws std::invalid_argument for an unknown dtype,
-// a byte count that does not match the shape, or a failed write (naming the path).
+// a byte count that does not match the shape, or a failed write (FileError, naming the path). The
+// file is written atomically (write_file_atomic in file_io.h): a failed write leaves whatever was
+// at the path before.
 void write_npy(const std::string& path, const std::string& dtype,
                const std::vector<std::uint64_t>& shape, const void* data, std::size_t bytes);
 

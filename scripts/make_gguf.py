@@ -16,6 +16,7 @@ Examples:
   make_gguf.py --model 2b4t --layers 1 --out 2b4t_l1.gguf        # one real-shaped 2B4T block
   make_gguf.py --tensor w:64:256 --tensor v:3:128 --npy-dir npy --out t.gguf
   make_gguf.py --fuzz-corpus testbench/fuzz/corpus/gguf           # the reader's seed corpus
+  make_gguf.py --every-type --out t.gguf       # one tensor of every ggml type the script sizes
 
 With --npy-dir, each tensor's weights are also written as <name>.npy (int8, shape (N, K), values
 -1/0/1) and its alpha as <name>.alpha.npy (float32, shape ()), for independent cross-checks.
@@ -36,6 +37,58 @@ GGML_TYPE_TL1 = 38
 FILE_TYPE_I2_S = 40
 I2S_BLOCK = 128
 I2S_TAIL = 32
+
+# Elements and bytes per block of every ggml type a GGUF file may hold (ids of the BitNet fork,
+# which upstream shares up to 35), derived here from the fields of ggml's block structs
+# (ggml-common.h, QK_K = 256, fp16 scales of 2 bytes), independently of the C++ reader's table,
+# so that --every-type files check it. I2_S (36) has its own rule (i2s_bytes); I8_S, TL1 and
+# TL2 (37..39) are left out, as the reader cannot size them either.
+QK_K = 256
+HALF = 2
+GGML_BLOCKS = {
+    0: ("F32", 1, 4),
+    1: ("F16", 1, HALF),
+    2: ("Q4_0", 32, HALF + 32 // 2),                               # d, qs
+    3: ("Q4_1", 32, HALF + HALF + 32 // 2),                        # d, m, qs
+    6: ("Q5_0", 32, HALF + 4 + 32 // 2),                           # d, qh[4], qs
+    7: ("Q5_1", 32, HALF + HALF + 4 + 32 // 2),                    # d, m, qh[4], qs
+    8: ("Q8_0", 32, HALF + 32),                                    # d, qs
+    9: ("Q8_1", 32, HALF + HALF + 32),                             # d, s, qs
+    10: ("Q2_K", QK_K, QK_K // 16 + QK_K // 4 + HALF + HALF),      # scales, qs, d, dmin
+    11: ("Q3_K", QK_K, QK_K // 8 + QK_K // 4 + 12 + HALF),         # hmask, qs, scales, d
+    12: ("Q4_K", QK_K, HALF + HALF + 12 + QK_K // 2),              # d, dmin, scales, qs
+    13: ("Q5_K", QK_K, HALF + HALF + 12 + QK_K // 8 + QK_K // 2),  # d, dmin, scales, qh, qs
+    14: ("Q6_K", QK_K, QK_K // 2 + QK_K // 4 + QK_K // 16 + HALF),  # ql, qh, scales, d
+    15: ("Q8_K", QK_K, 4 + QK_K + 2 * (QK_K // 16)),               # float d, qs, int16 bsums
+    16: ("IQ2_XXS", QK_K, HALF + 2 * (QK_K // 8)),                 # d, uint16 qs
+    17: ("IQ2_XS", QK_K, HALF + 2 * (QK_K // 8) + QK_K // 32),     # d, uint16 qs, scales
+    18: ("IQ3_XXS", QK_K, HALF + 3 * QK_K // 8),                   # d, qs
+    19: ("IQ1_S", QK_K, HALF + QK_K // 8 + 2 * (QK_K // 32)),      # d, qs, uint16 qh
+    20: ("IQ4_NL", 32, HALF + 32 // 2),                            # d, qs
+    21: ("IQ3_S", QK_K, HALF + QK_K // 4 + QK_K // 32 + QK_K // 8 + QK_K // 64),  # d qs qh signs sc
+    22: ("IQ2_S", QK_K, HALF + QK_K // 4 + QK_K // 32 + QK_K // 32),  # d, qs, qh, scales
+    23: ("IQ4_XS", QK_K, HALF + 2 + QK_K // 64 + QK_K // 2),       # d, scales_h, scales_l, qs
+    24: ("I8", 1, 1),
+    25: ("I16", 1, 2),
+    26: ("I32", 1, 4),
+    27: ("I64", 1, 8),
+    28: ("F64", 1, 8),
+    29: ("IQ1_M", QK_K, QK_K // 8 + QK_K // 16 + QK_K // 32),      # qs, qh, scales
+    30: ("BF16", 1, 2),
+    31: ("Q4_0_4_4", 32, HALF + 32 // 2),                          # Q4_0 blocks, interleaved
+    32: ("Q4_0_4_8", 32, HALF + 32 // 2),
+    33: ("Q4_0_8_8", 32, HALF + 32 // 2),
+    34: ("TQ1_0", QK_K, (QK_K - 4 * QK_K // 64) // 5 + QK_K // 64 + HALF),  # qs, qh, d
+    35: ("TQ2_0", QK_K, QK_K // 4 + HALF),                         # qs, d
+}
+
+
+def tensor_data_bytes(ggml_type, ne):
+    """Data bytes of a tensor of a type in GGML_BLOCKS and shape ne (ne[0] fastest)."""
+    _, block, block_bytes = GGML_BLOCKS[ggml_type]
+    assert ne[0] % block == 0, (ggml_type, ne)
+    return math.prod(ne) // block * block_bytes
+
 
 # GGUF kv types.
 KV_U8, KV_I8, KV_U16, KV_I16, KV_U32, KV_I32, KV_F32, KV_BOOL = range(8)
@@ -251,6 +304,37 @@ def generate(args):
           f"({total / 1e6:.2f} M), zeros {args.zeros}, seed {args.seed}")
 
 
+def every_type_tensors(rng, blocks_per_row=2, rows=3):
+    """(name, ne, ggml type, data) of one tensor of every type in GGML_BLOCKS, random bytes."""
+    tensors = []
+    for ggml_type, (name, block, _) in sorted(GGML_BLOCKS.items()):
+        ne = [blocks_per_row * block, rows]
+        data = rng.integers(0, 256, tensor_data_bytes(ggml_type, ne), dtype=np.uint8).tobytes()
+        tensors.append((f"t{ggml_type}.{name.lower()}", ne, ggml_type, data))
+    return tensors
+
+
+def write_every_type(args):
+    """A file with one tensor of every type the script sizes; kv ternac.generator.tensor_bytes
+    lists each tensor's data size as computed here, for the reader to compare."""
+    rng = np.random.default_rng(args.seed)
+    tensors = every_type_tensors(rng)
+    kvs = [kv_pair("general.architecture", KV_STRING, "ternac-types"),
+           kv_pair("general.alignment", KV_U32, args.alignment),
+           kv_pair("ternac.generator.tensor_bytes", KV_ARRAY,
+                   [len(data) for _, _, _, data in tensors], KV_U64)]
+    infos, body, offset = [], b"", 0
+    for name, ne, ggml_type, data in tensors:
+        infos.append((name, ne, ggml_type, offset))
+        padded = data + bytes(align_up(len(data), args.alignment) - len(data))
+        body += padded
+        offset += len(padded)
+    with open(args.out, "wb") as f:
+        f.write(header_bytes(kvs, infos, args.alignment) + body)
+    print(f"make_gguf: wrote {args.out}: {len(tensors)} tensors, one of each ggml type 0..35 "
+          f"but 4 and 5, seed {args.seed}")
+
+
 def fuzz_corpus(directory):
     """The reader's seed corpus: small valid files and one malformed file per problem the reader
     must name. Each is under 4 KB."""
@@ -274,6 +358,8 @@ def fuzz_corpus(directory):
         return header_bytes(kvs, infos, alignment, **header) + data
 
     one = [tensor("blk.0.attn_q.weight", 1, 128)]
+    # Its own generator, so that the files above stay as they were.
+    types = every_type_tensors(np.random.default_rng(2), blocks_per_row=1, rows=1)
     two = [tensor("blk.0.attn_q.weight", 2, 128), tensor("blk.0.ffn_down.weight", 3, 256)]
     args = argparse.Namespace(model=None, alignment=32, seed=1, zeros=0.4, layers=1)
     full_kvs = model_kvs(args, [("a", 2, 128), ("b", 3, 256)])
@@ -317,6 +403,17 @@ def fuzz_corpus(directory):
         "duplicate_tensor_names.gguf": build(one + one),
         "duplicate_keys.gguf": build(one, kvs=[kv_pair("general.name", KV_STRING, "a"),
                                                kv_pair("general.name", KV_STRING, "b")]),
+        # Every sized ggml type (two files to stay small), and cuts inside quantized tensors
+        # that a reader sizing them as 0 bytes would accept.
+        "valid_types_0_to_19.gguf": build([t for t in types if t[2] < 20]),
+        "valid_types_20_to_35.gguf": build([t for t in types if t[2] >= 20]),
+        "q8_0_truncated.gguf": build([t for t in types if t[2] == 8])[:-40],
+        "q6_k_truncated.gguf": build([t for t in types if t[2] == 14])[:-100],
+        "ne0_not_block_multiple.gguf": build([("w", [48, 1], 8, bytes(68))]),
+        "type_unknown.gguf": build([("w", [128, 1], 40, bytes(64))]),
+        "type_tl2.gguf": build([("w", [128, 1], 39, one[0][3])]),
+        "type_removed_q4_2.gguf": build([("w", [32, 1], 4, bytes(32))]),
+        "tensor_name_too_long.gguf": build([("n" * 65, [128, 1], GGML_TYPE_I2_S, one[0][3])]),
     }
     for name, data in files.items():
         assert len(data) < 4096, name
@@ -340,9 +437,16 @@ def main():
     p.add_argument("--alignment", type=int, default=32, help="general.alignment (32)")
     p.add_argument("--fuzz-corpus", metavar="DIR",
                    help="write the GGUF reader's seed corpus to DIR instead")
+    p.add_argument("--every-type", action="store_true",
+                   help="write one tensor of every ggml type (random bytes) instead of I2_S ones")
     args = p.parse_args()
     if args.fuzz_corpus:
         fuzz_corpus(args.fuzz_corpus)
+        return
+    if args.every_type:
+        if not args.out:
+            p.error("--out is required")
+        write_every_type(args)
         return
     if not args.out:
         p.error("--out is required")
