@@ -64,8 +64,12 @@ double parse_double(const std::string& s, const std::string& what) {
   char* end = nullptr;
   errno = 0;
   const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || !std::isfinite(v) || errno == ERANGE) {
+  if (s.empty() || *end != '\0' || !std::isfinite(v)) {
     throw std::invalid_argument(fmt::format("{} '{}' is not a finite number", what, s));
+  }
+  if (errno == ERANGE) {
+    throw std::invalid_argument(
+        fmt::format("{} '{}' is outside the range of a normal double", what, s));
   }
   return v;
 }
@@ -479,10 +483,6 @@ std::string EnergyTable::key() const { return fmt::format("{}nm-{}", node_nm_, f
 
 std::string EnergyTable::where(int line) const { return fmt::format("{}:{}", file_, line); }
 
-std::string EnergyTable::label() const {
-  return is_default_ ? fmt::format("{} nm", node_nm_) : key();
-}
-
 std::vector<std::string> EnergyTable::families() const {
   std::vector<std::string> out{family_};
   for (const EnergyTable* b = base_; b; b = b->base_) {
@@ -693,6 +693,10 @@ EnergyRow EnergyTable::sram_write_bit(std::uint64_t capacity_bytes) const {
 
 EnergyRow EnergyTable::dram_bit() const {
   const EnergyRow r = row("dram_read", 64);
+  if (!(r.pj / 64.0 > 0.0)) {
+    throw std::out_of_range(fmt::format("energy table {} nm ({}): one DRAM bit of {} pJ / 64 is 0",
+                                        node_nm_, file_, r.pj));
+  }
   return {
       "dram_bit",
       1,

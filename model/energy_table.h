@@ -90,7 +90,7 @@ class EnergyTable {
   // True when some row this table answers can be scaled from another node: every row of a
   // scale-from table, the rows a scale-missing-from table does not list (the 7 nm PokeBNN table's
   // SRAM rows). Each row's own `scaled` says which.
-  bool scaled() const { return base_ref_.size() > 0; }
+  bool scaled() const { return !base_ref_.empty(); }
   bool fully_scaled() const { return scale_all_; }  // "# scale-from:"
   // The families this table's rows can come from, its own first (7nm-pokebnn7: pokebnn7,
   // horowitz45), and whether there are several.
@@ -128,7 +128,6 @@ class EnergyTable {
   EnergyRow lookup(const std::string& operation, int width) const;
   EnergyRow from_base(const std::string& operation, int width) const;
   std::string where(int line) const;
-  std::string label() const;
 
   int node_nm_ = 0;
   double voltage_ = 0.0;
@@ -142,7 +141,7 @@ class EnergyTable {
   std::map<std::string, std::vector<std::size_t>> by_operation_;  // rows by width, ascending
   std::map<std::string, std::string> rules_;                      // operation -> linear | quadratic
   int voltage_line_ = 0;
-  std::string base_ref_;  // the scale-from / scale-missing-from value: "45" or "45nm-horowitz45"
+  std::string base_ref_;  // the scale-from / scale-missing-from node, as written
   bool scale_all_ = false;
   int base_line_ = 0;
   std::shared_ptr<const ProxyMap> proxies_;

@@ -575,7 +575,7 @@ TEST(EnergyRobustness, NonPositiveStillmakerFactorIsALoadError) {
 
 TEST(EnergyRobustness, EnergiesMustBeFiniteAndPositive) {
   const std::string head = "# node: 45\n# voltage: 0.9\noperation,width,pj,kind,source\n";
-  for (const char* pj : {"0", "-0.0", "nan", "inf", "-inf", "1e999"}) {
+  for (const char* pj : {"0", "-0.0", "nan", "inf", "-inf", "1e999", "4.9e-324"}) {
     expect_error([&] { EnergyTable::parse(head + "int_add,8," + pj + ",published,H\n", "z.csv"); },
                  {"z.csv:4"});
   }
