@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   verilator libsystemc-dev yosys
   libfmt-dev libgtest-dev libgmock-dev
-  python3 python3-matplotlib python3-numpy
+  python3 python3-matplotlib python3-numpy python3-yaml
   "$@"
 )
 
