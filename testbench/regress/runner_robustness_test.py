@@ -105,6 +105,8 @@ def main():
     make_tree(fake, [
         ("unit/Pass.One", "unit;small", "echo ternac-cycles: 7"),
         ("unit/Pass.Two", "unit", "echo 12 cycles simulated"),
+        ("unit/Long.Output", "unit",
+         "head -c 3000 /dev/zero | tr '\\0' x; echo; echo ternac-cycles: 5"),
         ("small/Fail.Lane", "small", GTEST_FAILURE),
         ("small/Skip.Reason", "small", "echo 'SKIP: no slurmd on this machine'; exit 77",
          "SKIP_RETURN_CODE 77"),
@@ -155,8 +157,12 @@ def main():
         s[name] = f"{tmp}/{name}"
         check(rc == 0, f"shard run {name} passes", f"rc {rc}: {err or out[-300:]}")
     rc, out, err = run(["merge", "--out", f"{tmp}/m0", s["s1"], s["s2"]])
-    check(rc == 0 and "2 results: 2 passed" in out, "merge of the two shards of one run",
+    check(rc == 0 and "3 results: 3 passed" in out, "merge of the two shards of one run",
           f"rc {rc}: {out} {err}")
+    cycles = {r["test"]: r["cycles"] for r in summary(f"{tmp}/m0")["rows"]} if rc == 0 else {}
+    check(cycles.get("unit/Long.Output") == 5 and cycles.get("unit/Pass.Two") == 12,
+          "cycles read from the whole output (CTest keeps only 1 KB of a passing test's)",
+          str(cycles))
     rc, out, err = run(["merge", "--out", f"{tmp}/m1", s["s1"], s["smoke2"]])
     check(one_line_error(rc, err, "level", "smoke", "default"),
           "merge refuses shards of different levels, naming the field", f"rc {rc}: {err or out}")
