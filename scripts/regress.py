@@ -1104,7 +1104,7 @@ class SlurmArray:
     own output) and submits those again, up to `requeue` times."""
 
     def __init__(self, script, name, log_dir, sbatch_args=(), throttle=0, progress="lines",
-                 label="slurm", poll_max=10.0):
+                 label="slurm", poll_max=5.0):
         self.script, self.name, self.log_dir = script, name, log_dir
         self.sbatch_args, self.throttle = list(sbatch_args), throttle
         self.progress, self.label, self.poll_max = progress, label, poll_max
@@ -1143,7 +1143,7 @@ class SlurmArray:
         return jid
 
     def wait(self, jid, total):
-        prog = Progress(self.progress, f"{self.label}: job {jid}")
+        prog = Progress(self.progress, f"{self.label}: job {jid}, tasks done")
         interval, failures = 1.0, 0
         try:
             while True:
@@ -1163,7 +1163,7 @@ class SlurmArray:
                         break
                     running = states.count("RUNNING")
                     prog.update(max(0, total - len(states)), total,
-                                f" tasks done ({running} running, {len(states) - running} waiting)")
+                                f" ({running} running, {len(states) - running} waiting)")
                 SIGNALS.sleep(interval)
                 interval = min(self.poll_max, interval * 1.5)
         finally:
