@@ -287,7 +287,8 @@ def clean_out(out, keep=()):
             p = os.path.join(out, n)
             if any(k == p or k.startswith(p + os.sep) for k in keep):
                 continue
-            if n in ("junit.xml", "summary.json", "summary.csv") or re.fullmatch(r"junit-.*\.xml", n):
+            if n in ("junit.xml", "summary.json", "summary.csv") or \
+                    re.fullmatch(r"junit-.*\.xml", n):
                 os.unlink(p)
             elif n in ("waves", "logs", "shards", "slurm") and os.path.isdir(p):
                 shutil.rmtree(p)
@@ -769,7 +770,8 @@ def systemc_version(include_dir):
             text = f.read()
     except (OSError, TypeError):
         return None
-    parts = [re.search(rf"#define SC_VERSION_{k}\s+(\d+)", text) for k in ("MAJOR", "MINOR", "PATCH")]
+    parts = [re.search(rf"#define SC_VERSION_{k}\s+(\d+)", text)
+             for k in ("MAJOR", "MINOR", "PATCH")]
     return ".".join(m.group(1) for m in parts) if all(parts) else None
 
 
@@ -858,11 +860,13 @@ def junit_xml(rows, meta):
             elif r["result"] == "skip":
                 ET.SubElement(c, "skipped", message=r["message"])
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
+            + "\n")
 
 
 def write_outputs(out, rows, meta):
-    rows = sorted(rows, key=lambda r: (r["pass"], r["test"], -1 if r["seed"] is None else r["seed"]))
+    rows = sorted(rows, key=lambda r: (r["pass"], r["test"],
+                                       -1 if r["seed"] is None else r["seed"]))
     summary = {"schema": SCHEMA, "kind": "ternac-regress-summary", "meta": meta,
                "totals": totals(rows), "rows": rows}
     write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, indent=1) + "\n")
@@ -1283,7 +1287,8 @@ def run_slurm(a, chosen):
     rows, merged = [], None
     if loaded:
         rows, merged, _ = combine(loaded)
-    record = {"jobs": array.jobs, "shards": n, "failed_tasks": {str(i): w for i, w in failed.items()},
+    record = {"jobs": array.jobs, "shards": n,
+              "failed_tasks": {str(i): w for i, w in failed.items()},
               "sbatch_args": a.sbatch_args, "throttle": a.throttle,
               "requeue_failed": a.requeue_failed, "script": script}
     return rows, record, signum, merged

@@ -30,7 +30,8 @@ failures = []
 
 
 def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else f"\n     {detail}"))
+    print(("ok   " if cond else "FAIL ") + what +
+          ("" if cond or not detail else f"\n     {detail}"))
     if not cond:
         failures.append(what)
     return cond

@@ -22,7 +22,8 @@ failures = []
 
 
 def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else f"\n     {detail}"))
+    print(("ok   " if cond else "FAIL ") + what +
+          ("" if cond or not detail else f"\n     {detail}"))
     if not cond:
         failures.append(what)
     return cond
@@ -274,8 +275,9 @@ def main():
                   f"dd if=/dev/zero of={full}/filler bs=4096 count=14 2>/dev/null && "
                   f"{REGRESS[0]} --no-build --build {fake} --tags unit --out {full}/o; "
                   f"echo rc=$?; ls -A {full}/o; for f in {full}/o/summary.json; do "
-                  f"[ -e $f ] && /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))'"
-                  f" $f && echo VALID; done; umount {full}")
+                  f"[ -e $f ] && /usr/bin/python3 -c "
+                  f"'import json,sys; json.load(open(sys.argv[1]))' $f && echo VALID; done; "
+                  f"umount {full}")
         r = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True)
         lines = [l for l in r.stderr.splitlines() if l.strip()]
         check("rc=2" in r.stdout and len(lines) == 1 and "Traceback" not in r.stderr and

@@ -147,7 +147,8 @@ for _ in $(seq 60); do
 done
 [ $up = 1 ] || cannot_run "the Slurm daemons did not start: $(tail -2 "$tmp/log/slurmctld.log" \
   "$tmp/log/slurmd.log" 2>/dev/null | tr '\n' ' ')"
-echo "slurm_test: single-node cluster up in $(($(date +%s) - t0)) s: $(sinfo -h -o '%P %D %c CPUs %t')"
+echo "slurm_test: single-node cluster up in $(($(date +%s) - t0)) s:" \
+  "$(sinfo -h -o '%P %D %c CPUs %t')"
 
 step="starting the cluster"
 fail() { echo "slurm_test: FAIL: $step: $*"; exit 1; }
@@ -234,7 +235,8 @@ grep "^sweep: slurm" "$tmp/sweep-slurm.txt" | sed 's/^/  /'
 /usr/bin/python3 - "$tmp/sweep-local/sweep.json" "$tmp/sweep-slurm/sweep.json" <<'EOF' ||
 import json, sys
 def rows(path):  # all but the wall time of each simulation
-    return [{k: v for k, v in r.items() if k != "sim_seconds"} for r in json.load(open(path))["rows"]]
+    rows = json.load(open(path))["rows"]
+    return [{k: v for k, v in r.items() if k != "sim_seconds"} for r in rows]
 local, slurm = rows(sys.argv[1]), rows(sys.argv[2])
 assert local == slurm and len(local) == 2, (local, slurm)
 print(f"slurm_test: sweep through Slurm equals the local sweep ({len(local)} points)")
