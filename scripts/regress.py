@@ -1435,9 +1435,10 @@ def main_run(argv):
         meta["incomplete"] = True
     rows = write_outputs(a.out, rows, meta)
     if signum is not None:
+        ended = "the job array cancelled" if a.slurm else "ctest and its tests ended"
         print(f"regress: interrupted by {meta['interrupted']} after {duration(meta['wall_s'])}: "
-              f"ctest and its tests ended; {len(rows)} results so far in {a.out}/summary.json "
-              f"(marked interrupted)", file=sys.stderr)
+              f"{ended}; {len(rows)} results so far in {a.out}/summary.json (marked "
+              f"interrupted)", file=sys.stderr)
         return 128 + signum
     print(f"regress: level {a.level} took {duration(meta['wall_s'])}")
     status = report(rows, a.out, meta)
