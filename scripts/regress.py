@@ -552,7 +552,8 @@ def failure_excerpt(out):
                                    "Google Test trace:")) or GTEST_FAILURE.match(nxt.strip()):
                     break
                 block.append(nxt)
-            return [l for l in block if l.strip()][:DETAIL_LINES]
+            return [l for l in block if l.strip() and l.strip() != "Failed" and
+                    not l.startswith("ternac-cycles:")][:DETAIL_LINES]
     hits = [l for l in lines if FAIL_WORDS.search(l) and not NOT_A_FAILURE.search(l)]
     if hits:
         return hits[:DETAIL_LINES]
