@@ -228,7 +228,7 @@ def simulate_slurm(a, points):
             return f"exit {rc.strip()}: {(read(i, 'err') or '').strip()[-300:]}"
         return None
 
-    regress.SIGNALS.install()
+    handlers = regress.SIGNALS.install()  # Ctrl-C or SIGTERM cancels the job array
     array = regress.SlurmArray(script, "ternac-sweep", work, sbatch_args=a.sbatch_args,
                                throttle=a.throttle, progress=regress.progress_mode("auto"),
                                label="sweep: slurm")
@@ -239,6 +239,8 @@ def simulate_slurm(a, points):
         sys.exit(f"sweep: interrupted by {e}; job array cancelled")
     except regress.RunError as e:
         sys.exit(f"sweep: {e}")
+    finally:
+        regress.SIGNALS.restore(handlers)
     if failed:
         sys.exit(f"sweep: {len(failed)} points failed on Slurm (--requeue-failed R submits "
                  f"them again): " + ", ".join(points[i - 1]["name"] for i in sorted(failed)))
