@@ -1312,7 +1312,8 @@ def build_dir_default():
 
 
 def parse_run_args(argv):
-    p = argparse.ArgumentParser(prog="regress", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="regress", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--level", choices=sorted(LEVELS), default="default")
     p.add_argument("--tags", default="", help="comma-separated CTest labels (any of them)")
     p.add_argument("--seeds", type=int, default=None,
@@ -1335,7 +1336,7 @@ def parse_run_args(argv):
     g = p.add_argument_group("Slurm (docs/regression.md)")
     g.add_argument("--slurm", action="store_true",
                    help="run the shards as a Slurm job array and merge them")
-    g.add_argument("--shards", type=int, default=4, help="array tasks (default 4)")
+    g.add_argument("--shards", type=int, default=None, help="array tasks (default 4)")
     g.add_argument("--sbatch-args", default="", help="more sbatch options, e.g. '-p debug -t 60'")
     g.add_argument("--throttle", type=int, default=0, metavar="K",
                    help="at most K tasks at once (--array=...%%K)")
@@ -1369,10 +1370,13 @@ def parse_run_args(argv):
         a.sbatch_args = shlex.split(a.sbatch_args)
     except ValueError as e:
         p.error(f"--sbatch-args: {e}")
-    slurm_only = [o for o, v in (("--sbatch-args", a.sbatch_args), ("--throttle", a.throttle),
+    slurm_only = [o for o, v in (("--shards", a.shards is not None),
+                                 ("--sbatch-args", a.sbatch_args), ("--throttle", a.throttle),
                                  ("--requeue-failed", a.requeue_failed)) if v]
     if not a.slurm and slurm_only:
         p.error(f"{', '.join(slurm_only)} only with --slurm")
+    if a.shards is None:
+        a.shards = 4
     if a.slurm:
         if a.shard:
             p.error("--slurm makes the shards itself: leave out --shard")
