@@ -172,6 +172,8 @@ grep -E "^regress: (slurm|[0-9]+ results)" "$tmp/slurm.txt" | sed 's/^/  /'
 echo "slurm_test: the same through a job array of 2 shards in $(($(date +%s) - t)) s"
 "$regress" compare "$tmp/slurm" "$tmp/local" | tee "$tmp/compare.txt"
 grep -q "^regress: equal to" "$tmp/compare.txt" || fail "Slurm and local results differ"
+xml=$(cd "$tmp/slurm" && find . -name '*.xml' | sort | tr '\n' ' ')
+[ "$xml" = "./junit.xml " ] || fail "XML files of the Slurm run: $xml(one junit.xml expected)"
 /usr/bin/python3 - "$tmp/slurm/summary.json" <<'EOF' || fail "the Slurm run's summary"
 import json, sys
 s = json.load(open(sys.argv[1]))
