@@ -2,8 +2,12 @@
 """ternac regression runner, built on CTest.
 
     scripts/regress.py [--level smoke|default|nightly] [--tags T,...] [--seeds N] [--base-seed S]
-                       [--shard I/N] [--jobs J] [--build DIR] [--out DIR] [--no-build]
+                       [--shard I/N] [--jobs J] [--build DIR] [--out DIR] [--no-build] [--list]
+                       [--progress auto|bar|lines|off] [--trace] [--inject-fault N]
+                       [--slurm [--shards N] [--sbatch-args ARGS] [--throttle K]
+                                [--requeue-failed R]]
     scripts/regress.py merge --out DIR SHARD_DIR... [--compare SUMMARY.json]
+    scripts/regress.py compare SUMMARY.json OTHER.json
 
 Levels:
   smoke    everything but the formal proofs, synthesis, lint and sweep tests, with 100 random
@@ -14,78 +18,462 @@ Levels:
            8 tokens, a whole decoded 2B4T token, a 2B4T block with a prefill of 128, a short fuzz
            run of every reader, the default level again under ASan + UBSan), then the seeded
            tests again for --seeds seeds (default 4) with 3000 random GEMMs each.
+No level runs the tests labelled regress (the runner's own tests, which run the runner).
 
 --tags selects tests by CTest label (any of them: unit, cosim, systemc, energy, formal, assert,
-fuzz, a configuration name such as small or csa, ...). --shard I/N runs every N-th test starting
-at the I-th of each pass (a test that needs a fixture goes with the fixture's setup test), so
-that N machines (a CI matrix, a Slurm job array) share one run; `merge` combines their output
-directories into one summary. Output in --out (default <build>/regress/<level>): junit.xml (for
-CI systems), summary.json and summary.csv (test, configuration, seed, result, wall time,
-reproduction command) and a one-line reproduction command per failure on the terminal. Exit status 0 when every selected test passed.
+fuzz, a configuration name such as small or csa, ...); a tag no test has is an error that lists
+the labels. --shard I/N runs every N-th test starting at the I-th of each pass (a test that needs
+a fixture goes with the fixture's setup test), so that N machines (a CI matrix, a Slurm job array)
+share one run; `merge` combines their output directories into one summary. --slurm submits the
+N shards as a Slurm job array itself, waits for it and merges (docs/regression.md).
+
+Output in --out (default <build>/regress/<level>), written atomically, the directory locked for
+the run: junit.xml (the only JUnit file: one suite per pass, failures with the test's own
+diagnosis), summary.json and summary.csv (provenance, then test, configuration, seed, result,
+message, cycles, wall time, reproduction command, waveforms, log), logs/ (the console output of
+each ctest pass and the whole output of every failed or skipped test), and on the terminal a
+one-line reproduction command per failure.
+
+Exit status: 0 every selected test passed; 1 a test failed (or the build, or a Slurm task);
+2 bad usage or input (an unknown tag, no test selected, an unreadable summary, an --out that
+cannot be written or is in use); 128+N when signal N stopped the run (130 SIGINT, 143 SIGTERM),
+after ending ctest with every test it started and writing the summary so far, marked
+"interrupted".
 """
 
 import argparse
 import csv
+import datetime
+import fcntl
+import io
 import json
 import os
 import re
 import shlex
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCHEMA = 2  # of summary.json; 1 was the unversioned summary before provenance
+RESULTS = ("pass", "fail", "skip")
 GENERIC_LABELS = {"unit", "model", "rtl", "cosim", "cpp", "systemc", "synth", "energy", "formal",
-                  "assert", "fuzz", "robustness", "lint", "sweep", "cli", "nightly", "regress"}
+                  "assert", "fuzz", "robustness", "lint", "sweep", "cli", "nightly", "regress",
+                  "slurm"}
 SEEDED = r"RandomGemms|Unit\.Random|LaneUnit\.RandomSequences"
 
-# Per level: CTest label selection, exclusion, environment, and whether seeded passes follow.
+# Per level: labels left out, environment. No level runs label regress: those tests run the
+# runner itself (the self-tests, the Slurm test), a regression must not recurse into them.
 LEVELS = {
-    "smoke": {"include": None, "exclude": "formal|synth|sweep|lint|nightly|regress",
+    "smoke": {"exclude": ["formal", "synth", "sweep", "lint", "nightly", "regress"],
               "env": {"TERNAC_RANDOM_COUNT": "100"}},
-    "default": {"include": None, "exclude": "nightly|regress", "env": {}},
-    "nightly": {"include": None, "exclude": "regress", "env": {}},
+    "default": {"exclude": ["nightly", "regress"], "env": {}},
+    "nightly": {"exclude": ["regress"], "env": {}},
 }
+NIGHTLY_SEEDS = 4
+GRACE_S = 5  # after SIGTERM, the seconds a child's process group has before SIGKILL
+
+
+class UsageError(Exception):
+    """Bad usage or input: one line on stderr, exit status 2."""
+
+
+class RunError(Exception):
+    """The run could not complete (a failed build, ctest or Slurm): exit status 1."""
+
+
+class Interrupted(Exception):
+    """A signal stopped the run; `rows` holds the results of the pass it stopped."""
+
+    def __init__(self, signum, rows=None):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.rows = rows or []
+
+
+# --------------------------------------------------------------------------------------------
+# Signals and children
+
+
+class Signals:
+    """SIGINT, SIGTERM and SIGHUP end the running child's whole process group (ctest with every
+    test it started, or the build), then the run stops at its next check with Interrupted. Each
+    child is started in its own session, so a signal meant for the runner reaches the child only
+    through here."""
+
+    def __init__(self):
+        self.signum = None
+        self.child = None
+
+    def install(self):
+        """Returns the handlers it replaced, for restore()."""
+        return {s: signal.signal(s, self._handler)
+                for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+
+    @staticmethod
+    def restore(handlers):
+        for s, h in handlers.items():
+            signal.signal(s, h)
+
+    def _handler(self, signum, frame):
+        if self.signum is None:
+            self.signum = signum
+        self.end_child()
+
+    def end_child(self):
+        p = self.child
+        if p is None or p.poll() is not None:
+            return
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        t = threading.Timer(GRACE_S, self._kill, (p,))
+        t.daemon = True
+        t.start()
+
+    @staticmethod
+    def _kill(p):
+        try:
+            os.killpg(p.pid, signal.SIGKILL)  # whatever of the group ignored SIGTERM
+        except ProcessLookupError:
+            pass
+
+    def popen(self, cmd, **kw):
+        self.check()
+        p = subprocess.Popen(cmd, start_new_session=True, **kw)
+        self.child = p
+        if self.signum is not None:
+            self.end_child()
+        return p
+
+    def check(self):
+        if self.signum is not None:
+            raise Interrupted(self.signum)
+
+    def sleep(self, seconds):
+        end = time.monotonic() + seconds
+        while True:
+            self.check()
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(0.2, left))
+
+
+SIGNALS = Signals()
+
+
+def stream_child(cmd, log_path, on_line, **kw):
+    """Runs cmd in its own process group, its output (stdout and stderr) line by line to
+    on_line and to log_path (written beside it and renamed when the child ends). Returns the
+    exit status; a signal ends the child's group and raises Interrupted."""
+    tmp = temp_path(log_path)
+    p = None
+    try:
+        with open(tmp, "w", encoding="utf-8", errors="replace") as log:
+            try:
+                p = SIGNALS.popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, errors="replace", **kw)
+            except OSError as e:
+                raise RunError(f"cannot run {cmd[0]}: {e.strerror}")
+            for line in p.stdout:
+                log.write(line)
+                on_line(line.rstrip("\n"))
+            rc = p.wait()
+        os.replace(tmp, log_path)
+    except BaseException as e:
+        if p is not None and p.poll() is None:
+            SIGNALS.child = p
+            SIGNALS.end_child()
+            p.wait()
+        try:
+            os.replace(tmp, log_path)  # what there is of the log
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise UsageError(f"cannot write {log_path}: {e.strerror or e}")
+        raise
+    finally:
+        SIGNALS.child = None
+    SIGNALS.check()
+    return rc
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+UMASK = os.umask(0)
+os.umask(UMASK)
+
+
+def temp_path(path):
+    d, base = os.path.split(path)
+    return os.path.join(d, f".{base}.{os.getpid()}.tmp")
+
+
+def write_atomic(path, text):
+    """Writes a whole file through a temporary file in the same directory and a rename, so that
+    a reader sees the old file or the new one, never a part; every write is checked."""
+    d = os.path.dirname(path) or "."
+    try:
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~UMASK)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UsageError(f"cannot write {path}: {e.strerror or e}")
+
+
+def make_dirs(path):
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot create {path}: {e.strerror}")
+
+
+LOCKS = []  # lock file descriptors, held until the process exits
+
+
+def lock_out(out, option="--out"):
+    """Creates and locks an output directory: one run at a time writes into it."""
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise UsageError(f"{option} {out}: exists and is not a directory")
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"{option} {out}: cannot create it: {e.strerror}")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {out}: not writable")
+    path = os.path.join(out, ".regress.lock")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~UMASK)
+    except OSError as e:
+        raise UsageError(f"{option} {out}: not writable ({e.strerror})")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise UsageError(f"{option} {out} is in use by another run (pid {holder}): wait for it "
+                         f"to end or choose another {option}")
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    except OSError as e:
+        raise UsageError(f"{option} {out}: not writable ({e.strerror})")
+    LOCKS.append(fd)
+
+
+def clean_out(out, keep=()):
+    """Removes what an earlier run wrote into `out` (only the runner's own names), so that no
+    stale JUnit file or waveform is taken for this run's; never a directory holding one of the
+    paths in `keep` (a merge's inputs)."""
+    keep = [os.path.abspath(k) for k in keep]
+    try:
+        names = os.listdir(out)
+        for n in names:
+            p = os.path.join(out, n)
+            if any(k == p or k.startswith(p + os.sep) for k in keep):
+                continue
+            if n in ("junit.xml", "summary.json", "summary.csv") or \
+                    re.fullmatch(r"junit-.*\.xml", n):
+                os.unlink(p)
+            elif n in ("waves", "logs", "shards", "slurm") and os.path.isdir(p):
+                shutil.rmtree(p)
+    except OSError as e:
+        raise UsageError(f"cannot clean {out} of an earlier run: {e.strerror}: {e.filename}")
+
+
+# --------------------------------------------------------------------------------------------
+# Progress
+
+
+def duration(s):
+    s = int(round(s))
+    return f"{s // 3600} h {s // 60 % 60:02d} min" if s >= 3600 else \
+        f"{s // 60} min {s % 60:02d} s" if s >= 60 else f"{s} s"
+
+
+class Progress:
+    """One progress line: redrawn in place on a terminal ("bar"), a line at every 10 % when the
+    output is a file or a pipe ("lines"), or nothing ("off")."""
+
+    def __init__(self, mode, label):
+        self.mode = mode
+        self.label = label
+        self.t0 = time.monotonic()
+        self.next_pct = 10
+        self.text = ""
+
+    def update(self, done, total, extra=""):
+        if self.mode == "off" or total <= 0:
+            return
+        pct = min(100, done * 100 // total)
+        elapsed = time.monotonic() - self.t0
+        left = f", about {duration(elapsed / done * (total - done))} left" \
+            if 0 < done < total and elapsed > 2 else ""
+        self.text = f"{self.label}: [{done}/{total}] {pct}%{left}{extra}"
+        if self.mode == "bar":
+            cols = shutil.get_terminal_size((100, 24)).columns
+            sys.stdout.write("\r\x1b[K" + self.text[:max(cols - 1, 20)])
+            sys.stdout.flush()
+        elif pct >= self.next_pct:
+            print(self.text, flush=True)
+            self.next_pct = (pct // 10 + 1) * 10
+
+    def message(self, text):
+        """A line of its own, above the progress line."""
+        if self.mode == "bar" and self.text:
+            sys.stdout.write("\r\x1b[K" + text + "\n" + self.text)
+            sys.stdout.flush()
+        else:
+            print(text, flush=True)
+
+    def close(self):
+        if self.mode == "bar" and self.text:
+            sys.stdout.write("\r\x1b[K")
+            sys.stdout.flush()
+        self.text = ""
+
+
+def progress_mode(choice):
+    if choice != "auto":
+        return choice
+    return "bar" if sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb" else "lines"
+
+
+# --------------------------------------------------------------------------------------------
+# Build
+
+
+NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\] (.*)")
+
+
+def build(a):
+    """scripts/build.sh on the tree this run tests (--build), with ninja's step counts shown as
+    progress and the whole output in <out>/build.log."""
+    log = os.path.join(a.out, "build.log")
+    env = dict(os.environ, TERNAC_BUILD_DIR=a.build, NINJA_STATUS="[%f/%t] ")
+    prog = Progress(a.progress, f"regress: building {a.build}")
+    others = []
+    state = {"steps": 0}
+
+    def on_line(line):
+        m = NINJA_STEP.match(line)
+        if m:
+            state["steps"] += 1
+            prog.update(int(m.group(1)), int(m.group(2)))
+        elif line.strip():
+            others.append(line)
+
+    if a.progress != "off":
+        print(f"regress: building {a.build} (scripts/build.sh)", flush=True)
+    rc = stream_child([os.path.join(ROOT, "scripts", "build.sh")], log, on_line, env=env)
+    prog.close()
+    if rc != 0:
+        tail = [l for l in others if l.strip()][-30:]
+        sys.stderr.write("\n".join(tail) + "\n")
+        raise RunError(f"the build of {a.build} failed (scripts/build.sh exit status {rc}); "
+                       f"whole output: {log}")
+    if a.progress != "off":
+        print(f"regress: build done in {duration(time.monotonic() - prog.t0)}" +
+              ("" if state["steps"] else " (up to date)"), flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Selection
 
 
 def parse_shard(text):
-    try:
-        i, n = (int(v) for v in text.split("/"))
-    except ValueError:
+    m = re.fullmatch(r"(\d+)/(\d+)", text)
+    if not m:
         raise argparse.ArgumentTypeError(f"--shard wants I/N, got '{text}'")
+    i, n = int(m.group(1)), int(m.group(2))
     if not (n >= 1 and 1 <= i <= n):
         raise argparse.ArgumentTypeError(f"--shard {text}: need 1 <= I <= N")
     return (i, n)
 
 
-def ctest_listing(build, args, fixtures=None):
-    """Test name -> labels, in CTest's order. With a dict `fixtures`, also fills it with test
-    name -> the fixtures it sets up or requires (FIXTURES_SETUP / _REQUIRED / _CLEANUP)."""
-    out = subprocess.run(["ctest", "--show-only=json-v1"] + args, cwd=build, check=True,
-                         capture_output=True, text=True).stdout
-    tests = {}
-    for t in json.loads(out)["tests"]:
+def ctest_listing(build):
+    """The tests of a build tree in CTest's order: number (CTest's, for -I), name, labels and
+    the fixtures each sets up or requires."""
+    if not os.path.isdir(build):
+        raise UsageError(f"build directory {build} does not exist (build it with scripts/build.sh "
+                         f"or leave out --no-build)")
+    if not os.path.isfile(os.path.join(build, "CTestTestfile.cmake")):
+        raise UsageError(f"{build} is not a configured build directory (no CTestTestfile.cmake)")
+    r = subprocess.run(["ctest", "--show-only=json-v1"], cwd=build, capture_output=True, text=True)
+    if r.returncode != 0:
+        first = (r.stderr.strip().splitlines() or ["(no message)"])[0]
+        raise UsageError(f"ctest cannot list the tests of {build}: {first}")
+    try:
+        listed = json.loads(r.stdout)["tests"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise UsageError(f"ctest --show-only=json-v1 in {build} printed no test list ({e})")
+    tests = []
+    for number, t in enumerate(listed, 1):
         labels, fix = [], []
         for p in t.get("properties", []):
+            value = p["value"] if isinstance(p["value"], list) else [p["value"]]
             if p["name"] == "LABELS":
-                labels = p["value"]
+                labels = value
             elif p["name"].startswith("FIXTURES_"):
-                fix += p["value"] if isinstance(p["value"], list) else [p["value"]]
-        tests[t["name"]] = labels
-        if fixtures is not None:
-            fixtures[t["name"]] = fix
+                fix += value
+        tests.append({"number": number, "name": t["name"], "labels": labels, "fixtures": fix})
+    if not tests:
+        raise UsageError(f"{build} has no CTest test")
     return tests
 
 
-def shard_groups(names, fixtures):
+def parse_tags(text):
+    tags = [t.strip() for t in text.split(",")]
+    if any(not t for t in tags):
+        raise UsageError(f"--tags '{text}': an empty tag (write labels separated by commas)")
+    return tags
+
+
+def select_tests(tests, tags, level):
+    exclude = LEVELS[level]["exclude"]
+    known = sorted({l for t in tests for l in t["labels"]})
+    for tag in tags:
+        if tag not in known:
+            raise UsageError(f"--tags: no test has the label '{tag}'; the labels are: "
+                             f"{', '.join(known)}")
+    chosen = [t for t in tests if (not tags or set(t["labels"]) & set(tags))
+              and not set(t["labels"]) & set(exclude)]
+    if not chosen:
+        what = f"every test labelled {','.join(tags)} is" if tags else "every test is"
+        raise UsageError(f"no test selected: {what} left out by level {level} (labels "
+                         f"{', '.join(exclude)})")
+    return chosen
+
+
+def shard_groups(tests):
     """The tests in groups that must run on the same shard: CTest runs a fixture's setup test
     with any test that requires the fixture, so a test and the setup of its fixtures go together
     (else the setup would run, and be reported, in two shards). Groups keep CTest's order."""
     owner = {}  # fixture -> group index
     groups = []
-    for t in names:
-        joined = sorted({owner[f] for f in fixtures.get(t, []) if f in owner})
+    for t in tests:
+        joined = sorted({owner[f] for f in t["fixtures"] if f in owner})
         if joined:
             g = joined[0]
             for other in joined[1:]:  # a test that links two groups merges them
@@ -98,9 +486,58 @@ def shard_groups(names, fixtures):
         else:
             g = len(groups)
             groups.append([t])
-        for f in fixtures.get(t, []):
+        for f in t["fixtures"]:
             owner[f] = g
     return [g for g in groups if g]
+
+
+def plan_passes(a, chosen):
+    """The passes of the run: main, then one per seed; each pass's selection sharded."""
+    level = LEVELS[a.level]
+    fault = {"TERNAC_FAULT": str(a.inject_fault)} if a.inject_fault else {}
+    passes = [{"name": "main", "tests": chosen, "env": dict(level["env"], **fault), "seed": None}]
+    seeded = [t for t in chosen if re.search(SEEDED, t["name"])]
+    for s in range(a.base_seed, a.base_seed + a.seeds):
+        env = {"TERNAC_RANDOM_COUNT": "3000"} if a.level == "nightly" else level["env"]
+        passes.append({"name": f"seed{s}", "tests": seeded, "env": dict(env, **fault), "seed": s})
+    if a.shard:
+        # Every N-th group of each pass's selection (a test with the setups of its fixtures),
+        # starting at the I-th, by name: CTest's own -I stride numbers the whole suite.
+        i, n = a.shard
+        groups = len(shard_groups(chosen))
+        for p in passes:
+            p["tests"] = [t for g in shard_groups(p["tests"])[i - 1::n] for t in g]
+        if not any(p["tests"] for p in passes):
+            raise UsageError(f"shard {i}/{n} has no test: the selection has {groups} groups of "
+                             f"tests (a test with its fixtures' setups), use at most {groups} "
+                             f"shards")
+    return passes
+
+
+# --------------------------------------------------------------------------------------------
+# Running a pass and reading its results
+
+
+# "  12/280 Test  #17: small/Cosim.RandomGemms ......   Passed    0.52 sec" (also ***Failed,
+# ***Skipped, ***Not Run, ***Timeout, ***Exception: SegFault, with a reason on failures).
+CTEST_LINE = re.compile(r"^\s*(\d+)/(\d+) Test\s+#(\d+): (\S+) \.*\s*(?:\*\*\*)?(\S.*?)$")
+CTEST_TIME = re.compile(r"\s+([\d.]+) sec$")
+# Simulated cycles as the tests print them: "ternac-cycles: N" (cosim_test.cpp, per test) and
+# "N cycles simulated" (ternac run / model).
+CYCLES = re.compile(r"ternac-cycles: (\d+)|(?<![\w-])(\d+) cycles simulated")
+WAVE = re.compile(r"waveform: (\S+\.fst)")
+GTEST_FAILURE = re.compile(r"^(\S+?):(\d+): Failure$")
+GTEST_SKIPPED = re.compile(r"^(\S+?):(\d+): Skipped$")
+FAIL_WORDS = re.compile(r"\b(error|fail(s|ed|ure)?|mismatch(es)?|differs?|expected|not found|"
+                        r"abort(ed)?|assert(ion)?|refused|timeout)\b", re.I)
+NOT_A_FAILURE = re.compile(r"\b0 (failed|errors?|failures?)\b|\bno (errors?|failures?)\b", re.I)
+EXPECTED_GOT = re.compile(r"expected\b.*\bgot\b", re.I)
+MESSAGE_CHARS = 400
+DETAIL_LINES = 40
+
+
+def regex_escape(name):
+    return "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in name)
 
 
 def configuration(labels):
@@ -108,211 +545,991 @@ def configuration(labels):
     return names[0] if len(names) == 1 else ""
 
 
-def run_pass(a, name, select, env, seed):
-    """One ctest invocation; returns summary rows."""
-    junit = os.path.join(a.out, f"junit-{name}.xml")
-    args = list(select)
-    fixtures = {}
-    listing = ctest_listing(a.build, args, fixtures)
-    if a.shard:
-        # Every N-th group of this pass's selection (a test with the setups of its fixtures),
-        # starting at the I-th, by name: CTest's own -I numbers tests over the whole suite and,
-        # combined with -R, does not split a selection.
-        i, n = a.shard
-        names = [t for g in shard_groups(list(listing), fixtures)[i - 1::n] for t in g]
-        listing = {t: listing[t] for t in names}
-        args += ["-R", "^(" + "|".join(regex_escape(t) for t in names) + ")$"] if names else []
-    if not listing:
-        print(f"regress: pass {name}: no test selected")
-        return []
-    print(f"regress: pass {name}: {len(listing)} tests" + (f", seed {seed}" if seed else ""),
-          flush=True)
+def failure_excerpt(out):
+    """The lines of a test's output that say why it failed: the first GoogleTest failure block
+    (up to its [  FAILED  ] line), else the lines that speak of errors, else the last lines."""
+    lines = [l.rstrip() for l in out.splitlines()]
+    for i, l in enumerate(lines):
+        m = GTEST_FAILURE.match(l.strip())
+        if m:
+            block = [f"{os.path.basename(m.group(1))}:{m.group(2)}: Failure"]
+            for nxt in lines[i + 1:]:
+                if nxt.startswith(("[  FAILED  ]", "[ RUN      ]", "[       OK ]",
+                                   "Google Test trace:")) or GTEST_FAILURE.match(nxt.strip()):
+                    break
+                block.append(nxt)
+            return [l for l in block if l.strip() and l.strip() != "Failed" and
+                    not l.startswith("ternac-cycles:")][:DETAIL_LINES]
+    hits = [l for l in lines if FAIL_WORDS.search(l) and not NOT_A_FAILURE.search(l)]
+    if hits:
+        return hits[:DETAIL_LINES]
+    return [l for l in lines if l.strip()][-8:]
+
+
+def failure_message(excerpt):
+    """One line for a CI viewer: the excerpt's first mismatch (a line with 'expected ... got')
+    and its last line, which is where the scoreboard's triage states a cause."""
+    body = [l.strip() for l in excerpt if l.strip() and l.strip() != "Failed" and
+            not GTEST_FAILURE.match(l.strip()) and
+            not l.strip().startswith(("reproduce:", "waveform:", "ternac-cycles:"))]
+    if not body:
+        return ""
+    whole = "; ".join(body)
+    if len(whole) <= 200:
+        return whole
+    first = next((l for l in body if EXPECTED_GOT.search(l)), body[0])
+    last = body[-1]
+    msg = first if last == first else f"{first} ... {last}"
+    return msg if len(msg) <= MESSAGE_CHARS else msg[:MESSAGE_CHARS - 3] + "..."
+
+
+def skip_reason(out):
+    lines = [l.rstrip() for l in out.splitlines()]
+    for i, l in enumerate(lines):
+        if GTEST_SKIPPED.match(l.strip()):
+            why = []
+            for nxt in lines[i + 1:]:
+                if nxt.startswith("[  SKIPPED ]") or nxt.startswith("ternac-cycles:"):
+                    break
+                if nxt.strip():
+                    why.append(nxt.strip())
+            return "; ".join(why) or "skipped (GTEST_SKIP without a message)"
+    said = [l.strip() for l in lines if re.search(r"\bskip", l, re.I)]
+    return said[0] if said else ""
+
+
+def classify(case, status, out):
+    """(result, message, details) of one CTest JUnit test case and its line on the console."""
+    st = case.get("status", "run")
+    skipped = case.find("skipped")
+    failed = case.find("failure")
+    if st == "disabled" or status.startswith("Not Run (Disabled)"):
+        return "skip", "disabled in CTest (DISABLED property)", ""
+    if skipped is not None:
+        why = skipped.get("message", "")
+        if why.startswith("Unable to find executable") or status.startswith("Not Run"):
+            text = out.strip() or why or "not run"
+            return "fail", f"not run: {text.splitlines()[0]}", text  # a missing binary fails
+        return "skip", skip_reason(out) or why or "skipped", ""
+    if failed is not None or st == "fail":
+        excerpt = failure_excerpt(out)
+        msg = failure_message(excerpt)
+        ctest_why = (failed.get("message", "") if failed is not None else "").strip()
+        if status and not status.startswith("Failed"):  # Timeout, Exception: SegFault, ...
+            msg = f"{status}: {msg}" if msg else status
+        elif not msg:
+            msg = ctest_why.splitlines()[0] if ctest_why else "failed (no output)"
+        details = "\n".join(excerpt)
+        if ctest_why and ctest_why not in details:
+            details = f"ctest: {ctest_why}\n{details}"
+        return "fail", msg, details
+    return "pass", "", ""
+
+
+def safe_name(name):
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
+def now_utc():
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def iso(t):
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def run_pass(a, p, numbers):
+    """One ctest invocation; returns its summary rows and its record for meta["passes"]."""
+    name, seed, env = p["name"], p["seed"], p["env"]
+    logs = os.path.join(a.out, "logs", name)
+    make_dirs(logs)
+    # CTest's own JUnit file, read and removed: junit.xml in --out is the only one of the run.
+    scratch = tempfile.TemporaryDirectory(prefix="ternac-regress-")
+    junit = os.path.join(scratch.name, f"ctest-{name}.xml")
     full_env = dict(os.environ, **env)
     if seed is not None:
         full_env["TERNAC_SEED"] = str(seed)
     # A failing co-simulation re-runs its command into an FST waveform here, next to the report.
-    waves = os.path.join(a.out, "waves", name)
-    full_env["TERNAC_WAVE_DIR"] = waves
+    full_env["TERNAC_WAVE_DIR"] = os.path.join(a.out, "waves", name)
     if a.trace:
         full_env["TERNAC_TRACE"] = "1"
-    subprocess.run(["ctest", "-j", str(a.jobs), "--output-junit", junit] + args, cwd=a.build,
-                   env=full_env, stdout=subprocess.DEVNULL)
+    cmd = ["ctest", "-j", str(a.jobs), "--output-junit", junit,
+           # whole outputs: cycle counts and diagnoses come from them (CTest keeps 1 KB of a
+           # passing test's output by default)
+           "--test-output-size-passed", "1048576", "--test-output-size-failed", "4194304",
+           "-I", "0,0,0," + ",".join(str(n) for n in sorted(numbers))]
+    start, t0 = now_utc(), time.monotonic()
+    msg = f"regress: pass {name}: {len(p['tests'])} tests" + (f", seed {seed}" if seed else "")
+    print(msg, flush=True)
+    prog = Progress(a.progress, f"regress: {name}")
+    status = {}  # test -> CTest's word for it on the console
+    seconds = {}
+    fails = []
+
+    def on_line(line):
+        m = CTEST_LINE.match(line)
+        if not m:
+            return
+        test, rest = m.group(4), m.group(5)
+        t = CTEST_TIME.search(rest)
+        if t:
+            seconds[test] = float(t.group(1))
+            rest = rest[:t.start()]
+        status[test] = rest.strip()
+        if not rest.startswith(("Passed", "Skipped", "Not Run (Disabled)")):
+            fails.append(test)
+            if a.progress == "bar":
+                prog.message(f"  failed: {test} ({rest.strip()})")
+        prog.update(int(m.group(1)), int(m.group(2)),
+                    f", {len(fails)} failed" if fails else "")
+
+    try:
+        rc = stream_child(cmd, os.path.join(logs, "ctest.log"), on_line, cwd=a.build,
+                          env=full_env)
+    except Interrupted as e:
+        # The results of the tests that finished, as the console told them.
+        e.rows = [partial_row(a, p, t, s, seconds.get(t, 0.0)) for t, s in status.items()]
+        scratch.cleanup()
+        raise
+    except BaseException:
+        scratch.cleanup()
+        raise
+    finally:
+        prog.close()
+    end = now_utc()
+    try:
+        root = ET.parse(junit).getroot()
+    except (OSError, ET.ParseError) as e:
+        raise RunError(f"ctest ended with status {rc} without a readable JUnit file ({e}); its "
+                       f"output: {os.path.join(logs, 'ctest.log')}")
+    finally:
+        scratch.cleanup()
     rows = []
-    for case in ET.parse(junit).getroot().iter("testcase"):
+    configs = {t["name"]: configuration(t["labels"]) for t in a.all_tests}
+    for case in root.iter("testcase"):
         test = case.get("name")
-        status = case.get("status", "run")
-        if case.find("failure") is not None or status == "fail":
-            result = "fail"
-        elif case.find("skipped") is not None or status in ("disabled", "notrun"):
-            result = "skip"
-        else:
-            result = "pass"
-        assigns = ([f"TERNAC_SEED={seed}"] if seed is not None else []) + \
-            [f"{k}={v}" for k, v in sorted(env.items())]
-        repro = " ".join([f"cd {shlex.quote(a.build)} &&"] + assigns +
-                         ["ctest --output-on-failure -R",
-                          shlex.quote("^" + regex_escape(test) + "$")])
-        config = configuration(listing.get(test, []))
         out = case.findtext("system-out") or ""
-        cycles = sum(int(a or b) for a, b in CYCLES.findall(out))
-        # A failing co-simulation names the waveform of its re-run in its output.
-        wave = " ".join(dict.fromkeys(WAVE.findall(out))) if result == "fail" else ""
-        rows.append({"test": test, "configuration": config,
-                     "seed": "" if seed is None else seed, "pass": name, "result": result,
-                     "cycles": cycles if cycles else "",
-                     "wall_s": round(float(case.get("time", 0) or 0), 3), "reproduce": repro,
-                     "waveform": wave})
-    return rows
+        result, message, details = classify(case, status.get(test, ""), out)
+        found = CYCLES.findall(out)
+        log = ""
+        if result != "pass":
+            log = os.path.join(logs, safe_name(test) + ".log")
+            write_atomic(log, out)
+        rows.append({
+            "test": test, "configuration": configs.get(test, ""), "seed": seed, "pass": name,
+            "result": result, "message": message, "details": details,
+            "cycles": sum(int(x or y) for x, y in found) if found else None,
+            "wall_s": round(float(case.get("time", 0) or 0), 3),
+            "reproduce": reproduce(a, test, env, seed),
+            # A failing co-simulation names the waveform of its re-run in its output.
+            "waveforms": list(dict.fromkeys(WAVE.findall(out))) if result == "fail" else [],
+            "log": log})
+    record = {"name": name, "seed": seed, "tests": len(rows), "start": iso(start), "end": iso(end),
+              "wall_s": round(time.monotonic() - t0, 1)}
+    return rows, record
 
 
-# Simulated cycles as the tests print them: "ternac-cycles: N" (cosim_test.cpp, per test) and
-# "N cycles simulated" (ternac run / model).
-WAVE = re.compile(r"waveform: (\S+\.fst)")
-CYCLES = re.compile(r"ternac-cycles: (\d+)|(?<![\w-])(\d+) cycles simulated")
+def reproduce(a, test, env, seed):
+    assigns = ([f"TERNAC_SEED={seed}"] if seed is not None else []) + \
+        [f"{k}={v}" for k, v in sorted(env.items())]
+    return " ".join([f"cd {shlex.quote(a.build)} &&"] + assigns +
+                    ["ctest --output-on-failure -R", shlex.quote("^" + regex_escape(test) + "$")])
 
 
-def regex_escape(name):
-    return "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in name)
+def partial_row(a, p, test, status, seconds):
+    result = "pass" if status.startswith("Passed") else \
+        "skip" if status.startswith(("Skipped", "Not Run (Disabled)")) else "fail"
+    return {"test": test, "configuration": "", "seed": p["seed"], "pass": p["name"],
+            "result": result, "message": "" if result == "pass" else status, "details": "",
+            "cycles": None, "wall_s": round(seconds, 3),
+            "reproduce": reproduce(a, test, p["env"], p["seed"]), "waveforms": [], "log": ""}
 
 
-def write_outputs(out, rows, meta):
-    os.makedirs(out, exist_ok=True)
-    rows = sorted(rows, key=lambda r: (r["pass"], r["test"], str(r["seed"])))
-    with open(os.path.join(out, "summary.json"), "w") as f:
-        json.dump({"meta": meta, "rows": rows}, f, indent=1)
-    with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["test", "configuration", "seed", "pass", "result",
-                                          "cycles", "wall_s", "reproduce", "waveform"])
-        w.writeheader()
-        w.writerows(rows)
-    suites = ET.Element("testsuites")
+# --------------------------------------------------------------------------------------------
+# Provenance
+
+
+def first_line(cmd, cwd=None):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=20, cwd=cwd)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = (r.stdout or r.stderr).strip().splitlines()
+    return lines[0].strip() if r.returncode == 0 and lines else None
+
+
+def cmake_cache(build):
+    values = {}
+    try:
+        with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = re.match(r"^([A-Za-z_][\w.-]*):[A-Z]+=(.*)$", line.rstrip("\n"))
+                if m:
+                    values[m.group(1)] = m.group(2)
+    except OSError:
+        pass
+    return values
+
+
+def systemc_version(include_dir):
+    try:
+        with open(os.path.join(include_dir, "sysc", "kernel", "sc_ver.h")) as f:
+            text = f.read()
+    except (OSError, TypeError):
+        return None
+    parts = [re.search(rf"#define SC_VERSION_{k}\s+(\d+)", text)
+             for k in ("MAJOR", "MINOR", "PATCH")]
+    return ".".join(m.group(1) for m in parts) if all(parts) else None
+
+
+def git_state():
+    commit = first_line(["git", "-C", ROOT, "rev-parse", "HEAD"])
+    if not commit:
+        return None
+    try:
+        r = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, timeout=20)
+        dirty = bool(r.stdout.strip()) if r.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        dirty = None
+    return {"commit": commit, "dirty": dirty}
+
+
+def tools(build):
+    cache = cmake_cache(build)
+    cxx = cache.get("CMAKE_CXX_COMPILER")
+    return {"verilator": first_line(["verilator", "--version"]),
+            "systemc": systemc_version(cache.get("SYSTEMC_INCLUDE_DIR")),
+            "compiler": first_line([cxx, "--version"]) if cxx else None,
+            "cmake": first_line(["cmake", "--version"]),
+            "ctest": first_line(["ctest", "--version"]),
+            "python": sys.version.split()[0]}
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs
+
+
+CSV_COLUMNS = ["test", "configuration", "seed", "pass", "result", "message", "cycles", "wall_s",
+               "reproduce", "waveforms", "log"]
+
+
+def totals(rows):
+    n = {k: sum(r["result"] == k for r in rows) for k in RESULTS}
+    return {"results": len(rows), "passed": n["pass"], "failed": n["fail"], "skipped": n["skip"]}
+
+
+def junit_time(iso_text):
+    """JUnit's timestamp is xs:dateTime without a zone: written in UTC."""
+    return iso_text[:-1] if iso_text.endswith("Z") else iso_text
+
+
+def junit_xml(rows, meta):
+    t = totals(rows)
+    suites = ET.Element("testsuites", name=f"ternac regress {meta['level']}",
+                        tests=str(t["results"]), failures=str(t["failed"]), errors="0",
+                        skipped=str(t["skipped"]),
+                        time=f"{sum(p.get('wall_s', 0) for p in meta['passes']):.3f}",
+                        timestamp=junit_time(meta["start"]))
     by_pass = {}
     for r in rows:
         by_pass.setdefault(r["pass"], []).append(r)
+    records = {p["name"]: p for p in meta["passes"]}
+    git = meta.get("git") or {}
     for name, rs in by_pass.items():
+        rec = records.get(name, {})
         s = ET.SubElement(suites, "testsuite", name=f"ternac.{name}", tests=str(len(rs)),
-                          failures=str(sum(r["result"] == "fail" for r in rs)),
-                          skipped=str(sum(r["result"] == "skip" for r in rs)))
+                          failures=str(sum(r["result"] == "fail" for r in rs)), errors="0",
+                          skipped=str(sum(r["result"] == "skip" for r in rs)),
+                          time=f"{rec.get('wall_s', sum(r['wall_s'] for r in rs)):.3f}",
+                          timestamp=junit_time(rec.get("start", meta["start"])),
+                          hostname=meta.get("host") or "")
+        props = ET.SubElement(s, "properties")
+        shard = meta.get("shard")
+        for k, v in (("level", meta["level"]), ("tags", ",".join(meta["tags"])),
+                     ("seed", "" if rec.get("seed") is None else rec["seed"]),
+                     ("shard", f"{shard['index']}/{shard['count']}" if shard else ""),
+                     ("inject_fault", meta["inject_fault"]), ("commit", git.get("commit") or ""),
+                     ("dirty", json.dumps(git.get("dirty"))),
+                     ("interrupted", meta.get("interrupted") or "")):
+            ET.SubElement(props, "property", name=k, value=str(v))
         for r in rs:
-            c = ET.SubElement(s, "testcase", name=r["test"], classname=r["configuration"] or "ternac",
-                              time=str(r["wall_s"]))
+            c = ET.SubElement(s, "testcase", name=r["test"],
+                              classname=f"ternac.{r['configuration'] or name}",
+                              time=f"{r['wall_s']:.3f}")
             if r["result"] == "fail":
-                ET.SubElement(c, "failure", message="failed").text = (
-                    r["reproduce"] + (f"\nwaveform: {r['waveform']}" if r.get("waveform") else ""))
+                text = [r["details"]] if r["details"] else []
+                text.append(f"reproduce: {r['reproduce']}")
+                text += [f"waveform: {w}" for w in r["waveforms"]]
+                if r["log"]:
+                    text.append(f"whole output: {r['log']}")
+                f = ET.SubElement(c, "failure", message=r["message"], type="failure")
+                f.text = "\n".join(text)
             elif r["result"] == "skip":
-                ET.SubElement(c, "skipped")
-    ET.ElementTree(suites).write(os.path.join(out, "junit.xml"), encoding="utf-8",
-                                 xml_declaration=True)
+                ET.SubElement(c, "skipped", message=r["message"])
+    ET.indent(suites)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode")
+            + "\n")
+
+
+def write_outputs(out, rows, meta):
+    rows = sorted(rows, key=lambda r: (r["pass"], r["test"],
+                                       -1 if r["seed"] is None else r["seed"]))
+    summary = {"schema": SCHEMA, "kind": "ternac-regress-summary", "meta": meta,
+               "totals": totals(rows), "rows": rows}
+    write_atomic(os.path.join(out, "summary.json"), json.dumps(summary, indent=1) + "\n")
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow(dict(r, seed="" if r["seed"] is None else r["seed"],
+                        cycles="" if r["cycles"] is None else r["cycles"],
+                        waveforms=" ".join(r["waveforms"])))
+    write_atomic(os.path.join(out, "summary.csv"), buf.getvalue())
+    write_atomic(os.path.join(out, "junit.xml"), junit_xml(rows, meta))
     return rows
 
 
-def report(rows, out):
+def report(rows, out, meta):
+    t = totals(rows)
+    print(f"regress: {t['results']} results: {t['passed']} passed, {t['failed']} failed, "
+          f"{t['skipped']} skipped; {out}/junit.xml, summary.json, summary.csv")
     fails = [r for r in rows if r["result"] == "fail"]
-    n = {k: sum(r["result"] == k for r in rows) for k in ("pass", "fail", "skip")}
-    print(f"regress: {len(rows)} results: {n['pass']} passed, {n['fail']} failed, "
-          f"{n['skip']} skipped; {out}/junit.xml, summary.json, summary.csv")
     for r in fails:
-        print(f"FAILED {r['test']}" + (f" (seed {r['seed']})" if r["seed"] != "" else "") +
+        print(f"FAILED {r['test']}" + (f" (seed {r['seed']})" if r["seed"] is not None else "") +
+              (f"\n  {r['message']}" if r["message"] else "") +
               f"\n  reproduce: {r['reproduce']}" +
-              (f"\n  waveform: {r['waveform']}" if r.get("waveform") else ""))
+              "".join(f"\n  waveform: {w}" for w in r["waveforms"]) +
+              (f"\n  whole output: {r['log']}" if r["log"] else ""))
     return 1 if fails else 0
 
 
-def main_run(argv):
-    p = argparse.ArgumentParser(prog="regress", description=__doc__.split("\n\n")[0])
+# --------------------------------------------------------------------------------------------
+# Summaries: reading, checking, merging, comparing
+
+
+def _is_int(v, minimum=None):
+    return isinstance(v, int) and not isinstance(v, bool) and (minimum is None or v >= minimum)
+
+
+ROW_FIELDS = {
+    "test": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "configuration": (lambda v: isinstance(v, str), "a string"),
+    "seed": (lambda v: v is None or _is_int(v, 0), "an integer >= 0 or null"),
+    "pass": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
+    "result": (lambda v: v in RESULTS, "one of " + ", ".join(RESULTS)),
+    "message": (lambda v: isinstance(v, str), "a string"),
+    "details": (lambda v: isinstance(v, str), "a string"),
+    "cycles": (lambda v: v is None or _is_int(v, 0), "an integer >= 0 or null"),
+    "wall_s": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
+               "a number >= 0"),
+    "reproduce": (lambda v: isinstance(v, str), "a string"),
+    "waveforms": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                  "a list of strings"),
+    "log": (lambda v: isinstance(v, str), "a string"),
+}
+
+
+def _shard_ok(v):
+    return v is None or (isinstance(v, dict) and _is_int(v.get("count"), 1) and
+                         _is_int(v.get("index"), 1) and v["index"] <= v["count"])
+
+
+META_FIELDS = {
+    "level": (lambda v: v in LEVELS, "one of " + ", ".join(LEVELS)),
+    "tags": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+             "a list of strings"),
+    "seeds": (lambda v: _is_int(v, 0), "an integer >= 0"),
+    "base_seed": (lambda v: _is_int(v, 0), "an integer >= 0"),
+    "inject_fault": (lambda v: _is_int(v, 0), "an integer >= 0"),
+    "trace": (lambda v: isinstance(v, bool), "true or false"),
+    "shard": (_shard_ok, "null or {index, count} with 1 <= index <= count"),
+    "interrupted": (lambda v: v is None or isinstance(v, str), "null or a signal name"),
+    "git": (lambda v: v is None or (isinstance(v, dict) and isinstance(v.get("commit"), str)),
+            "null or {commit, dirty}"),
+    "start": (lambda v: isinstance(v, str), "a timestamp"),
+    "end": (lambda v: isinstance(v, str), "a timestamp"),
+    "passes": (lambda v: isinstance(v, list) and all(
+        isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("start"), str)
+        and isinstance(p.get("end"), str) for p in v), "a list of {name, seed, start, end}"),
+}
+
+
+def summary_problem(data):
+    if not isinstance(data, dict) or data.get("kind") != "ternac-regress-summary":
+        return "not a summary.json of scripts/regress.py"
+    if data.get("schema") != SCHEMA:
+        return (f"summary schema {data.get('schema', 1)!r}, this runner reads schema {SCHEMA} "
+                f"(run it again with this runner)")
+    meta, rows = data.get("meta"), data.get("rows")
+    if not isinstance(meta, dict):
+        return "'meta' is not an object"
+    for k, (ok, want) in META_FIELDS.items():
+        if k not in meta:
+            return f"meta has no '{k}'"
+        if not ok(meta[k]):
+            return f"meta '{k}' is {json.dumps(meta[k])}, expected {want}"
+    if not isinstance(rows, list):
+        return "'rows' is not a list"
+    for i, r in enumerate(rows, 1):
+        if not isinstance(r, dict):
+            return f"row {i} is not an object"
+        what = f"row {i} ({r['test']})" if isinstance(r.get("test"), str) else f"row {i}"
+        for k, (ok, want) in ROW_FIELDS.items():
+            if k not in r:
+                return f"{what} has no '{k}'"
+            if not ok(r[k]):
+                return f"{what}: '{k}' is {json.dumps(r[k])}, expected {want}"
+        extra = sorted(set(r) - set(ROW_FIELDS))
+        if extra:
+            return f"{what} has unknown fields: {', '.join(extra)}"
+    return None
+
+
+def load_summary(path):
+    if os.path.isdir(path):
+        path = os.path.join(path, "summary.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file")
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read it: {e.strerror}")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: not valid JSON ({e})")
+    problem = summary_problem(data)
+    if problem:
+        raise UsageError(f"{path}: {problem}")
+    return data
+
+
+RUN_KEYS = ("level", "tags", "seeds", "base_seed", "inject_fault", "trace")
+
+
+def combine(loaded):
+    """Rows and meta of one run from the summaries of its shards [(dir, summary)]; refuses
+    summaries of different runs, interrupted ones and overlapping shards. Returns (rows, meta,
+    missing shard indices)."""
+    d0, s0 = loaded[0]
+    m0 = s0["meta"]
+    for d, s in loaded[1:]:
+        for k in RUN_KEYS:
+            if s["meta"][k] != m0[k]:
+                raise UsageError(f"the summaries are of different runs: {k} is "
+                                 f"{json.dumps(m0[k])} in {d0} but {json.dumps(s['meta'][k])} "
+                                 f"in {d}")
+        c0, c = (m0["git"] or {}).get("commit"), (s["meta"]["git"] or {}).get("commit")
+        if c0 != c:
+            raise UsageError(f"the summaries are of different commits: {c0} in {d0}, {c} in {d}")
+    for d, s in loaded:
+        if s["meta"]["interrupted"]:
+            raise UsageError(f"{d} was interrupted ({s['meta']['interrupted']}): its results are "
+                             f"incomplete; run it again")
+    shards = [(d, s["meta"]["shard"]) for d, s in loaded]
+    missing = []
+    if len(loaded) > 1 or shards[0][1] is not None:
+        whole = [d for d, sh in shards if sh is None]
+        if whole:
+            raise UsageError(f"{whole[0]} is an unsharded run: merge takes the shards of one run")
+        counts = {sh["count"] for _, sh in shards}
+        if len(counts) > 1:
+            raise UsageError("the shards are of different splits: " + ", ".join(
+                f"{d} is {sh['index']}/{sh['count']}" for d, sh in shards))
+        n = counts.pop()
+        seen = {}
+        for d, sh in shards:
+            if sh["index"] in seen:
+                raise UsageError(f"shard {sh['index']}/{n} twice: {seen[sh['index']]} and {d}")
+            seen[sh["index"]] = d
+        missing = [i for i in range(1, n + 1) if i not in seen]  # the caller says so
+    rows, where = [], {}
+    for d, s in loaded:
+        for r in s["rows"]:
+            key = (r["pass"], r["test"], r["seed"])
+            if key in where:
+                raise UsageError(f"the shards overlap: {r['test']} (pass {r['pass']}) is in both "
+                                 f"{where[key]} and {d}")
+            where[key] = d
+            rows.append(r)
+    passes = {}
+    for _, s in loaded:
+        for p in s["meta"]["passes"]:
+            q = passes.setdefault(p["name"], dict(p, tests=0))
+            q["start"], q["end"] = min(q["start"], p["start"]), max(q["end"], p["end"])
+            q["tests"] += p.get("tests", 0)
+    for q in passes.values():
+        q["wall_s"] = round((parse_iso(q["end"]) - parse_iso(q["start"])).total_seconds(), 1)
+    start = min(s["meta"]["start"] for _, s in loaded)
+    end = max(s["meta"]["end"] for _, s in loaded)
+    meta = {k: m0[k] for k in RUN_KEYS}
+    meta.update({
+        "shard": None, "jobs": m0.get("jobs"), "build": m0.get("build"), "git": m0["git"],
+        "tools": m0.get("tools"), "start": start, "end": end,
+        "wall_s": round((parse_iso(end) - parse_iso(start)).total_seconds(), 1),
+        "passes": sorted(passes.values(), key=lambda p: (p["name"] != "main", p["name"])),
+        "interrupted": None, "incomplete": bool(missing) or any(
+            s["meta"].get("incomplete") for _, s in loaded),
+        "merged_from": [{"dir": os.path.abspath(d), "shard": s["meta"]["shard"],
+                         "host": s["meta"].get("host"), "start": s["meta"]["start"],
+                         "end": s["meta"]["end"]} for d, s in loaded]})
+    differing = {json.dumps(s["meta"].get("tools"), sort_keys=True) for _, s in loaded}
+    if len(differing) > 1:
+        print("regress merge: note: the shards ran with different tool versions "
+              "(meta.merged_from names their hosts)", file=sys.stderr)
+    return rows, meta, missing
+
+
+def parse_iso(text):
+    try:
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"'{text}' is not an ISO 8601 timestamp")
+
+
+def compare_rows(rows, other_rows, label):
+    def key(r):  # what must agree between runs: not wall time, paths, messages or waveforms
+        return (r["pass"], r["test"], r["configuration"], str(r["seed"]), r["result"],
+                str(r["cycles"]))
+    mine = sorted(key(r) for r in rows)
+    theirs = sorted(key(r) for r in other_rows)
+    if mine == theirs:
+        print(f"regress: equal to {label} ({len(mine)} results)")
+        return 0
+    only_m, only_t = set(mine) - set(theirs), set(theirs) - set(mine)
+    print(f"regress: DIFFERS from {label}: {len(only_m)} results only here, {len(only_t)} only "
+          f"there")
+    for r in sorted(only_m)[:10]:
+        print("  here only:", r)
+    for r in sorted(only_t)[:10]:
+        print("  there only:", r)
+    return 1
+
+
+# --------------------------------------------------------------------------------------------
+# Slurm
+
+
+class SlurmArray:
+    """A Slurm job array of one script: submits it, waits for it (polling squeue, with progress),
+    finds the tasks that failed through `task_problem(index)` (the caller's check of the task's
+    own output) and submits those again, up to `requeue` times."""
+
+    def __init__(self, script, name, log_dir, sbatch_args=(), throttle=0, progress="lines",
+                 label="slurm", poll_max=5.0):
+        self.script, self.name, self.log_dir = script, name, log_dir
+        self.sbatch_args, self.throttle = list(sbatch_args), throttle
+        self.progress, self.label, self.poll_max = progress, label, poll_max
+        self.jobs = []
+
+    @staticmethod
+    def spec(indices):
+        out, run = [], []
+        for i in sorted(indices):
+            if run and i == run[-1] + 1:
+                run.append(i)
+            else:
+                if run:
+                    out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+                run = [i]
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        return ",".join(out)
+
+    def submit(self, indices):
+        array = self.spec(indices) + (f"%{self.throttle}" if self.throttle else "")
+        cmd = ["sbatch", "--parsable", f"--array={array}", f"--job-name={self.name}",
+               f"--output={os.path.join(self.log_dir, 'task-%A_%a.log')}"] + \
+            self.sbatch_args + [self.script]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise RunError(f"sbatch could not run: {e}")
+        jid = r.stdout.strip().split(";")[0]
+        if r.returncode != 0 or not jid.isdigit():
+            why = (r.stderr.strip() or r.stdout.strip() or f"exit status {r.returncode}")
+            raise RunError(f"sbatch refused the job array ({' '.join(map(shlex.quote, cmd))}): "
+                           f"{why.splitlines()[0]}")
+        self.jobs.append(jid)
+        print(f"{self.label}: submitted job array {jid} ({len(indices)} tasks, --array={array})",
+              flush=True)
+        return jid
+
+    def wait(self, jid, total):
+        prog = Progress(self.progress, f"{self.label}: job {jid}, tasks done")
+        interval, failures = 1.0, 0
+        try:
+            while True:
+                SIGNALS.check()
+                r = subprocess.run(["squeue", "-h", "-r", "-j", jid, "-o", "%i %T"],
+                                   capture_output=True, text=True, timeout=60)
+                if r.returncode != 0:
+                    if "Invalid job id" in r.stderr:
+                        break  # ended and already purged
+                    failures += 1
+                    if failures >= 12:
+                        raise RunError(f"squeue keeps failing: {r.stderr.strip()}")
+                else:
+                    failures = 0
+                    states = [l.split()[-1] for l in r.stdout.splitlines() if l.strip()]
+                    if not states:
+                        break
+                    running = states.count("RUNNING")
+                    prog.update(max(0, total - len(states)), total,
+                                f" ({running} running, {len(states) - running} waiting)")
+                SIGNALS.sleep(interval)
+                interval = min(self.poll_max, interval * 1.5)
+        finally:
+            prog.close()
+
+    def task_states(self, jid):
+        """Task index -> 'STATE exit N' from scontrol while slurmctld still remembers the job."""
+        states = {}
+        try:
+            r = subprocess.run(["scontrol", "show", "job", "-o", jid], capture_output=True,
+                               text=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return states
+        for line in r.stdout.splitlines():
+            f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+            if f.get("ArrayTaskId", "").isdigit():
+                states[int(f["ArrayTaskId"])] = \
+                    f"{f.get('JobState', '?')}, exit {f.get('ExitCode', '?')}"
+        return states
+
+    def run(self, indices, task_problem, requeue=0):
+        """Runs the tasks; returns {index: why} of those that still failed."""
+        pending, attempt = list(indices), 0
+        try:
+            while True:
+                jid = self.submit(pending)
+                self.wait(jid, len(pending))
+                failed = {i: task_problem(i) for i in pending}
+                failed = {i: why for i, why in failed.items() if why}
+                if failed:
+                    states = self.task_states(jid)
+                    for i, why in sorted(failed.items()):
+                        log = os.path.join(self.log_dir, f"task-{jid}_{i}.log")
+                        state = f" (Slurm: {states[i]})" if i in states else ""
+                        print(f"{self.label}: task {i} of job {jid} failed{state}: {why}; its "
+                              f"log: {log}", flush=True)
+                        for line in tail_lines(log, 5):
+                            print(f"    {line}")
+                if not failed or attempt >= requeue:
+                    return failed
+                attempt += 1
+                pending = sorted(failed)
+                print(f"{self.label}: requeuing {len(pending)} failed tasks "
+                      f"({self.spec(pending)}), attempt {attempt} of {requeue}", flush=True)
+        except Interrupted:
+            self.cancel()
+            raise
+
+    def cancel(self):
+        if self.jobs:
+            subprocess.run(["scancel"] + self.jobs, capture_output=True, timeout=60)
+            print(f"{self.label}: cancelled job {' '.join(self.jobs)}", flush=True)
+
+
+def tail_lines(path, n):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return [l.rstrip() for l in f.readlines()[-n:]]
+    except OSError:
+        return []
+
+
+def run_slurm(a, chosen):
+    """The level as a Slurm job array, one shard per task; returns (rows, slurm record,
+    interrupted signal or None)."""
+    n = min(a.shards, len(shard_groups(chosen)))
+    shard_root = os.path.join(a.out, "shards")
+    slurm_dir = os.path.join(a.out, "slurm")
+    make_dirs(shard_root)
+    make_dirs(slurm_dir)
+    task = ["/usr/bin/python3", os.path.join(ROOT, "scripts", "regress.py"), "--no-build",
+            "--build", a.build, "--level", a.level, "--seeds", str(a.seeds),
+            "--base-seed", str(a.base_seed), "--progress", "lines"]
+    if a.tags:
+        task += ["--tags", ",".join(a.tags)]
+    if a.inject_fault:
+        task += ["--inject-fault", str(a.inject_fault)]
+    if a.trace:
+        task.append("--trace")
+    jobs = shlex.quote(str(a.jobs)) if a.jobs_given else '"${SLURM_CPUS_PER_TASK:-1}"'
+    script = os.path.join(slurm_dir, "regress-task.sh")
+    write_atomic(script, "\n".join([
+        "#!/bin/bash",
+        f"# One shard of ternac regress --level {a.level} per Slurm array task "
+        f"(written by scripts/regress.py --slurm).",
+        "set -euo pipefail",
+        'i="${SLURM_ARRAY_TASK_ID:?not run as a Slurm array task}"',
+        "exec " + " ".join(shlex.quote(x) for x in task) +
+        f' --shard "$i/{n}" --out {shlex.quote(shard_root)}/"$i" --jobs {jobs}', ""]))
+    os.chmod(script, 0o755)
+
+    def problem(i):
+        path = os.path.join(shard_root, str(i), "summary.json")
+        if not os.path.exists(path):
+            return "it wrote no summary.json (it died, or could not start the runner)"
+        try:
+            s = load_summary(path)
+        except UsageError as e:
+            return str(e)
+        if s["meta"]["shard"] != {"index": i, "count": n}:
+            return f"{path} is not of shard {i}/{n}"
+        if s["meta"]["interrupted"]:
+            return f"it was interrupted ({s['meta']['interrupted']})"
+        return None
+
+    array = SlurmArray(script, f"ternac-regress-{a.level}", slurm_dir,
+                       sbatch_args=a.sbatch_args, throttle=a.throttle, progress=a.progress,
+                       label="regress: slurm")
+    signum = None
+    try:
+        failed = array.run(range(1, n + 1), problem, a.requeue_failed)
+    except Interrupted as e:
+        signum = e.signum
+        failed = {i: "cancelled" for i in range(1, n + 1) if problem(i)}
+    loaded = [(os.path.join(shard_root, str(i)), load_summary(os.path.join(shard_root, str(i))))
+              for i in range(1, n + 1) if i not in failed]
+    rows, merged = [], None
+    if loaded:
+        rows, merged, _ = combine(loaded)
+    for d, _ in loaded:  # junit.xml in --out is the run's only JUnit file: a **/*.xml glob
+        try:             # must not count the shards' tests twice
+            os.unlink(os.path.join(d, "junit.xml"))
+        except OSError:
+            pass
+    record = {"jobs": array.jobs, "shards": n,
+              "failed_tasks": {str(i): w for i, w in failed.items()},
+              "sbatch_args": a.sbatch_args, "throttle": a.throttle,
+              "requeue_failed": a.requeue_failed, "script": script}
+    return rows, record, signum, merged
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+
+def build_dir_default():
+    # An empty TERNAC_BUILD_DIR means unset, as in scripts/build.sh and scripts/test.sh.
+    return os.environ.get("TERNAC_BUILD_DIR") or os.path.join(ROOT, "build")
+
+
+def parse_run_args(argv):
+    p = argparse.ArgumentParser(prog="regress", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--level", choices=sorted(LEVELS), default="default")
     p.add_argument("--tags", default="", help="comma-separated CTest labels (any of them)")
-    p.add_argument("--seeds", type=int, default=None, help="seeded passes (nightly: 4)")
+    p.add_argument("--seeds", type=int, default=None,
+                   help=f"seeded passes (nightly: {NIGHTLY_SEEDS}, others 0)")
     p.add_argument("--base-seed", type=int, default=1)
     p.add_argument("--shard", type=parse_shard, default=None)
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--build", default=os.environ.get("TERNAC_BUILD_DIR", os.path.join(ROOT, "build")))
+    p.add_argument("--jobs", type=int, default=None, help="parallel tests (default: the cores)")
+    p.add_argument("--build", default=None,
+                   help="the build tree to build and test (default $TERNAC_BUILD_DIR or build/)")
     p.add_argument("--out", default=None)
     p.add_argument("--no-build", action="store_true", help="use the build as it is")
+    p.add_argument("--list", action="store_true", help="print the selected tests and stop")
+    p.add_argument("--progress", choices=["auto", "bar", "lines", "off"], default="auto",
+                   help="auto: a line redrawn in place on a terminal, else a line per 10 %%")
     p.add_argument("--trace", action="store_true",
                    help="write every co-simulation as an FST waveform into <out>/waves/")
     p.add_argument("--inject-fault", type=int, default=0, metavar="N",
                    help="choose test-only RTL fault N (docs/assertions.md) in the fault build "
                         "(cosim_test_fault): the regression must catch it")
+    g = p.add_argument_group("Slurm (docs/regression.md)")
+    g.add_argument("--slurm", action="store_true",
+                   help="run the shards as a Slurm job array and merge them")
+    g.add_argument("--shards", type=int, default=None, help="array tasks (default 4)")
+    g.add_argument("--sbatch-args", default="", help="more sbatch options, e.g. '-p debug -t 60'")
+    g.add_argument("--throttle", type=int, default=0, metavar="K",
+                   help="at most K tasks at once (--array=...%%K)")
+    g.add_argument("--requeue-failed", type=int, default=0, metavar="R",
+                   help="submit tasks that failed (no result: node failure, time limit, "
+                        "cancelled) again, up to R times")
     a = p.parse_args(argv)
+    if a.build is None:
+        a.build = build_dir_default()
+    elif a.build == "":
+        p.error("--build: empty path")
     a.build = os.path.abspath(a.build)
+    if a.out == "":
+        p.error("--out: empty path")
     a.out = os.path.abspath(a.out or os.path.join(a.build, "regress", a.level))
-    if a.seeds is not None and a.seeds < 1:
-        p.error("--seeds must be at least 1")
+    if a.seeds is None:
+        a.seeds = NIGHTLY_SEEDS if a.level == "nightly" else 0
+    if a.seeds < 0:
+        p.error(f"--seeds must be at least 0, got {a.seeds}")
+    if a.base_seed < 0:
+        p.error(f"--base-seed must be at least 0, got {a.base_seed}")
+    if a.inject_fault < 0:
+        p.error(f"--inject-fault must be at least 0, got {a.inject_fault}")
+    a.jobs_given = a.jobs is not None
+    if a.jobs is None:
+        a.jobs = os.cpu_count() or 1
+    if a.jobs < 1:
+        p.error(f"--jobs must be at least 1, got {a.jobs}")
+    a.tags = parse_tags(a.tags) if a.tags.strip() else []
+    try:
+        a.sbatch_args = shlex.split(a.sbatch_args)
+    except ValueError as e:
+        p.error(f"--sbatch-args: {e}")
+    slurm_only = [o for o, v in (("--shards", a.shards is not None),
+                                 ("--sbatch-args", a.sbatch_args), ("--throttle", a.throttle),
+                                 ("--requeue-failed", a.requeue_failed)) if v]
+    if not a.slurm and slurm_only:
+        p.error(f"{', '.join(slurm_only)} only with --slurm")
+    if a.shards is None:
+        a.shards = 4
+    if a.slurm:
+        if a.shard:
+            p.error("--slurm makes the shards itself: leave out --shard")
+        if a.shards < 1 or a.throttle < 0 or a.requeue_failed < 0:
+            p.error("--shards must be at least 1, --throttle and --requeue-failed at least 0")
+        if not shutil.which("sbatch") or not shutil.which("squeue"):
+            raise UsageError("--slurm: sbatch or squeue is not on PATH (Slurm's client "
+                             "commands, Debian's slurm-client)")
+    a.progress = progress_mode(a.progress)
+    return a
+
+
+def base_meta(a, argv):
+    return {"level": a.level, "tags": a.tags, "seeds": a.seeds, "base_seed": a.base_seed,
+            "inject_fault": a.inject_fault, "trace": a.trace,
+            "shard": {"index": a.shard[0], "count": a.shard[1]} if a.shard else None,
+            "jobs": a.jobs, "build": a.build, "out": a.out,
+            "command": ["scripts/regress.py"] + list(argv), "host": socket.gethostname(),
+            "git": git_state(), "tools": tools(a.build), "passes": [], "interrupted": None,
+            "incomplete": False, "merged_from": [], "slurm": None}
+
+
+def main_run(argv):
+    a = parse_run_args(argv)
+    if a.list:
+        tests = ctest_listing(a.build)
+        a.all_tests = tests
+        passes = plan_passes(a, select_tests(tests, a.tags, a.level))
+        print(f"regress: build {a.build}, level {a.level}")
+        for p in passes:
+            for t in p["tests"]:
+                print(f"{p['name']}\t{t['name']}")
+        return 0
+    lock_out(a.out)
+    start, t0 = now_utc(), time.monotonic()
     if not a.no_build:
-        subprocess.run([os.path.join(ROOT, "scripts", "build.sh")], check=True)
-    os.makedirs(a.out, exist_ok=True)
-    level = LEVELS[a.level]
-    select = []
-    if a.tags:
-        tags = [t.strip() for t in a.tags.split(",") if t.strip()]
-        select += ["-L", "^(" + "|".join(tags) + ")$"]
-    elif level["include"]:
-        select += ["-L", level["include"]]
-    if level["exclude"]:
-        select += ["-LE", level["exclude"]]
-    t0 = time.time()
-    fault = {"TERNAC_FAULT": str(a.inject_fault)} if a.inject_fault else {}
-    rows = run_pass(a, "main", select, dict(level["env"], **fault), None)
-    seeds = a.seeds if a.seeds is not None else (4 if a.level == "nightly" else 0)
-    for s in range(a.base_seed, a.base_seed + seeds):
-        env = {"TERNAC_RANDOM_COUNT": "3000"} if a.level == "nightly" else level["env"]
-        rows += run_pass(a, f"seed{s}", select + ["-R", SEEDED], dict(env, **fault), s)
-    meta = {"level": a.level, "tags": a.tags, "inject_fault": a.inject_fault, "seeds": seeds, "base_seed": a.base_seed,
-            "shard": f"{a.shard[0]}/{a.shard[1]}" if a.shard else "", "build": a.build,
-            "wall_s": round(time.time() - t0, 1)}
+        build(a)
+    a.all_tests = ctest_listing(a.build)
+    chosen = select_tests(a.all_tests, a.tags, a.level)
+    passes = plan_passes(a, chosen)
+    clean_out(a.out)
+    meta = base_meta(a, argv)
+    meta["start"] = iso(start)
+    rows, signum = [], None
+    try:
+        if a.slurm:
+            rows, meta["slurm"], signum, merged = run_slurm(a, chosen)
+            if merged:
+                meta["passes"], meta["merged_from"] = merged["passes"], merged["merged_from"]
+            meta["incomplete"] = bool(meta["slurm"]["failed_tasks"])
+        else:
+            for p in passes:
+                if not p["tests"]:
+                    print(f"regress: pass {p['name']}: no test in this selection")
+                    continue
+                numbers = [t["number"] for t in p["tests"]]
+                r, record = run_pass(a, p, numbers)
+                rows += r
+                meta["passes"].append(record)
+    except Interrupted as e:
+        signum = e.signum
+        rows += e.rows
+    end = now_utc()
+    meta["end"] = iso(end)
+    meta["wall_s"] = round(time.monotonic() - t0, 1)
+    if signum is not None:
+        meta["interrupted"] = signal.Signals(signum).name
+        meta["incomplete"] = True
     rows = write_outputs(a.out, rows, meta)
-    print(f"regress: level {a.level} took {meta['wall_s']} s")
-    return report(rows, a.out)
+    if signum is not None:
+        ended = "the job array cancelled" if a.slurm else "ctest and its tests ended"
+        print(f"regress: interrupted by {meta['interrupted']} after {duration(meta['wall_s'])}: "
+              f"{ended}; {len(rows)} results so far in {a.out}/summary.json (marked "
+              f"interrupted)", file=sys.stderr)
+        return 128 + signum
+    print(f"regress: level {a.level} took {duration(meta['wall_s'])}")
+    status = report(rows, a.out, meta)
+    if a.slurm and meta["slurm"]["failed_tasks"]:
+        failed = ", ".join(sorted(meta["slurm"]["failed_tasks"], key=int))
+        print(f"regress: Slurm tasks {failed} failed: their shards are missing from the results "
+              f"(--requeue-failed R submits failed tasks again)")
+        status = 1
+    if not rows:
+        print("regress: no result", file=sys.stderr)
+        status = 1
+    return status
 
 
 def main_merge(argv):
-    p = argparse.ArgumentParser(prog="regress merge")
+    p = argparse.ArgumentParser(prog="regress merge",
+                                description="combine the output directories of a run's shards")
     p.add_argument("--out", required=True)
     p.add_argument("--compare", default=None,
                    help="a summary.json to compare with (e.g. of an unsharded run)")
     p.add_argument("dirs", nargs="+")
     a = p.parse_args(argv)
-    rows, metas = [], []
+    out = os.path.abspath(a.out)
     for d in a.dirs:
-        path = os.path.join(d, "summary.json")
-        try:
-            with open(path) as f:
-                s = json.load(f)
-        except (OSError, ValueError) as e:
-            sys.exit(f"regress merge: cannot read {path}: {e}")
-        rows += s["rows"]
-        metas.append(s["meta"])
-    keys = [(r["pass"], r["test"], str(r["seed"])) for r in rows]
-    if len(keys) != len(set(keys)):
-        sys.exit("regress merge: the shards overlap (a test appears twice)")
-    meta = {"merged_from": metas}
-    rows = write_outputs(os.path.abspath(a.out), rows, meta)
-    status = report(rows, os.path.abspath(a.out))
-    if a.compare:
-        with open(a.compare) as f:
-            other = json.load(f)["rows"]
-        def key(r):  # what must agree between runs: not wall time, paths or waveforms
-            return (r["pass"], r["test"], r["configuration"], str(r["seed"]), r["result"],
-                    str(r.get("cycles", "")))
-        mine = sorted(key(r) for r in rows)
-        theirs = sorted(key(r) for r in other)
-        if mine == theirs:
-            print(f"regress merge: equal to {a.compare} ({len(mine)} results)")
-        else:
-            only_m = set(mine) - set(theirs)
-            only_t = set(theirs) - set(mine)
-            print(f"regress merge: DIFFERS from {a.compare}: {len(only_m)} results only here, "
-                  f"{len(only_t)} only there")
-            for r in sorted(only_m)[:10]:
-                print("  here only:", r)
-            for r in sorted(only_t)[:10]:
-                print("  there only:", r)
-            status = 1
+        if os.path.abspath(d) == out:
+            raise UsageError(f"--out {a.out} is one of the inputs: merge into another directory")
+    if a.compare and os.path.abspath(a.compare) in (os.path.join(out, "summary.json"), out):
+        raise UsageError(f"--compare {a.compare} would be overwritten by this merge's own summary")
+    loaded = [(d, load_summary(d)) for d in a.dirs]
+    other = load_summary(a.compare) if a.compare else None
+    lock_out(out)
+    rows, meta, missing = combine(loaded)
+    meta.update({"out": out, "command": ["scripts/regress.py", "merge"] + list(argv),
+                 "host": socket.gethostname(), "slurm": None})
+    clean_out(out, keep=list(a.dirs) + ([a.compare] if a.compare else []))
+    rows = write_outputs(out, rows, meta)
+    status = report(rows, out, meta)
+    if missing:
+        n = loaded[0][1]["meta"]["shard"]["count"]
+        print(f"regress merge: shards {', '.join(f'{i}/{n}' for i in missing)} are missing: the "
+              f"merged results are incomplete (meta.incomplete)")
+        status = 1
+    if other is not None:
+        status = max(status, compare_rows(rows, other["rows"], a.compare))
     return status
 
 
+def main_compare(argv):
+    p = argparse.ArgumentParser(prog="regress compare",
+                                description="compare two runs' results and cycles")
+    p.add_argument("summary")
+    p.add_argument("other")
+    a = p.parse_args(argv)
+    mine, theirs = load_summary(a.summary), load_summary(a.other)
+    return compare_rows(mine["rows"], theirs["rows"], a.other)
+
+
+def main(argv):
+    SIGNALS.install()
+    commands = {"merge": main_merge, "compare": main_compare}
+    try:
+        if argv and argv[0] in commands:
+            return commands[argv[0]](argv[1:])
+        return main_run(argv)
+    except UsageError as e:
+        print(f"regress: {e}", file=sys.stderr)
+        return 2
+    except RunError as e:
+        print(f"regress: {e}", file=sys.stderr)
+        return 1
+    except Interrupted as e:
+        print(f"regress: interrupted by {e}", file=sys.stderr)
+        return 128 + e.signum
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "merge":
-        sys.exit(main_merge(sys.argv[2:]))
-    sys.exit(main_run(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

@@ -7,8 +7,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   verilator libsystemc-dev yosys
+  slurmctld slurmd munge  # a single-node Slurm cluster for testbench/slurm/slurm_test.sh
   libfmt-dev libgtest-dev libgmock-dev
-  python3 python3-matplotlib python3-numpy
+  python3 python3-matplotlib python3-numpy python3-yaml
   "$@"
 )
 

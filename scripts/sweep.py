@@ -25,6 +25,8 @@ import csv
 import hashlib
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -69,7 +71,24 @@ def parse_args(argv):
     p.add_argument("--build-dir", default=os.path.join(ROOT, "build-sweep"))
     p.add_argument("--no-synth", action="store_true", help="skip the Yosys lane synthesis")
     p.add_argument("--no-plots", action="store_true")
+    g = p.add_argument_group("Slurm (docs/regression.md)")
+    g.add_argument("--slurm", action="store_true",
+                   help="simulate the points as a Slurm job array (build on this machine first; "
+                        "--build-dir and --out on a file system the nodes share)")
+    g.add_argument("--sbatch-args", default="", help="more sbatch options, e.g. '-p debug'")
+    g.add_argument("--throttle", type=int, default=0, metavar="K",
+                   help="at most K tasks at once (--array=...%%K)")
+    g.add_argument("--requeue-failed", type=int, default=0, metavar="R",
+                   help="submit points whose task failed again, up to R times")
     a = p.parse_args(argv)
+    if a.slurm and not (shutil.which("sbatch") and shutil.which("squeue")):
+        p.error("--slurm: sbatch or squeue is not on PATH (Slurm's client commands)")
+    if a.throttle < 0 or a.requeue_failed < 0:
+        p.error("--throttle and --requeue-failed must be at least 0")
+    try:
+        a.sbatch_args = shlex.split(a.sbatch_args)
+    except ValueError as e:
+        p.error(f"--sbatch-args: {e}")
     a.reductions = [r for r in a.reductions.split(",") if r]
     for r in a.reductions:
         if r not in RED_CODE:
@@ -137,22 +156,96 @@ def build(a, points):
     print(f"sweep: build done in {time.time() - t0:.0f} s", flush=True)
 
 
-def simulate(a, pt):
+def point_command(a, pt):
     exe = os.path.join(a.build_dir, "sim", "sweep", f"sweep_point_{pt['name']}")
-    cmd = [exe, "--layer", a.layer, "--tokens", str(a.tokens), "--zeros", str(a.zeros),
-           "--seed", str(a.seed)]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode not in (0, 1) or not r.stdout.strip():
-        sys.exit(f"sweep: {pt['name']} failed ({r.returncode}): {r.stderr.strip()}\n"
+    return [exe, "--layer", a.layer, "--tokens", str(a.tokens), "--zeros", str(a.zeros),
+            "--seed", str(a.seed)]
+
+
+def point_row(a, pt, cmd, returncode, stdout, stderr):
+    if returncode not in (0, 1) or not stdout.strip():
+        sys.exit(f"sweep: {pt['name']} failed ({returncode}): {stderr.strip()}\n"
                  f"reproduce: {' '.join(cmd)}")
-    row = json.loads(r.stdout.strip().splitlines()[-1])
+    row = json.loads(stdout.strip().splitlines()[-1])
     row["array"] = row["config"]  # the RTL's own name for its configuration
     row["config"] = pt["name"]
+    exe = cmd[0]
     shown = os.path.relpath(exe, ROOT) if exe.startswith(ROOT + os.sep) else exe
     row["reproduce"] = " ".join([shown] + cmd[1:])  # from the repository root
     if not row["passed"]:
-        sys.stderr.write(r.stderr)
+        sys.stderr.write(stderr)
     return row
+
+
+def simulate(a, pt):
+    cmd = point_command(a, pt)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    return point_row(a, pt, cmd, r.returncode, r.stdout, r.stderr)
+
+
+def simulate_slurm(a, points):
+    """The points' simulations as a Slurm job array (one task per point) through
+    scripts/regress.py's SlurmArray: the nodes run the models of --build-dir, which must be on a
+    file system they share with this machine, as must --out. The same rows as simulate()."""
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import regress
+
+    work = os.path.join(os.path.abspath(a.out), "slurm")
+    os.makedirs(work, exist_ok=True)
+    for f in os.listdir(work):
+        if f.startswith("point-"):
+            os.unlink(os.path.join(work, f))
+    cmds = [point_command(a, pt) for pt in points]
+    q = shlex.quote
+    lines = ["#!/bin/bash", "# One point of scripts/sweep.py per Slurm array task.",
+             'i="${SLURM_ARRAY_TASK_ID:?not run as a Slurm array task}"', 'case "$i" in']
+    lines += [f"  {i}) cmd=({' '.join(q(x) for x in c)});;" for i, c in enumerate(cmds, 1)]
+    lines += ['  *) echo "no point $i" >&2; exit 2;;', "esac",
+              f'"${{cmd[@]}}" > {q(work)}/point-$i.out.tmp 2> {q(work)}/point-$i.err',
+              "rc=$?",
+              f"mv {q(work)}/point-$i.out.tmp {q(work)}/point-$i.out",
+              f"echo $rc > {q(work)}/point-$i.rc.tmp && mv {q(work)}/point-$i.rc.tmp "
+              f"{q(work)}/point-$i.rc", ""]
+    script = os.path.join(work, "sweep-task.sh")
+    with open(script + ".tmp", "w") as f:
+        f.write("\n".join(lines))
+    os.chmod(script + ".tmp", 0o755)
+    os.replace(script + ".tmp", script)
+
+    def read(i, ext):
+        try:
+            with open(os.path.join(work, f"point-{i}.{ext}")) as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def problem(i):
+        rc = read(i, "rc")
+        if rc is None:
+            return "no result (the task died or did not start)"
+        if rc.strip() not in ("0", "1") or not (read(i, "out") or "").strip():
+            return f"exit {rc.strip()}: {(read(i, 'err') or '').strip()[-300:]}"
+        return None
+
+    handlers = regress.SIGNALS.install()  # Ctrl-C or SIGTERM cancels the job array
+    array = regress.SlurmArray(script, "ternac-sweep", work, sbatch_args=a.sbatch_args,
+                               throttle=a.throttle, progress=regress.progress_mode("auto"),
+                               label="sweep: slurm")
+    print(f"sweep: simulating {len(points)} configurations as a Slurm job array", flush=True)
+    try:
+        failed = array.run(range(1, len(points) + 1), problem, a.requeue_failed)
+    except regress.Interrupted as e:
+        sys.exit(f"sweep: interrupted by {e}; job array cancelled")
+    except regress.RunError as e:
+        sys.exit(f"sweep: {e}")
+    finally:
+        regress.SIGNALS.restore(handlers)
+    if failed:
+        sys.exit(f"sweep: {len(failed)} points failed on Slurm (--requeue-failed R submits "
+                 f"them again): " + ", ".join(points[i - 1]["name"] for i in sorted(failed)))
+    return [point_row(a, pt, cmds[i], int(read(i + 1, "rc")), read(i + 1, "out"),
+                      read(i + 1, "err") or "") for i, pt in enumerate(points)]
 
 
 def rtl_digest():
@@ -365,9 +458,12 @@ def main(argv):
         sys.exit("sweep: the grid is empty")
     a.build_dir = os.path.abspath(a.build_dir)
     build(a, points)
-    print(f"sweep: simulating {len(points)} configurations on {a.jobs} cores", flush=True)
-    with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        rows = list(pool.map(lambda pt: simulate(a, pt), points))
+    if a.slurm:
+        rows = simulate_slurm(a, points)
+    else:
+        print(f"sweep: simulating {len(points)} configurations on {a.jobs} cores", flush=True)
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+            rows = list(pool.map(lambda pt: simulate(a, pt), points))
     if not a.no_synth:
         print(f"sweep: synthesizing {len(points)} lanes with Yosys (cached)", flush=True)
         digest = rtl_digest()

@@ -9,7 +9,7 @@
 set -euo pipefail
 build=${1:?usage: regress_selftest.sh <build dir>}
 root="$(cd "$(dirname "$0")/.." && pwd)"
-regress=("$root/scripts/regress.py" --no-build --build "$build")
+regress=("$root/scripts/regress.py" --no-build --build "$build" --progress off)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
