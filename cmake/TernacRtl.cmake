@@ -4,27 +4,7 @@
 # checkers, coverage and energy monitors bound to it. Both are read with -F semantics: paths are
 # relative to the list file.
 
-# ternac_read_file_list(<list> <sources var> <include dirs var>): the .sv files and +incdir+
-# directories of a Verilator file list, as absolute paths.
-function(ternac_read_file_list list out_sources out_incdirs)
-  get_filename_component(dir ${list} DIRECTORY)
-  file(STRINGS ${list} lines)
-  set(sources "")
-  set(incdirs "")
-  foreach(line ${lines})
-    string(STRIP "${line}" line)
-    if(line MATCHES "^\\+incdir\\+(.*)$")
-      get_filename_component(inc "${CMAKE_MATCH_1}" ABSOLUTE BASE_DIR ${dir})
-      list(APPEND incdirs ${inc})
-    elseif(line MATCHES "\\.sv$")
-      get_filename_component(src "${line}" ABSOLUTE BASE_DIR ${dir})
-      list(APPEND sources ${src})
-    endif()
-  endforeach()
-  set(${out_sources} ${sources} PARENT_SCOPE)
-  set(${out_incdirs} ${incdirs} PARENT_SCOPE)
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${list})
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/TernacFileList.cmake)
 
 ternac_read_file_list(${PROJECT_SOURCE_DIR}/rtl/ternac.f TERNAC_RTL_SOURCES TERNAC_RTL_INCLUDE)
 ternac_read_file_list(${PROJECT_SOURCE_DIR}/testbench/dv/ternac_dv.f TERNAC_DV_SOURCES
@@ -37,14 +17,16 @@ set(TERNAC_VERILATOR_FLAGS
 
 # ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
 #                  [TOKEN_TILE <n>] [DATAPATH 0|1] [SYSTEMC] [TRACE] [COVERAGE] [TOP <module>]
-#                  [DESIGN_ONLY] [DESIGN <.sv>...] [SOURCES <.sv>...])
+#                  [DESIGN_ONLY] [TOGGLES] [DESIGN <.sv>...] [SOURCES <.sv>...])
 # Builds a static library holding the Verilated ternac_top (or TOP) of that configuration, with
 # the class prefix V<target>: the design (DESIGN, default rtl/ternac.f's sources) with the bound
 # verification modules of testbench/dv (not with DESIGN_ONLY: the synthesizable RTL alone), and
-# SOURCES. Verilator's generated sources and the library are cached by CMake, so a configuration
-# is Verilated and compiled once per build tree.
+# SOURCES. TOGGLES makes its energy monitors count switching activity too (docs/energy.md: it
+# costs simulation time, so only the models that need it have it). Verilator's generated sources
+# and the library are cached by CMake, so a configuration is Verilated and compiled once per
+# build tree.
 function(ternac_rtl_model target)
-  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE;DESIGN_ONLY"
+  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE;DESIGN_ONLY;TOGGLES"
                         "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;REDUCTION;TOP"
                         "DESIGN;SOURCES;ARGS" ${ARGN})
   if(NOT A_DESIGN)
@@ -55,6 +37,9 @@ function(ternac_rtl_model target)
   if(A_DESIGN_ONLY)
     set(dv "")
     set(includes "")
+  endif()
+  if(A_TOGGLES)
+    list(APPEND A_ARGS +define+TERNAC_TOGGLES)  # the energy monitors count toggles too
   endif()
   set(include_args "")
   foreach(inc ${includes})

@@ -70,7 +70,9 @@ OpCounts& OpCounts::operator+=(const OpCounts& o) {
 }
 
 ToggleCounts& ToggleCounts::operator+=(const ToggleCounts& o) {
-  sel += o.sel;
+  sel_pos += o.sel_pos;
+  sel_neg += o.sel_neg;
+  sel_zero += o.sel_zero;
   mul += o.mul;
   acc += o.acc;
   reg_stage0 += o.reg_stage0;
@@ -81,7 +83,10 @@ ToggleCounts& ToggleCounts::operator+=(const ToggleCounts& o) {
   return *this;
 }
 
-MonitorCounts MonitorCounts::from_ids(const std::vector<std::uint64_t>& id, int entries) {
+MonitorCounts MonitorCounts::from_ids(const std::vector<std::uint64_t>& by_id, int entries) {
+  // Ids past the end of a reading count zero (a model's monitors may not use every id).
+  std::vector<std::uint64_t> id = by_id;
+  id.resize(std::max<std::size_t>(id.size(), kNumFixedCounters + 2 * entries), 0);
   MonitorCounts m;
   OpCounts& o = m.ops;
   o.fires = id.at(kCntFires);
@@ -98,7 +103,9 @@ MonitorCounts MonitorCounts::from_ids(const std::vector<std::uint64_t>& id, int 
   o.act_stream_bits = id.at(kCntActStreamBits);
   o.res_stream_bits = id.at(kCntResStreamBits);
   ToggleCounts& t = m.toggles;
-  t.sel = id.at(kCntTogSel);
+  t.sel_pos = id.at(kCntTogSelPos);
+  t.sel_neg = id.at(kCntTogSelNeg);
+  t.sel_zero = id.at(kCntTogSelZero);
   t.mul = id.at(kCntTogMul);
   t.acc = id.at(kCntTogAcc);
   t.reg_stage0 = id.at(kCntTogRegStage0);
@@ -110,6 +117,15 @@ MonitorCounts MonitorCounts::from_ids(const std::vector<std::uint64_t>& id, int 
     t.adds.push_back(id.at(static_cast<std::size_t>(kNumFixedCounters + 2 * e + 1)));
   }
   return m;
+}
+
+MonitorCounts MonitorCounts::delta(const std::vector<std::uint64_t>& before,
+                                   const std::vector<std::uint64_t>& after, int entries) {
+  std::vector<std::uint64_t> d(std::max(before.size(), after.size()), 0);
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    d[i] = (i < after.size() ? after[i] : 0) - (i < before.size() ? before[i] : 0);
+  }
+  return from_ids(d, entries);
 }
 
 MonitorCounts& MonitorCounts::operator+=(const MonitorCounts& o) {
@@ -128,32 +144,46 @@ struct Reduced {
   bool carry = false;    // the root's pending carry
 };
 
+// The levels of a lane's binary tree: each level's width and whether its adders saturate (a
+// width-capped level that does not grow).
+struct TreeLevels {
+  struct Level {
+    bool saturate;
+    std::int32_t lo, hi;
+  };
+  std::vector<Level> levels;  // levels[l - 1] for level l
+  explicit TreeLevels(const ArrayConfig& cfg) {
+    for (int l = 1; l <= cfg.tree_levels(); ++l) {
+      const int w = cfg.level_width(l);
+      levels.push_back({w == cfg.level_width(l - 1), -(std::int32_t{1} << (w - 1)),
+                        (std::int32_t{1} << (w - 1)) - 1});
+    }
+  }
+};
+
 // Signed binary tree (and the INT8 baseline's): operand i is v[i] + c[i]; each adder adds its
 // left child's carry, passes its right child's on; an odd node passes through. Width-capped
 // levels saturate. In place.
-Reduced binary_tree(const ArrayConfig& cfg, std::int32_t* v, std::uint8_t* c, int inputs,
+Reduced binary_tree(const TreeLevels& tree, std::int32_t* v, std::uint8_t* c, int inputs,
                     std::uint64_t* adds) {
   int nodes = inputs;
-  for (int l = 1; l <= cfg.tree_levels(); ++l) {
-    const int w = cfg.level_width(l);
-    const bool saturate = w == cfg.level_width(l - 1);
-    const std::int32_t lo = -(std::int32_t{1} << (w - 1)), hi = (std::int32_t{1} << (w - 1)) - 1;
+  for (std::size_t l = 0; l < tree.levels.size(); ++l) {
+    const TreeLevels::Level& level = tree.levels[l];
     std::uint64_t active = 0;
     const int pairs = nodes / 2;
     for (int i = 0; i < pairs; ++i) {
       const std::int32_t a = v[2 * i], b = v[2 * i + 1];
       const std::uint8_t cin = c[2 * i];
       active += (a | b | cin) != 0;
-      std::int32_t s = a + b + cin;
-      if (saturate) s = std::clamp(s, lo, hi);
-      v[i] = s;
+      const std::int32_t s = a + b + cin;
+      v[i] = level.saturate ? std::clamp(s, level.lo, level.hi) : s;
       c[i] = c[2 * i + 1];
     }
     if (nodes % 2 != 0) {
       v[pairs] = v[nodes - 1];
       c[pairs] = c[nodes - 1];
     }
-    adds[l - 1] += active;
+    adds[l] += active;
     nodes = pairs + nodes % 2;
   }
   return {v[0], c[0] != 0};
@@ -216,6 +246,8 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
       no_carry(static_cast<std::size_t>(T));
   std::vector<std::uint32_t> cur(static_cast<std::size_t>(T)), next(static_cast<std::size_t>(T));
   std::vector<std::int64_t> psum(L * TT);
+  const TreeLevels tree(c);
+  const bool int8_weights = p.format == WeightFormat::kInt8;
 
   for (std::uint64_t mb = 0; mb < g.token_blocks; ++mb) {
     const std::uint64_t m0 = mb * TT, tokens = std::min<std::uint64_t>(TT, s.m - m0);
@@ -229,17 +261,19 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
         for (std::uint64_t j = 0; j < L; ++j) {
           // The row's weights as values, padding (rows past N, columns past K) as zero.
           const std::uint64_t n = nt * L + j;
-          for (int col = 0; col < T; ++col) {
-            const std::uint64_t k = k0 + static_cast<std::uint64_t>(col);
+          const auto real_cols =
+              n < s.n ? static_cast<int>(std::min<std::uint64_t>(T, s.k - k0)) : 0;
+          const std::uint8_t* row = real_cols > 0 ? &p.weights[n * s.k + k0] : nullptr;
+          for (int col = 0; col < real_cols; ++col) {
             weight[static_cast<std::size_t>(col)] =
-                (n < s.n && k < s.k) ? p.weight_value(n * s.k + k) : 0;
+                int8_weights ? static_cast<std::int8_t>(row[col]) : trit_value(row[col]);
           }
+          std::fill(weight.begin() + real_cols, weight.end(), 0);
           for (std::uint64_t t = 0; t < tokens; ++t) {
-            const std::int8_t* x = &p.activations[(m0 + t) * s.k];
-            auto act = [&](int col) {
-              const std::uint64_t k = k0 + static_cast<std::uint64_t>(col);
-              return k < s.k ? std::int32_t{x[k]} : 0;  // past K the weight is zero anyway
-            };
+            const std::int8_t* x = &p.activations[(m0 + t) * s.k + k0];
+            const auto real = static_cast<int>(std::min<std::uint64_t>(T, s.k - k0));
+            // Past K the weight is zero: the activation does not matter.
+            auto act = [&](int col) { return col < real ? std::int32_t{x[col]} : 0; };
             std::uint64_t pos = 0, neg = 0;
             Reduced r;
             if (c.int8()) {
@@ -249,7 +283,7 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
                 v[static_cast<std::size_t>(col)] = act(col) * w;
                 carry[static_cast<std::size_t>(col)] = 0;
               }
-              r = binary_tree(c, v.data(), carry.data(), T, adds);
+              r = binary_tree(tree, v.data(), carry.data(), T, adds);
             } else if (c.reduction == Reduction::kSplit) {
               // Each select routes x to the +1 or the -1 tree; the final subtract always has its
               // +1 (it subtracts as pos + ~neg + 1), so it always counts.
@@ -263,8 +297,8 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
                 pos += w > 0 && xv != 0;
                 neg += w < 0 && xv != 0;
               }
-              const Reduced a = binary_tree(c, v.data(), carry.data(), T, adds);
-              const Reduced b = binary_tree(c, v_neg.data(), no_carry.data(), T, adds);
+              const Reduced a = binary_tree(tree, v.data(), carry.data(), T, adds);
+              const Reduced b = binary_tree(tree, v_neg.data(), no_carry.data(), T, adds);
               adds[entries - 1] += 1;
               r = {a.sum - b.sum, false};
             } else {
@@ -272,11 +306,11 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
               for (int col = 0; col < T; ++col) {
                 const int w = weight[static_cast<std::size_t>(col)];
                 const std::int32_t xv = act(col);
-                const std::int32_t op = w > 0 ? xv : w < 0 ? ~xv : 0;
-                v[static_cast<std::size_t>(col)] = op;
-                carry[static_cast<std::size_t>(col)] = w < 0;
-                pos += w > 0 && xv != 0;
-                neg += w < 0;
+                const std::int32_t is_neg = w < 0, nonzero = w != 0;
+                v[static_cast<std::size_t>(col)] = (xv ^ -is_neg) & -nonzero;
+                carry[static_cast<std::size_t>(col)] = static_cast<std::uint8_t>(is_neg);
+                pos += (w > 0) & (xv != 0);
+                neg += static_cast<std::uint64_t>(is_neg);
               }
               if (c.reduction == Reduction::kCsa) {
                 const std::uint32_t mask =
@@ -287,7 +321,7 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
                 }
                 r = csa_tree(c, cur, next, carry.data(), T, adds);
               } else {
-                r = binary_tree(c, v.data(), carry.data(), T, adds);
+                r = binary_tree(tree, v.data(), carry.data(), T, adds);
               }
             }
             out.sel_pos += pos;

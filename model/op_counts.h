@@ -31,7 +31,9 @@ enum CounterId : int {
   kCntWgtBankWriteBits,
   kCntActStreamBits,
   kCntResStreamBits,
-  kCntTogSel,
+  kCntTogSelPos,
+  kCntTogSelNeg,
+  kCntTogSelZero,
   kCntTogMul,
   kCntTogAcc,
   kCntTogRegStage0,
@@ -71,10 +73,13 @@ struct OpCounts {
 
 inline constexpr int kFixedCounters = 13;  // operation counters before the adder entries
 
-// Switching activity, as counted by the RTL's monitors: output bits that changed from one clock
-// cycle to the next, per class (docs/energy.md).
+// Switching activity, as counted by the RTL's monitors when told to (the harness's
+// count_toggles): output bits that changed from one clock cycle to the next, per class
+// (docs/energy.md).
 struct ToggleCounts {
-  std::uint64_t sel = 0;            // select outputs (operand bits and negation carries)
+  // Select outputs (operand bits and negation carries), by what each select did in that cycle:
+  // drove +x, took the -x path, or neither (gated, or +x of x = 0).
+  std::uint64_t sel_pos = 0, sel_neg = 0, sel_zero = 0;
   std::uint64_t mul = 0;            // INT8 multiplier products
   std::uint64_t acc = 0;            // accumulator adder outputs
   std::uint64_t reg_stage0 = 0;     // the stage-0 activation register
@@ -90,8 +95,10 @@ struct ToggleCounts {
 struct MonitorCounts {
   OpCounts ops;
   ToggleCounts toggles;
-  // From the per-id totals (size kNumFixedCounters + 2 * entries).
+  // From the per-id totals (missing ids count zero), and the difference of two readings.
   static MonitorCounts from_ids(const std::vector<std::uint64_t>& by_id, int entries);
+  static MonitorCounts delta(const std::vector<std::uint64_t>& before,
+                             const std::vector<std::uint64_t>& after, int entries);
   MonitorCounts& operator+=(const MonitorCounts& o);
 };
 

@@ -88,7 +88,9 @@ module ternac_lane #(
   // reports it from its own wires, in the generate loop that builds it; the lane only gathers it:
   //   probe_sel_pos/neg  select i drove a nonzero +x / took the -x path (split: drove the +1 / -1
   //                      tree); INT8: multiplier i had a nonzero operand (probe_sel_pos)
-  //   probe_sel_out      the selects' (multipliers') outputs, for their toggles
+  //   probe_sel_out      the selects' (multipliers') outputs, for their toggles, select by select
+  //                      (ProbeSelWidth bits each: {carry, operand}; split {neg, pos}; INT8 the
+  //                      product)
   //   probe_add_nz       adder a had a nonzero input; adders in the order of the adder entries
   //                      (ternac_pkg::entry_adder_base); probe_add_sum their outputs
   //                      (ternac_pkg::entry_bit_base)
@@ -100,9 +102,9 @@ module ternac_lane #(
       ternac_pkg::entry_adder_base(TreeInputs, Reduction, ProbeEntries);
   localparam int unsigned ProbeAddBits =
       ternac_pkg::entry_bit_base(OW, TreeInputs, LevelWidthCap, Reduction, ProbeEntries);
-  localparam int unsigned ProbeSelBits = ProbeSplit ? 2 * TreeInputs * AW
-                                       : (Datapath == ternac_pkg::DatapathInt8) ? TreeInputs * OW
-                                                                                : TreeInputs * (OW + 1);
+  localparam int unsigned ProbeSelWidth = ProbeSplit ? 2 * AW
+                                        : (Datapath == ternac_pkg::DatapathInt8) ? OW : OW + 1;
+  localparam int unsigned ProbeSelBits = TreeInputs * ProbeSelWidth;
   localparam int unsigned ProbeTreeRegBits = (Reduction == ternac_pkg::ReductionCsa) ? 0
       : (ProbeSplit ? 2 : 1)
         * ternac_pkg::tree_reg_bits_before(TreeInputs, OW, PipeEvery, LevelWidthCap,
@@ -135,6 +137,7 @@ module ternac_lane #(
 `ifndef SYNTHESIS
       assign probe_sel_pos[i] = u_select.probe_pos;
       assign probe_sel_neg[i] = u_select.probe_neg;
+      assign probe_sel_out[i*ProbeSelWidth+:ProbeSelWidth] = {u_select.neg_o, u_select.pos_o};
 `endif
     end
     ternac_adder_tree #(
@@ -198,7 +201,6 @@ module ternac_lane #(
     end
     assign probe_add_nz[ProbeAdders-1]               = u_subtract.probe_in_nz;
     assign probe_add_sum[ProbeAddBits-1-:TreeWidth]  = u_subtract.sum_o;
-    assign probe_sel_out = {neg_operand, pos_operand};
     if (ProbeTreeRegBits > 0) begin : g_probe_regs
       assign probe_reg_q[ProbeRegBits-1-:ProbeTreeRegBits] =
           {u_neg_tree.probe_reg_q, u_pos_tree.probe_reg_q};
@@ -221,11 +223,10 @@ module ternac_lane #(
 `ifndef SYNTHESIS
         assign probe_sel_pos[i] = u_select.probe_pos;
         assign probe_sel_neg[i] = u_select.probe_neg;
+        assign probe_sel_out[i*ProbeSelWidth+:ProbeSelWidth] = {u_select.carry_o,
+                                                                u_select.operand_o};
 `endif
       end
-`ifndef SYNTHESIS
-      assign probe_sel_out = {carry, operand};
-`endif
     end else begin : g_int8
       for (genvar i = 0; i < TreeInputs; i++) begin : g_mul
         ternac_int8_mul u_mul (
@@ -235,12 +236,12 @@ module ternac_lane #(
         );
 `ifndef SYNTHESIS
         assign probe_sel_pos[i] = u_mul.probe_active;
+        assign probe_sel_out[i*ProbeSelWidth+:ProbeSelWidth] = u_mul.product_o;
 `endif
       end
       assign carry = '0;
 `ifndef SYNTHESIS
       assign probe_sel_neg = '0;
-      assign probe_sel_out = operand;
 `endif
     end
 

@@ -12,19 +12,19 @@
 #include <string>
 #include <vector>
 
-#include "op_counts.h"
-
 namespace ternac {
 
 class MonitorCounters {
  public:
   // The monitors of the model named `model` (its instance name) in `ctx`, after the model's
-  // first evaluation (which sets the ids). `entries`: the configuration's adder entries.
-  MonitorCounters(VerilatedContext& ctx, const std::string& model, int entries)
-      : entries_(entries) {
+  // first evaluation (which sets the ids).
+  MonitorCounters(VerilatedContext& ctx, const std::string& model) {
     const std::string prefix = model + ".";
     for (const auto& scope : *ctx.scopeNameMap()) {
       if (std::string(scope.first).rfind(prefix, 0) != 0) continue;
+      if (VerilatedVar* t = scope.second->varFind("ternac_counts_toggles")) {
+        counts_toggles_ = *static_cast<const std::uint8_t*>(t->datap()) != 0;
+      }
       VerilatedVar* counters = scope.second->varFind("ternac_counters_q");
       VerilatedVar* ids = scope.second->varFind("ternac_counter_ids");
       if (counters == nullptr && ids == nullptr) continue;
@@ -42,12 +42,15 @@ class MonitorCounters {
   // True for a model Verilated without testbench/dv/ternac_dv.f (the design alone): its counts
   // are all zero.
   bool empty() const { return monitors_.empty(); }
+  // True for a model Verilated with TERNAC_TOGGLES, whose monitors count switching activity too
+  // (ternac_rtl_model(... TOGGLES)); the toggle counts of any other model stay zero.
+  bool counts_toggles() const { return counts_toggles_; }
   std::size_t monitors() const { return monitors_.size(); }
 
-  // Every counter summed per id (kNumFixedCounters + 2 per adder entry; a lane without adders
-  // keeps one unused entry slot, whose ids lie past the configuration's and stay zero).
+  // Every counter summed per id (ternac_dv_pkg::counter_e, CounterId in model/op_counts.h),
+  // the vector as long as the largest id needs: MonitorCounts::from_ids reads it.
   std::vector<std::uint64_t> by_id() const {
-    std::vector<std::uint64_t> total(static_cast<std::size_t>(kNumFixedCounters + 2 * entries_));
+    std::vector<std::uint64_t> total;
     for (const Monitor& m : monitors_) {
       for (std::size_t i = 0; i < m.n; ++i) {
         if (m.ids[i] >= total.size()) total.resize(m.ids[i] + 1, 0);
@@ -56,8 +59,6 @@ class MonitorCounters {
     }
     return total;
   }
-
-  MonitorCounts read() const { return MonitorCounts::from_ids(by_id(), entries_); }
 
  private:
   struct Monitor {
@@ -68,16 +69,8 @@ class MonitorCounters {
   static std::size_t size(const VerilatedVar& v) {
     return static_cast<std::size_t>(v.high(1) - v.low(1) + 1);
   }
-  int entries_;
+  bool counts_toggles_ = false;
   std::vector<Monitor> monitors_;
 };
-
-// The difference of two readings (a run's counts: after minus before).
-inline MonitorCounts monitor_delta(const std::vector<std::uint64_t>& before,
-                                   const std::vector<std::uint64_t>& after, int entries) {
-  std::vector<std::uint64_t> d(after.size());
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = after[i] - before[i];
-  return MonitorCounts::from_ids(d, entries);
-}
 
 }  // namespace ternac

@@ -116,13 +116,14 @@ class RtlHarness {
   explicit RtlHarness(VerilatedContext* ctx) {
     static std::atomic<int> models{0};
     const std::string name = "top" + std::to_string(models++);
+    apply_plusargs(*ctx);  // the monitors' initial blocks read them
     top_ = std::make_unique<VTop>(ctx, name.c_str());
     idle_inputs();
     top_->eval();  // settles the constant hw_config_o, runs the monitors' initial blocks
     Beat cfg(sizeof(top_->hw_config_o) / sizeof(std::uint32_t));  // every word of the port
     read_port(top_->hw_config_o, cfg);
     config_ = decode_hw_config(cfg);
-    monitors_ = std::make_unique<MonitorCounters>(*ctx, name, config_.add_entries());
+    monitors_ = std::make_unique<MonitorCounters>(*ctx, name);
     reset();
   }
 
@@ -158,11 +159,10 @@ class RtlHarness {
   }
 
   // Chooses test-only RTL fault n (docs/assertions.md; 0: none) for the models made after this
-  // call. Only a model Verilated with TERNAC_FAULT_INJECT reads it; others ignore it.
+  // call. Only the fault build (testbench/faults) reads it; others ignore it.
   static void choose_fault(std::uint64_t n) {
-    const std::string arg = "+ternac_fault=" + std::to_string(n);
-    const char* argv[] = {"ternac", arg.c_str()};
-    context().commandArgs(2, argv);  // the context keeps its own copy
+    plusargs().fault = n;
+    apply_plusargs();
   }
 
   // One clock cycle with the inputs as they are.
@@ -175,6 +175,8 @@ class RtlHarness {
   }
 
   const ArrayConfig& config() const { return config_; }
+  // Whether the model's energy monitors count toggles (Verilated with TERNAC_TOGGLES).
+  bool counts_toggles() const { return monitors_->counts_toggles(); }
   VTop& top() { return *top_; }
   std::uint64_t cycle() const { return cycle_; }
 
@@ -244,8 +246,9 @@ class RtlHarness {
     // simulated (its inputs are read-only), so checking the counters costs no wall time there.
     std::future<OpCounts> predicted_counts;
     if (opt.check_counters && monitors_->empty()) {
-      report.failure = "cannot check the energy counters: this model has no energy monitor (it was "
-                       "Verilated from the design alone, without testbench/dv/ternac_dv.f)\n";
+      report.failure =
+          "cannot check the energy counters: this model has no energy monitor (it was "
+          "Verilated from the design alone, without testbench/dv/ternac_dv.f)\n";
       return report;
     }
     if (opt.check_counters && opt.abort_after == 0) {
@@ -325,7 +328,7 @@ class RtlHarness {
       report.failure += fmt::format("cycle count {} differs from the cycle model's {}\n",
                                     report.cycles, predicted.cycles);
     }
-    report.counted = monitor_delta(counters_before, counters(), config_.add_entries());
+    report.counted = MonitorCounts::delta(counters_before, counters(), config_.add_entries());
     if (predicted_counts.valid()) {
       const auto want = predicted_counts.get().flat();
       const auto got = report.counted.ops.flat();
@@ -472,6 +475,22 @@ class RtlHarness {
     top_->act_valid_i = 0;
     top_->res_ready_i = 0;
     top_->clr_status_i = 0;
+  }
+
+  // The plusargs of the shared context, read by the models' initial blocks.
+  struct Plusargs {
+    std::uint64_t fault = 0;
+  };
+  static Plusargs& plusargs() {
+    static Plusargs p;
+    return p;
+  }
+  static void apply_plusargs() { apply_plusargs(context()); }
+  static void apply_plusargs(VerilatedContext& ctx) {
+    std::vector<std::string> args{"ternac", "+ternac_fault=" + std::to_string(plusargs().fault)};
+    std::vector<const char*> argv;
+    for (const std::string& a : args) argv.push_back(a.c_str());
+    ctx.commandArgs(static_cast<int>(argv.size()), argv.data());  // the context copies them
   }
 
   std::unique_ptr<VTop> top_;

@@ -26,6 +26,7 @@
 #include "Vternac_bench_4x16.h"
 #include "Vternac_bench_8x32.h"
 #include "Vternac_rtl_default.h"
+#include "Vternac_rtl_default_toggles.h"
 #include "packed_gemm.h"
 #include "rtl_harness.h"
 #include "workload.h"
@@ -153,6 +154,7 @@ void bench_rtl(std::uint64_t seed) {
     report(best);
   }
   bench_bare<Vternac_rtl_default>("16x64 unchecked, counters in RTL", wl, problems);
+  bench_bare<Vternac_rtl_default_toggles>("16x64 unchecked, counters + toggles", wl, problems);
   bench_bare<Vternac_bench_16x64>("16x64 unchecked, bare RTL", wl, problems);
   bench_bare<Vternac_bench_16x64_mt>("16x64 unchecked, bare RTL, 2 thr", wl, problems);
 }

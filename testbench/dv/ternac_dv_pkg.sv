@@ -21,15 +21,18 @@ package ternac_dv_pkg;
     CntWgtBankWriteBits = 10,  // weight bits written into the double buffer
     CntActStreamBits    = 11,  // activation-stream bits taken
     CntResStreamBits    = 12,  // result-stream bits delivered
-    // Switching activity: output bits that changed from one clock cycle to the next.
-    CntTogSel           = 13,  // select outputs (operand bits and negation carries)
-    CntTogMul           = 14,  // INT8 multiplier products
-    CntTogAcc           = 15,  // accumulator adder outputs
-    CntTogRegStage0     = 16,  // the stage-0 activation register
-    CntTogRegTree       = 17,  // the trees' pipeline registers and the lanes' root registers
-    CntTogBank          = 18,  // the weight double buffer
-    CntTogPsum          = 19,  // the partial-sum memories
-    NumFixedCounters    = 20
+    // Switching activity: output bits that changed from one clock cycle to the next, counted only
+    // in a model told to (plusarg +ternac_toggles: the harness's count_toggles()).
+    CntTogSelPos        = 13,  // select outputs, at selects that drive +x in that cycle
+    CntTogSelNeg        = 14,  // ... at selects on the -x path
+    CntTogSelZero       = 15,  // ... at the other selects (gated, or +x of x = 0)
+    CntTogMul           = 16,  // INT8 multiplier products
+    CntTogAcc           = 17,  // accumulator adder outputs
+    CntTogRegStage0     = 18,  // the stage-0 activation register
+    CntTogRegTree       = 19,  // the trees' pipeline registers and the lanes' root registers
+    CntTogBank          = 20,  // the weight double buffer
+    CntTogPsum          = 21,  // the partial-sum memories
+    NumFixedCounters    = 22
   } counter_e;
 
   // Adder entry e (ternac_pkg::add_entries): adds with a nonzero input, and output toggles.

@@ -8,9 +8,10 @@
 //
 // Operation counts are taken in the cycles where a valid item is at that part of the datapath
 // and the pipeline advances (a pipelined tree's level computes its item some cycles after stage
-// 0); toggles in every cycle out of reset, as the output bits that differ from the cycle before.
-// The harness reads ternac_counters_q and adds each counter to the array's counter
-// ternac_counter_ids names (ternac_dv_pkg::counter_e).
+// 0); toggles, in a model given +ternac_toggles, in every cycle out of reset, as the output bits
+// that differ from the cycle before. The harness reads every ternac_counters_q of the monitor's
+// scopes (the lane's, and one per adder entry) and adds each counter to the array's counter
+// that ternac_counter_ids names (ternac_dv_pkg::counter_e).
 module ternac_lane_monitor #(
   parameter int unsigned TreeInputs    = 64,
   parameter int unsigned AccWidth      = 32,
@@ -50,36 +51,22 @@ module ternac_lane_monitor #(
   localparam int unsigned Stages  = (Reduction == ternac_pkg::ReductionCsa) ? 0
                                   : ternac_pkg::tree_stages(TreeInputs, PipeEvery);
   localparam bit          Int8    = Datapath == ternac_pkg::DatapathInt8;
+  localparam int unsigned SelWidth = SelBits / TreeInputs;  // output bits of one select
 
-  // Local counters, then two per adder entry (adds, toggles).
+  // The lane's counters (in g_lane); each adder entry keeps its two in its own scope (g_entry[e]).
   localparam int unsigned LSelPos = 0, LSelNeg = 1, LSelZero = 2, LMuls = 3, LAccAdds = 4,
-                          LRegBits = 5, LPsumRead = 6, LPsumWrite = 7, LTogSel = 8, LTogMul = 9,
-                          LTogAcc = 10, LTogReg = 11, LTogPsum = 12, LFixed = 13;
-  localparam int unsigned EntrySlots = (Entries > 0) ? Entries : 1;
-  localparam int unsigned N = LFixed + 2 * EntrySlots;
+                          LRegBits = 5, LPsumRead = 6, LPsumWrite = 7, LTogSelPos = 8,
+                          LTogSelNeg = 9, LTogSelZero = 10, LTogMul = 11, LTogAcc = 12,
+                          LTogReg = 13, LTogPsum = 14, N = 15;
 
-  longint unsigned ternac_counters_q  [N] /*verilator public_flat_rd*/;
-  int unsigned     ternac_counter_ids [N] /*verilator public_flat_rd*/;
-
-  initial begin
-    ternac_counter_ids[LSelPos]    = CntSelPos;
-    ternac_counter_ids[LSelNeg]    = CntSelNeg;
-    ternac_counter_ids[LSelZero]   = CntSelZero;
-    ternac_counter_ids[LMuls]      = CntMuls;
-    ternac_counter_ids[LAccAdds]   = CntAccAdds;
-    ternac_counter_ids[LRegBits]   = CntRegPipeBits;
-    ternac_counter_ids[LPsumRead]  = CntPsumReadBits;
-    ternac_counter_ids[LPsumWrite] = CntPsumWriteBits;
-    ternac_counter_ids[LTogSel]    = Int8 ? CntTogMul : CntTogSel;
-    ternac_counter_ids[LTogMul]    = Int8 ? CntTogSel : CntTogMul;  // stays 0
-    ternac_counter_ids[LTogAcc]    = CntTogAcc;
-    ternac_counter_ids[LTogReg]    = CntTogRegTree;
-    ternac_counter_ids[LTogPsum]   = CntTogPsum;
-    for (int unsigned e = 0; e < EntrySlots; e++) begin
-      ternac_counter_ids[LFixed+2*e]   = entry_adds_id(e);
-      ternac_counter_ids[LFixed+2*e+1] = entry_toggles_id(e);
-    end
-  end
+  // Toggles cost simulation time: they are counted only in a model Verilated with
+  // +define+TERNAC_TOGGLES (ternac_rtl_model(... TOGGLES)); without it, nothing reads the lane's
+  // output probes and Verilator removes them.
+`ifdef TERNAC_TOGGLES
+  localparam bit CountToggles = 1'b1;
+`else
+  localparam bit CountToggles = 1'b0;
+`endif
 
   // Which register stages hold a valid item: stage 0 (the selects and the levels before the
   // first tree register) and each register stage of a pipelined tree after it.
@@ -94,18 +81,8 @@ module ternac_lane_monitor #(
     assign stage_valid[Stages:1] = valid_q;
   end
 
-  // The previous cycle's outputs, for the toggles.
-  logic [SelBits-1:0]  sel_out_q;
-  logic [AddBits-1:0]  add_sum_q, add_diff;
-  logic [RegBits-1:0]  reg_q_q;
-  logic [AccWidth-1:0] acc_q;
-  assign add_diff = add_sum_i ^ add_sum_q;
-
-  // Per adder entry: adds with a nonzero input in a cycle where the entry's stage computes a
-  // valid item, and output toggles.
-  logic [31:0] entry_nonzero [EntrySlots];
-  logic [31:0] entry_toggles [EntrySlots];
-  logic        entry_valid [EntrySlots];
+  // Per adder entry, in its own scope: the adds with a nonzero input in a cycle where the entry's
+  // stage computes a valid item, and the entry's output toggles.
   for (genvar e = 0; e < Entries; e++) begin : g_entry
     localparam int unsigned Base  = ternac_pkg::entry_adder_base(TreeInputs, Reduction, e);
     localparam int unsigned Count = ternac_pkg::entry_adders(TreeInputs, Reduction, e);
@@ -114,65 +91,134 @@ module ternac_lane_monitor #(
     localparam int unsigned Bits =
         Count * ternac_pkg::entry_out_bits(OW, TreeInputs, LevelWidthCap, Reduction, e);
     localparam int unsigned Stage = ternac_pkg::entry_stage(TreeInputs, PipeEvery, Reduction, e);
-    assign entry_nonzero[e] = 32'($countones(add_nz_i[Base+:Count]));
-    assign entry_valid[e]   = en_i & stage_valid[Stage];
-    assign entry_toggles[e] = 32'($countones(add_diff[BitBase+:Bits]));
+
+    longint unsigned ternac_counters_q  [2] /*verilator public_flat_rd*/;
+    int unsigned     ternac_counter_ids [2] /*verilator public_flat_rd*/;
+    logic [Bits-1:0] sum_q;
+
+    initial begin
+      ternac_counter_ids[0] = entry_adds_id(e);
+      ternac_counter_ids[1] = entry_toggles_id(e);
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (CountToggles) sum_q <= add_sum_i[BitBase+:Bits];
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        ternac_counters_q[0] <= '0;
+        ternac_counters_q[1] <= '0;
+      end else begin
+        if (en_i && stage_valid[Stage]) begin
+          ternac_counters_q[0] <= ternac_counters_q[0] + 64'($countones(add_nz_i[Base+:Count]));
+        end
+        if (CountToggles) begin
+          ternac_counters_q[1] <= ternac_counters_q[1]
+                                + 64'($countones(add_sum_i[BitBase+:Bits] ^ sum_q));
+        end
+      end
+    end
   end
   if (Entries == 0) begin : g_no_entry
-    assign entry_nonzero[0] = '0;
-    assign entry_valid[0]   = 1'b0;
-    assign entry_toggles[0] = '0;
     logic unused_adders;
-    assign unused_adders = ^{add_nz_i, add_diff, stage_valid};
+    assign unused_adders = ^{add_nz_i, add_sum_i, stage_valid};
   end
 
-  logic [31:0] sel_pos, sel_neg;
-  assign sel_pos = 32'($countones(sel_pos_i));
-  assign sel_neg = 32'($countones(sel_neg_i));
+  // The previous cycle's outputs, for the toggles.
+  logic [SelBits-1:0]  sel_out_q;
+  logic [RegBits-1:0]  reg_q_q;
+  logic [AccWidth-1:0] acc_q;
 
   always_ff @(posedge clk_i) begin
-    sel_out_q <= sel_out_i;
-    add_sum_q <= add_sum_i;
-    reg_q_q   <= reg_q_i;
-    acc_q     <= acc_i;
+    if (CountToggles) begin
+      sel_out_q <= sel_out_i;
+      reg_q_q   <= reg_q_i;
+      acc_q     <= acc_i;
+    end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int unsigned i = 0; i < N; i++) ternac_counters_q[i] <= '0;
-    end else begin
-      if (en_i && s0_valid_i) begin
-        if (Int8) begin
-          ternac_counters_q[LMuls] <= ternac_counters_q[LMuls] + 64'(sel_pos);
-        end else begin
-          ternac_counters_q[LSelPos]  <= ternac_counters_q[LSelPos] + 64'(sel_pos);
-          ternac_counters_q[LSelNeg]  <= ternac_counters_q[LSelNeg] + 64'(sel_neg);
-          ternac_counters_q[LSelZero] <= ternac_counters_q[LSelZero]
-                                       + 64'(TreeInputs) - 64'(sel_pos) - 64'(sel_neg);
+  // The lane's own counters, in a scope of their own beside the entries' (g_lane).
+  if (1) begin : g_lane
+    longint unsigned ternac_counters_q  [N] /*verilator public_flat_rd*/;
+    int unsigned     ternac_counter_ids [N] /*verilator public_flat_rd*/;
+    bit              ternac_counts_toggles /*verilator public_flat_rd*/;  // as the top's
+
+    initial begin
+      ternac_counts_toggles           = CountToggles;
+      ternac_counter_ids[LSelPos]     = CntSelPos;
+      ternac_counter_ids[LSelNeg]     = CntSelNeg;
+      ternac_counter_ids[LSelZero]    = CntSelZero;
+      ternac_counter_ids[LMuls]       = CntMuls;
+      ternac_counter_ids[LAccAdds]    = CntAccAdds;
+      ternac_counter_ids[LRegBits]    = CntRegPipeBits;
+      ternac_counter_ids[LPsumRead]   = CntPsumReadBits;
+      ternac_counter_ids[LPsumWrite]  = CntPsumWriteBits;
+      ternac_counter_ids[LTogSelPos]  = CntTogSelPos;
+      ternac_counter_ids[LTogSelNeg]  = CntTogSelNeg;
+      ternac_counter_ids[LTogSelZero] = CntTogSelZero;
+      ternac_counter_ids[LTogMul]     = CntTogMul;
+      ternac_counter_ids[LTogAcc]     = CntTogAcc;
+      ternac_counter_ids[LTogReg]     = CntTogRegTree;
+      ternac_counter_ids[LTogPsum]    = CntTogPsum;
+    end
+
+    logic [31:0] sel_pos, sel_neg;
+    assign sel_pos = 32'($countones(sel_pos_i));
+    assign sel_neg = 32'($countones(sel_neg_i));
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        for (int unsigned i = 0; i < N; i++) ternac_counters_q[i] <= '0;
+      end else begin
+        if (en_i && s0_valid_i) begin
+          if (Int8) begin
+            ternac_counters_q[LMuls] <= ternac_counters_q[LMuls] + 64'(sel_pos);
+          end else begin
+            ternac_counters_q[LSelPos]  <= ternac_counters_q[LSelPos] + 64'(sel_pos);
+            ternac_counters_q[LSelNeg]  <= ternac_counters_q[LSelNeg] + 64'(sel_neg);
+            ternac_counters_q[LSelZero] <= ternac_counters_q[LSelZero]
+                                         + 64'(TreeInputs) - 64'(sel_pos) - 64'(sel_neg);
+          end
         end
-      end
-      if (en_i && s1_valid_i && acc_nz_i) begin
-        ternac_counters_q[LAccAdds] <= ternac_counters_q[LAccAdds] + 64'd1;
-      end
-      if (tree_we_i) ternac_counters_q[LRegBits] <= ternac_counters_q[LRegBits] + 64'(RegBits);
-      if (en_i && s1_valid_i && !s1_first_i) begin
-        ternac_counters_q[LPsumRead] <= ternac_counters_q[LPsumRead] + 64'(AccWidth);
-      end
-      if (psum_we_i) begin
-        ternac_counters_q[LPsumWrite] <= ternac_counters_q[LPsumWrite] + 64'(AccWidth);
-        ternac_counters_q[LTogPsum]   <= ternac_counters_q[LTogPsum]
-                                       + 64'($countones(acc_i ^ psum_old_i));
-      end
-      ternac_counters_q[LTogSel] <= ternac_counters_q[LTogSel]
-                                  + 64'($countones(sel_out_i ^ sel_out_q));
-      ternac_counters_q[LTogAcc] <= ternac_counters_q[LTogAcc] + 64'($countones(acc_i ^ acc_q));
-      ternac_counters_q[LTogReg] <= ternac_counters_q[LTogReg] + 64'($countones(reg_q_i ^ reg_q_q));
-      for (int unsigned e = 0; e < EntrySlots; e++) begin
-        if (entry_valid[e]) begin
-          ternac_counters_q[LFixed+2*e] <= ternac_counters_q[LFixed+2*e] + 64'(entry_nonzero[e]);
+        if (en_i && s1_valid_i && acc_nz_i) begin
+          ternac_counters_q[LAccAdds] <= ternac_counters_q[LAccAdds] + 64'd1;
         end
-        ternac_counters_q[LFixed+2*e+1] <= ternac_counters_q[LFixed+2*e+1]
-                                         + 64'(entry_toggles[e]);
+        if (tree_we_i) ternac_counters_q[LRegBits] <= ternac_counters_q[LRegBits] + 64'(RegBits);
+        if (en_i && s1_valid_i && !s1_first_i) begin
+          ternac_counters_q[LPsumRead] <= ternac_counters_q[LPsumRead] + 64'(AccWidth);
+        end
+        if (psum_we_i) begin
+          ternac_counters_q[LPsumWrite] <= ternac_counters_q[LPsumWrite] + 64'(AccWidth);
+        end
+        if (CountToggles) begin
+          // Each select's output toggles, by what the select does in this cycle.
+          longint unsigned pos, neg, zero;
+          pos  = '0;
+          neg  = '0;
+          zero = '0;
+          for (int unsigned i = 0; i < TreeInputs; i++) begin
+            automatic longint unsigned t =
+                64'($countones(sel_out_i[i*SelWidth+:SelWidth] ^ sel_out_q[i*SelWidth+:SelWidth]));
+            if (Int8 || sel_pos_i[i]) pos = pos + t;
+            else if (sel_neg_i[i])    neg = neg + t;
+            else                      zero = zero + t;
+          end
+          if (Int8) begin
+            ternac_counters_q[LTogMul] <= ternac_counters_q[LTogMul] + pos;
+          end else begin
+            ternac_counters_q[LTogSelPos]  <= ternac_counters_q[LTogSelPos] + pos;
+            ternac_counters_q[LTogSelNeg]  <= ternac_counters_q[LTogSelNeg] + neg;
+            ternac_counters_q[LTogSelZero] <= ternac_counters_q[LTogSelZero] + zero;
+          end
+          ternac_counters_q[LTogAcc] <= ternac_counters_q[LTogAcc] + 64'($countones(acc_i ^ acc_q));
+          ternac_counters_q[LTogReg] <= ternac_counters_q[LTogReg]
+                                      + 64'($countones(reg_q_i ^ reg_q_q));
+          if (psum_we_i) begin
+            ternac_counters_q[LTogPsum] <= ternac_counters_q[LTogPsum]
+                                         + 64'($countones(acc_i ^ psum_old_i));
+          end
+        end
       end
     end
   end

@@ -21,8 +21,18 @@ module ternac_top_monitor #(
 
   longint unsigned ternac_counters_q  [N] /*verilator public_flat_rd*/;
   int unsigned     ternac_counter_ids [N] /*verilator public_flat_rd*/;
+  // Whether this model counts toggles (the harness's counts_toggles()).
+  bit              ternac_counts_toggles /*verilator public_flat_rd*/;
+
+  // Toggles only in a model Verilated with +define+TERNAC_TOGGLES (ternac_lane_monitor.sv).
+`ifdef TERNAC_TOGGLES
+  localparam bit CountToggles = 1'b1;
+`else
+  localparam bit CountToggles = 1'b0;
+`endif
 
   initial begin
+    ternac_counts_toggles        = CountToggles;
     ternac_counter_ids[LFires]   = CntFires;
     ternac_counter_ids[LRegBits] = CntRegPipeBits;
     ternac_counter_ids[LWgt]     = CntWgtStreamBits;
@@ -33,7 +43,9 @@ module ternac_top_monitor #(
 
   logic [ActBeatBits-1:0] s0_act_q;
 
-  always_ff @(posedge clk_i) s0_act_q <= s0_act_i;
+  always_ff @(posedge clk_i) begin
+    if (CountToggles) s0_act_q <= s0_act_i;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -47,7 +59,9 @@ module ternac_top_monitor #(
       end
       if (wgt_fire_i) ternac_counters_q[LWgt] <= ternac_counters_q[LWgt] + 64'(WgtBeatBits);
       if (res_fire_i) ternac_counters_q[LRes] <= ternac_counters_q[LRes] + 64'(ResBeatBits);
-      ternac_counters_q[LTog] <= ternac_counters_q[LTog] + 64'($countones(s0_act_i ^ s0_act_q));
+      if (CountToggles) begin
+        ternac_counters_q[LTog] <= ternac_counters_q[LTog] + 64'($countones(s0_act_i ^ s0_act_q));
+      end
     end
   end
 

@@ -23,6 +23,13 @@ module ternac_weight_buffer_monitor #(
   longint unsigned ternac_counters_q  [N] /*verilator public_flat_rd*/;
   int unsigned     ternac_counter_ids [N] /*verilator public_flat_rd*/;
 
+  // Toggles only in a model Verilated with +define+TERNAC_TOGGLES (ternac_lane_monitor.sv).
+`ifdef TERNAC_TOGGLES
+  localparam bit CountToggles = 1'b1;
+`else
+  localparam bit CountToggles = 1'b0;
+`endif
+
   initial begin
     ternac_counter_ids[LBits] = CntWgtBankWriteBits;
     ternac_counter_ids[LTog]  = CntTogBank;
@@ -41,7 +48,7 @@ module ternac_weight_buffer_monitor #(
   logic                     wrote_q, wrote_sel_q;
 
   always_ff @(posedge clk_i) begin
-    wrote_q     <= wr_fire_i;
+    wrote_q     <= wr_fire_i & CountToggles;
     wrote_sel_q <= wr_sel_i;
     if (wrote_q) copy_q[wrote_sel_q] <= bank_i[wrote_sel_q];
   end
