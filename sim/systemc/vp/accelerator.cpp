@@ -300,9 +300,13 @@ void Accelerator::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& del
 
 unsigned int Accelerator::transport_dbg(tlm::tlm_generic_payload& t) {
   // Debug reads only (a debugger's view of the registers): nothing changes, no time passes.
-  std::uint32_t offset = 0;
-  if (!t.is_read() || access(t, offset) != tlm::TLM_OK_RESPONSE) return 0;
-  const std::uint32_t value = read_register(offset);
+  // A debug transaction has only a command, an address, data and a length.
+  const sc_dt::uint64 addr = t.get_address();
+  const regmap::RegisterSpec* r =
+      addr < regmap::kWindowBytes ? regmap::find_register(static_cast<std::uint32_t>(addr))
+                                  : nullptr;
+  if (!t.is_read() || r == nullptr || t.get_data_length() < regmap::kRegisterBytes) return 0;
+  const std::uint32_t value = read_register(r->offset);
   std::memcpy(t.get_data_ptr(), &value, sizeof value);
   return sizeof value;
 }

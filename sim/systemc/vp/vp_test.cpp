@@ -985,12 +985,14 @@ class Hostile {
     std::memcpy(b_.pf.host(kMemoryBase, mem_size), shadow_.data(), mem_size);
   }
 
+  // Exactly `transactions` register accesses.
   void run(std::uint64_t transactions) {
+    budget_ = transactions;
     while (done_ < transactions) {
       const std::uint64_t kind = rng_() % 100;
       if (kind < 25) {
         write_cmd_register();
-      } else if (kind < 40) {
+      } else if (kind < 40 && transactions - done_ >= 11) {
         plausible_command();
         start();
       } else if (kind < 50) {
@@ -1413,7 +1415,7 @@ class Hostile {
     const sc_time end = align_up(t, b_.period) + b_.period * static_cast<double>(cycles);
     // While it runs: now and then a second START (BUSY), or command registers rewritten.
     ref_.busy = true;
-    if (b_.now() + b_.period * 3.0 < end) {
+    if (b_.now() + b_.period * 3.0 < end && done_ < budget_) {
       if (rng_() % 2) {
         std::uint32_t go = 1;
         b_.raw(tlm::TLM_WRITE_COMMAND, reg::kStart, go);
@@ -1459,7 +1461,7 @@ class Hostile {
   std::uint64_t mem_size_, win_size_;
   std::vector<std::uint8_t> shadow_;
   HostileRef ref_;
-  std::uint64_t done_ = 0, runs_ = 0;
+  std::uint64_t done_ = 0, runs_ = 0, budget_ = 0;
   std::map<Error, std::uint64_t> errors_;
 };
 
