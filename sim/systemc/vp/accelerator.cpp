@@ -302,9 +302,9 @@ unsigned int Accelerator::transport_dbg(tlm::tlm_generic_payload& t) {
   // Debug reads only (a debugger's view of the registers): nothing changes, no time passes.
   // A debug transaction has only a command, an address, data and a length.
   const sc_dt::uint64 addr = t.get_address();
-  const regmap::RegisterSpec* r =
-      addr < regmap::kWindowBytes ? regmap::find_register(static_cast<std::uint32_t>(addr))
-                                  : nullptr;
+  const regmap::RegisterSpec* r = addr < regmap::kWindowBytes
+                                      ? regmap::find_register(static_cast<std::uint32_t>(addr))
+                                      : nullptr;
   if (!t.is_read() || r == nullptr || t.get_data_length() < regmap::kRegisterBytes) return 0;
   const std::uint32_t value = read_register(r->offset);
   std::memcpy(t.get_data_ptr(), &value, sizeof value);
