@@ -1,33 +1,41 @@
-// The claims report: the 71.4x and 5.5x claims rebuilt from their own assumptions, against what the
-// RTL's counted operations give, per process node.
+// The claims report (docs/energy.md): the 71.4x and 5.5x claims rebuilt from their own
+// assumptions, beside what ternac measures, per process node and per energy-table family.
+//
+// Five estimates of arithmetic energy per MAC, side by side:
+//   paper     the BitNet paper's arithmetic: FP16 add + multiply against one INT8 add
+//   critique  the critique's: INT8 multiply + add against two INT8 adds (the select ~ one add)
+//   counted   operations counted on the RTL x table energy (ternary and INT8 arrays; FP16 by
+//             exact operation count)
+//   activity  output toggles counted on the RTL x energy per toggle (the table's energy of the
+//             unit over its toggles per operation on random inputs, measured)
+//   gate      one lane's gate netlist simulated on the lane's real beats, toggles x fan-out,
+//             calibrated per node by the 8-bit adder netlist on random operands
+// and storage on top of the counted arithmetic: on-chip (registers, SRAM by capacity) and
+// off-chip (DRAM), for decode (M = 1) and prefill (M = 128). Every figure names the families of
+// the table rows it rests on; a figure that mixes families says so.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config.h"
 #include "energy_model.h"
 #include "energy_table.h"
+#include "gate_energy.h"
 #include "gemm.h"
 #include "op_counts.h"
+#include "storage.h"
 
 namespace ternac {
 
-struct NodeClaims {
-  int node_nm = 0;
-  bool scaled = false;
-  // The claims from their own assumptions, on this node's table.
-  double paper_ratio = 0;     // (fp16_add + fp16_mul) / int_add 8
-  double critique_ratio = 0;  // (int_mul 8 + int_add 8) / int_add 8
-  double critique_halved = 0;
-  double critique_acc32 = 0;            // (int_mul 8 + int_add 32) / int_add 32
-  double select_vs_add8 = 0;            // the select proxy against an 8-bit add
-  EnergyBreakdown ternary, int8, fp16;  // the ternary RTL, the INT8 RTL, the FP16 op count
-  double fp16_over_ternary_arith() const { return fp16.arithmetic_pj() / ternary.arithmetic_pj(); }
-  double fp16_over_ternary_total() const { return fp16.total_pj() / ternary.total_pj(); }
-  double int8_over_ternary_arith() const { return int8.arithmetic_pj() / ternary.arithmetic_pj(); }
-  double int8_over_ternary_total() const { return int8.total_pj() / ternary.total_pj(); }
+// What the RTL gave for one GEMM on the ternary array and on the INT8 array of the same
+// geometry (their energy monitors: operations and, in models counting them, toggles).
+struct ClaimsRun {
+  std::string name;  // "decode", "prefill"
+  GemmShape shape;
+  MonitorCounts ternary, int8;
 };
 
 struct ZeroSweepPoint {
@@ -36,25 +44,87 @@ struct ZeroSweepPoint {
   std::uint64_t macs = 0;
 };
 
+// One estimate of arithmetic energy per MAC at one node.
+struct Estimate {
+  std::string name;                                 // paper, critique, counted, activity, gate
+  std::string basis;                                // what it charges, in a few words
+  double ternary_fj = 0, int8_fj = 0, fp16_fj = 0;  // 0: the estimate has no figure
+  double select_vs_add8 = 0;  // a select's energy over an 8-bit add's, per MAC
+  std::string family;         // combined family of the rows it uses ("mixed(...)" if mixed)
+  bool mixed = false;
+  std::vector<std::string> mixed_rows;  // "<operation> <width>: <family>" when mixed
+  double int8_over_ternary() const {
+    return ternary_fj > 0 && int8_fj > 0 ? int8_fj / ternary_fj : 0;
+  }
+  double fp16_over_ternary() const {
+    return ternary_fj > 0 && fp16_fj > 0 ? fp16_fj / ternary_fj : 0;
+  }
+};
+
+// Energy per MAC of one design with storage: arithmetic, + on-chip storage, + off-chip traffic.
+struct StorageTotals {
+  double arithmetic_fj = 0, onchip_fj = 0, offchip_fj = 0;
+  double with_onchip() const { return arithmetic_fj + onchip_fj; }
+  double with_offchip() const { return arithmetic_fj + onchip_fj + offchip_fj; }
+};
+
+struct StorageClaims {
+  std::string run;  // decode, prefill
+  GemmShape shape;
+  StorageTotals ternary, int8, fp16;
+  std::vector<BufferPlace> places;  // the ternary array's buffers
+  std::string family;
+  bool mixed = false;
+  std::vector<std::string> mixed_rows;
+};
+
+struct NodeClaims {
+  std::string key;  // the table: "<node>nm-<family>"
+  int node_nm = 0;
+  std::string family;
+  bool scaled = false;  // some row is scaled (Stillmaker-Baas): an estimate
+  double voltage = 0;
+  bool voltage_assumed = false;
+  double paper_ratio = 0;     // (fp16_add + fp16_mul) / int_add 8
+  double critique_ratio = 0;  // (int_mul 8 + int_add 8) / int_add 8
+  double critique_halved = 0;
+  double critique_acc32 = 0;  // (int_mul 8 + int_add 32) / int_add 32
+  std::vector<Estimate> estimates;
+  std::vector<StorageClaims> storage;  // per run
+  struct SweepPoint {
+    double zero_fraction = 0, ternary_fj = 0, int8_over_ternary = 0, fp16_over_ternary = 0;
+  };
+  std::vector<SweepPoint> sweep;        // the counted estimate per zero fraction (decode)
+  EnergyBreakdown ternary, int8, fp16;  // counted, decode (lines for the JSON)
+  const Estimate* find(const std::string& name) const;
+};
+
 struct ClaimsReport {
   ArrayConfig config;
   std::string workload;  // e.g. "2B4T ffn_down"
-  GemmShape shape;
   double zero_fraction = 0;
+  std::string zero_fraction_source;  // where the figure comes from
+  std::string act_profile;           // the activation profile's name
   std::uint64_t seed = 0;
-  OpCounts counts;       // the ternary RTL's counters (equal to the model's prediction, checked)
-  OpCounts int8_counts;  // the INT8 RTL's counters on the same shape (INT8 weights)
+  std::vector<ClaimsRun> runs;  // decode first (the estimates use it), then prefill
+  std::optional<GateLevelResult> gate_ternary, gate_int8;  // decode, one lane's beats
+  StorageConfig storage;
+  std::vector<ZeroSweepPoint> sweep;  // decode, ternary, per zero fraction
   std::vector<NodeClaims> nodes;
-  std::vector<ZeroSweepPoint> sweep;
-  const EnergyTables* tables = nullptr;
+  std::string provenance_commit;  // filled by the tool
+
+  const ClaimsRun& decode() const { return runs.at(0); }
 };
 
-// `counts` from the ternary array, `int8_counts` from the INT8 array of the same geometry, both
-// on the same GEMM.
-NodeClaims node_claims(const ArrayConfig& config, const OpCounts& counts,
-                       const OpCounts& int8_counts, std::uint64_t macs, const EnergyTable& table);
-// Fills report.nodes for every table in `tables`, largest node first.
-void evaluate_claims(ClaimsReport& report, const EnergyTables& tables);
+// The activity calibration is needed for the activity estimate (its rows, per unit and width).
+// Fills report.nodes for the tables `keys` (every table when empty), largest node first.
+void evaluate_claims(ClaimsReport& report, const EnergyTables& tables,
+                     const ActivityCalibration& calibration,
+                     const std::vector<std::string>& keys = {});
+
+// One node's claims from a decode run alone (counted estimate only): ternac run's summary.
+NodeClaims counted_claims(const ArrayConfig& config, const OpCounts& ternary, const OpCounts& int8,
+                          std::uint64_t macs, const EnergyTable& table);
 
 std::string claims_text(const ClaimsReport& report);
 std::string claims_json(const ClaimsReport& report);

@@ -67,6 +67,23 @@ int ArrayConfig::add_width(int entry) const {
   return level_width(entry);
 }
 
+int ArrayConfig::entry_adders(int entry) const {
+  if (reduction == Reduction::kCsa)
+    return entry < csa_levels() ? csa_count(tree_inputs, entry) / 3 : 1;
+  const int below = (tree_inputs + (1 << entry) - 1) >> entry;  // nodes at level `entry`
+  if (reduction == Reduction::kSplit) return entry < tree_levels() ? 2 * (below / 2) : 1;
+  return below / 2;
+}
+
+bool ArrayConfig::entry_saturates(int entry) const {
+  return reduction != Reduction::kCsa && entry < tree_levels() &&
+         level_width(entry + 1) == level_width(entry);
+}
+
+bool ArrayConfig::entry_is_compressor(int entry) const {
+  return reduction == Reduction::kCsa && entry < csa_levels();
+}
+
 std::string ArrayConfig::add_name(int entry) const {
   if (reduction == Reduction::kCsa) {
     return entry < csa_levels() ? fmt::format("csa_l{}", entry + 1) : "final_add";

@@ -63,6 +63,11 @@ struct ArrayConfig {
   int add_entries() const;
   int add_width(int entry) const;
   std::string add_name(int entry) const;
+  // Adders of one adder entry in one lane (ternac_pkg::entry_adders), and whether they saturate
+  // (a width-capped level that does not grow) or are 3:2 compressors (carry-save levels).
+  int entry_adders(int entry) const;
+  bool entry_saturates(int entry) const;
+  bool entry_is_compressor(int entry) const;
   // Register stages inside a pipelined tree (ternac_pkg::tree_stages).
   int tree_stages() const {
     return (pipe_every == 0 || tree_levels() == 0) ? 0 : (tree_levels() - 1) / pipe_every;

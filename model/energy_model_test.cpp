@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "claims.h"
+#include "storage.h"
 
 namespace ternac {
 namespace {
@@ -59,61 +60,104 @@ TEST(EnergyModel, HandComputedTinyCase) {
   EXPECT_NEAR(e.arithmetic_per_mac(), (select + tree + acc) / 2, 1e-12);
 }
 
+// Every estimate of the claims report recomputes from its raw inputs (counts, toggles, gate
+// figures), the table rows and the calibration, without the report's code.
 TEST(EnergyModel, ReportRecomputedFromCountersAndTables) {
   ArrayConfig c;
   GemmProblem p;
   p.shape = {3, 40, 200};
   for (std::size_t i = 0; i < 40 * 200; ++i) p.weights.push_back(encode_trit(int(i % 3) - 1));
   for (std::size_t i = 0; i < 3 * 200; ++i) p.activations.push_back(std::int8_t(i * 7));
-  ClaimsReport r;
-  r.config = c;
-  r.shape = p.shape;
-  r.counts = predict_op_counts(c, p);
   ArrayConfig c8 = c;
   c8.datapath = Datapath::kInt8;
   GemmProblem p8 = p;
   p8.format = WeightFormat::kInt8;
   for (std::size_t i = 0; i < p8.weights.size(); ++i) p8.weights[i] = std::uint8_t(i * 37);
-  r.int8_counts = predict_op_counts(c8, p8);
-  evaluate_claims(r, tables());
-  ASSERT_EQ(r.nodes.size(), tables().nodes().size());
+  ClaimsReport r;
+  r.config = c;
+  ClaimsRun run;
+  run.name = "decode";
+  run.shape = p.shape;
+  run.ternary.ops = predict_op_counts(c, p);
+  run.int8.ops = predict_op_counts(c8, p8);
+  // Toggles as a monitor would report them (any numbers do: the estimate is linear in them).
+  ToggleCounts& t = run.ternary.toggles;
+  t.sel_pos = 1000, t.sel_neg = 700, t.sel_zero = 300, t.acc = 400, t.reg_stage0 = 50;
+  t.reg_tree = 60, t.bank = 70, t.adds = {500, 400, 300, 200, 100, 50};
+  ToggleCounts& t8 = run.int8.toggles;
+  t8.mul = 5000, t8.acc = 500, t8.adds = {900, 800, 700, 600, 500, 400};
+  r.runs.push_back(run);
+  GateLevelResult g, g8;
+  g.macs = g8.macs = 1000;
+  g.units = {{"select", 3000}, {"tree", 2000}, {"lane", 500}, {"input", 900}, {"register", 80}};
+  g8.units = {{"multiply", 30000}, {"tree", 6000}, {"lane", 700}, {"input", 2000}};
+  g.adder_units_per_add = g8.adder_units_per_add = 150.0;
+  g.units_total = 6480;
+  g8.units_total = 38700;
+  r.gate_ternary = g;
+  r.gate_int8 = g8;
+  const ActivityCalibration cal = ActivityCalibration::load(default_activity_calibration());
+  evaluate_claims(r, tables(), cal);
+  ASSERT_EQ(r.nodes.size(), tables().keys().size());
+  const double macs = double(p.shape.macs());
   for (const NodeClaims& n : r.nodes) {
-    const EnergyTable& t = tables().node(n.node_nm);
-    // Straight from the counters and the table, without energy_model's lines.
-    const OpCounts& k = r.counts;
-    double arith = double(k.sel_pos + k.sel_neg) * t.pj("select", 8) +
-                   double(k.acc_adds) * t.pj("int_add", c.acc_width);
+    const EnergyTable& tb = tables().table(n.key);
+    const auto pj = [&](const char* op, int w) { return tb.pj(op, w); };
+    // Counted: selects at the proxy, tree adds at their operand width, accumulator adds.
+    const OpCounts& k = run.ternary.ops;
+    double arith = double(k.sel_pos + k.sel_neg) * pj("select", 8) +
+                   double(k.acc_adds) * pj("int_add", c.acc_width);
     for (std::size_t l = 0; l < k.tree_adds.size(); ++l) {
-      arith += double(k.tree_adds[l]) * t.pj("int_add", 8 + int(l));
+      arith += double(k.tree_adds[l]) * pj("int_add", 8 + int(l));
     }
-    const double regs = double(k.reg_pipe_bits + k.wgt_bank_write_bits) * t.pj("reg_bit", 1);
-    const double bufs = double(k.wgt_stream_bits + k.act_stream_bits + k.psum_read_bits +
-                               k.psum_write_bits + k.res_stream_bits) *
-                        t.pj("sram_read_8kb", 64) / 64;
-    EXPECT_NEAR(n.ternary.arithmetic_pj(), arith, 1e-9 * arith) << n.node_nm;
-    EXPECT_NEAR(n.ternary.total_pj(), arith + regs + bufs, 1e-9 * (arith + regs + bufs));
-    // FP16 arithmetic is one multiply and one add per MAC.
-    const double fp16 = double(p.shape.macs()) * (t.pj("fp16_mul", 16) + t.pj("fp16_add", 16));
-    EXPECT_NEAR(n.fp16.arithmetic_pj(), fp16, 1e-9 * fp16);
-    EXPECT_NEAR(n.fp16_over_ternary_arith(), fp16 / arith, 1e-9 * fp16 / arith);
-    // INT8: each nonzero weight multiplies once per token (padding weights are zero); tree adds
-    // are 16 + l - 1 bits wide.
-    const OpCounts& k8 = r.int8_counts;
-    EXPECT_EQ(k8.fires, k.fires);
+    const Estimate* counted = n.find("counted");
+    ASSERT_NE(counted, nullptr);
+    EXPECT_NEAR(counted->ternary_fj, 1e3 * arith / macs, 1e-9 * 1e3 * arith / macs) << n.key;
+    const double fp16 = macs * (pj("fp16_mul", 16) + pj("fp16_add", 16));
+    EXPECT_NEAR(counted->fp16_fj, 1e3 * fp16 / macs, 1e-9 * 1e3 * fp16 / macs);
+    // INT8: each nonzero weight multiplies once per token; tree adds 16 + l - 1 bits wide.
+    const OpCounts& k8 = run.int8.ops;
     std::uint64_t nonzero_weights = 0;
     for (const std::uint8_t w : p8.weights) nonzero_weights += w != 0;
     EXPECT_EQ(k8.muls, nonzero_weights * p.shape.m);
-    const double muls = double(k8.muls) * t.pj("int_mul", 8);
-    EXPECT_NEAR(n.int8.group_pj("multiply"), muls, 1e-9 * muls);
-    double tree8 = 0;
+    double arith8 =
+        double(k8.muls) * pj("int_mul", 8) + double(k8.acc_adds) * pj("int_add", c.acc_width);
     for (std::size_t l = 0; l < k8.tree_adds.size(); ++l) {
-      tree8 += double(k8.tree_adds[l]) * t.pj("int_add", 16 + int(l));
+      arith8 += double(k8.tree_adds[l]) * pj("int_add", 16 + int(l));
     }
-    EXPECT_NEAR(n.int8.group_pj("tree"), tree8, 1e-9 * tree8);
+    EXPECT_NEAR(counted->int8_fj, 1e3 * arith8 / macs, 1e-9 * 1e3 * arith8 / macs);
+    // Activity: each toggle at its unit's table energy over its toggles per op on random inputs.
+    const auto per_toggle = [&](const char* op, int w, const char* unit) {
+      return pj(op, w) / cal.toggles_per_op(unit, w);
+    };
+    double act = double(t.sel_pos + t.sel_neg + t.sel_zero) * per_toggle("select", 8, "select") +
+                 double(t.acc) * per_toggle("int_add", 32, "int_add");
+    for (std::size_t l = 0; l < t.adds.size(); ++l) {
+      act += double(t.adds[l]) * per_toggle("int_add", 8 + int(l), "int_add");
+    }
+    double act8 = double(t8.mul) * per_toggle("int_mul", 8, "int_mul") +
+                  double(t8.acc) * per_toggle("int_add", 32, "int_add");
+    for (std::size_t l = 0; l < t8.adds.size(); ++l) {
+      act8 += double(t8.adds[l]) * per_toggle("int_add", 16 + int(l), "int_add");
+    }
+    const Estimate* activity = n.find("activity");
+    EXPECT_NEAR(activity->ternary_fj, 1e3 * act / macs, 1e-9 * 1e3 * act / macs) << n.key;
+    EXPECT_NEAR(activity->int8_fj, 1e3 * act8 / macs, 1e-9 * 1e3 * act8 / macs) << n.key;
+    // Gate: arithmetic units (selects or multipliers, tree, the lane's own logic) x the node's
+    // 8-bit add over the adder netlist's units per add.
+    const double unit = pj("int_add", 8) / 150.0;
+    const Estimate* gate = n.find("gate");
+    EXPECT_NEAR(gate->ternary_fj, 1e3 * unit * (3000 + 2000 + 500) / 1000, 1e-9) << n.key;
+    EXPECT_NEAR(gate->int8_fj, 1e3 * unit * (30000 + 6000 + 700) / 1000, 1e-9) << n.key;
+    EXPECT_NEAR(gate->select_vs_add8, unit * 3000 / 1000 / pj("int_add", 8), 1e-12);
+    // The paper's and the critique's arithmetic.
+    EXPECT_NEAR(n.paper_ratio, (pj("fp16_add", 16) + pj("fp16_mul", 16)) / pj("int_add", 8), 1e-12);
+    EXPECT_NEAR(n.find("critique")->int8_over_ternary(),
+                (pj("int_mul", 8) + pj("int_add", 8)) / (2 * pj("int_add", 8)), 1e-12);
   }
-  // The paper's and the critique's numbers come out exactly at 7 nm.
+  // The paper's and the critique's numbers come out exactly with PokeBNN's 7 nm table.
   for (const NodeClaims& n : r.nodes) {
-    if (n.node_nm != 7) continue;
+    if (n.key != "7nm-pokebnn7") continue;
     EXPECT_NEAR(n.paper_ratio, 71.428571, 1e-5);
     EXPECT_NEAR(n.critique_ratio, 11.0, 1e-12);
     EXPECT_NEAR(n.critique_halved, 5.5, 1e-12);

@@ -90,5 +90,29 @@ TEST(GateLevel, EnergyRecomputesFromTheRawFigures) {
   EXPECT_EQ(r.calibration_samples, 20000u);
 }
 
+// The event-driven simulation of the glitch bound reproduces, with zero delay, exactly what the
+// Verilated netlist counts (per unit of the lane, toggles x fan-out); with unit delay it sees
+// each net change at least as often (the settled values are the same every cycle), so the
+// zero-delay figure is a lower bound.
+TEST(GateLevel, EventSimulationMatchesVerilatorAndBoundsGlitches) {
+  for (const Datapath d : {Datapath::kTernary, Datapath::kInt8}) {
+    const ArrayConfig c = lane8(d);
+    const GemmProblem p = problem_for(c, seed());
+    GateRunOptions o;
+    o.max_beats = 20;
+    o.calibration = 1000;
+    const GateLevelResult verilator = run_gate_level(c, p, o);
+    const GlitchBound g = run_glitch_bound(c, p, 20);
+    EXPECT_EQ(g.beats, 20u);
+    EXPECT_EQ(g.zero_delay, verilator.units) << (d == Datapath::kInt8 ? "INT8" : "ternary");
+    for (const auto& [unit, units] : g.zero_delay) {
+      EXPECT_GE(g.unit_delay.count(unit) ? g.unit_delay.at(unit) : 0, units) << unit;
+    }
+    EXPECT_GE(g.factor(), 1.0);
+    std::printf("%s lane, 8 inputs, 20 beats: unit delay / zero delay = %.3f\n",
+                d == Datapath::kInt8 ? "INT8" : "ternary", g.factor());
+  }
+}
+
 }  // namespace
 }  // namespace ternac

@@ -5,18 +5,21 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
 #include "build_cache.h"
+#include "gate_eventsim.h"
 #include "lane_stimulus.h"
 
 namespace fs = std::filesystem;
 
 namespace ternac {
 
-GateLevelResult run_gate_level(const ArrayConfig& c, const GemmProblem& p,
-                               const GateRunOptions& o) {
+namespace {
+
+CachedBuild gate_build(const ArrayConfig& c) {
   const std::string root = TERNAC_SOURCE_DIR;
   CachedBuild b;
   b.name = fmt::format("gate-lane{}-acc{}-d{}-r{}-p{}-c{}", c.tree_inputs, c.acc_width,
@@ -44,12 +47,36 @@ GateLevelResult run_gate_level(const ArrayConfig& c, const GemmProblem& p,
                  root + "/model/trit.h"};
   b.target = "ternac_gate";
   b.product = "ternac_gate";
-  const std::string exe = build_cached(b);
+  return b;
+}
 
-  // The lanes' beats, one lane after the other.
+// A temporary directory removed with the object.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static int n = 0;
+    path = fs::temp_directory_path() / fmt::format("ternac-gate-{}-{}", getpid(), n++);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The lanes' beats, one lane after the other.
+LaneStimulus stimulus_of(const ArrayConfig& c, const GemmProblem& p, int lanes,
+                         std::uint64_t max_beats) {
   LaneStimulus all;
-  for (int lane = 0; lane < o.lanes; ++lane) {
-    const LaneStimulus s = lane_stimulus(c, p, lane, o.max_beats);
+  for (int lane = 0; lane < lanes; ++lane) {
+    const LaneStimulus s = lane_stimulus(c, p, lane, max_beats);
     if (lane == 0) {
       all = s;
       continue;
@@ -60,33 +87,52 @@ GateLevelResult run_gate_level(const ArrayConfig& c, const GemmProblem& p,
     all.last_k.insert(all.last_k.end(), s.last_k.begin(), s.last_k.end());
     all.macs += s.macs;
   }
-  const fs::path dir = fs::temp_directory_path() / fmt::format("ternac-gate-{}", getpid());
-  fs::create_directories(dir);
-  struct Cleanup {
-    fs::path d;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(d, ec);
-    }
-  } cleanup{dir};
-  const std::string stimulus = (dir / "stimulus.bin").string();
-  const std::string out = (dir / "result.json").string();
-  write_lane_stimulus(all, stimulus);
+  return all;
+}
+
+GateLevelResult run_gate(const ArrayConfig& c, const LaneStimulus& stim, std::uint64_t calibration,
+                         std::uint64_t seed) {
+  const std::string exe = build_cached(gate_build(c));
+  const TempDir dir;
+  const std::string stimulus = (dir.path / "stimulus.bin").string();
+  const std::string out = (dir.path / "result.json").string();
+  write_lane_stimulus(stim, stimulus);
   const fs::path netlists = fs::path(exe).parent_path() / "netlists";
   std::string log;
   const int status = run_process(
       {exe, "--stimulus", stimulus, "--lane-nets", (netlists / "gate_lane.nets").string(),
        "--adder-nets", (netlists / "gate_adder8.nets").string(), "--out", out, "--calibration",
-       std::to_string(o.calibration), "--seed", std::to_string(o.seed)},
+       std::to_string(calibration), "--seed", std::to_string(seed)},
       &log);
   if (status != 0) {
     throw std::runtime_error(
         fmt::format("the gate-level simulation failed (exit {}):\n{}", status, log));
   }
-  std::ifstream in(out);
-  std::stringstream text;
-  text << in.rdbuf();
-  return GateLevelResult::from_json(text.str(), all.macs, c.tree_inputs, c.int8());
+  return GateLevelResult::from_json(read_all(out), stim.macs, c.tree_inputs, c.int8());
+}
+
+}  // namespace
+
+GateLevelResult run_gate_level(const ArrayConfig& c, const GemmProblem& p,
+                               const GateRunOptions& o) {
+  return run_gate(c, stimulus_of(c, p, o.lanes, o.max_beats), o.calibration, o.seed);
+}
+
+GlitchBound run_glitch_bound(const ArrayConfig& c, const GemmProblem& p, std::uint64_t beats) {
+  const LaneStimulus stim = stimulus_of(c, p, 1, beats);
+  const std::string exe = build_cached(gate_build(c));
+  const fs::path netlists = fs::path(exe).parent_path() / "netlists";
+  const std::string cells = (netlists / "gate_lane.cells").string();
+  const std::string nets = (netlists / "gate_lane.nets").string();
+  const EventSimResult zero = simulate_lane_netlist(cells, nets, stim, false);
+  const EventSimResult unit = simulate_lane_netlist(cells, nets, stim, true);
+  GlitchBound g;
+  g.beats = stim.beats();
+  g.zero_delay = zero.units;
+  g.zero_delay_total = zero.units_total;
+  g.unit_delay = unit.units;
+  g.unit_delay_total = unit.units_total;
+  return g;
 }
 
 }  // namespace ternac

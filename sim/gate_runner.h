@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "config.h"
 #include "gate_energy.h"
@@ -22,5 +24,20 @@ struct GateRunOptions {
 // differ from the netlist's at the same signals (a bug: they are the same bits).
 GateLevelResult run_gate_level(const ArrayConfig& config, const GemmProblem& problem,
                                const GateRunOptions& options = {});
+
+// The glitch bound (docs/energy.md): lane 0's first `beats` beats through the lane netlist with a
+// unit delay on every gate (every intermediate change counted) and with zero delay, both in the
+// event-driven simulation of sim/gate_eventsim.h; toggles x (fan-out + 1) per unit of the lane.
+struct GlitchBound {
+  std::uint64_t beats = 0;
+  std::map<std::string, std::uint64_t> zero_delay, unit_delay;  // units per driving unit
+  std::uint64_t zero_delay_total = 0, unit_delay_total = 0;
+  double factor() const {
+    return zero_delay_total ? double(unit_delay_total) / double(zero_delay_total) : 0.0;
+  }
+};
+
+GlitchBound run_glitch_bound(const ArrayConfig& config, const GemmProblem& problem,
+                             std::uint64_t beats);
 
 }  // namespace ternac

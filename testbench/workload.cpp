@@ -47,13 +47,68 @@ GemmProblem random_problem(const RandomSpec& spec) {
   if (spec.act == ActProfile::kUniform) {
     std::uniform_int_distribution<int> d(-128, 127);
     for (auto& x : p.activations) x = static_cast<std::int8_t>(d(rng));
-  } else {
-    std::normal_distribution<double> d(0.0, 25.0);
+  } else if (spec.act == ActProfile::kReluSquared) {
+    // ReLU^2 of a Gaussian pre-activation, then absmax quantization: 80 % exact zeros; the rest
+    // is g^2 for g = |N(0, 1)| (the positive side), scaled so that the largest value the
+    // quantizer meets (about 4^2) maps to 127.
+    std::normal_distribution<double> d(0.0, 1.0);
     for (auto& x : p.activations) {
-      x = static_cast<std::int8_t>(std::clamp(std::lround(d(rng)), -127L, 127L));
+      if (unit(rng) < 0.8) {
+        x = 0;
+      } else {
+        const double g = std::abs(d(rng));
+        x = static_cast<std::int8_t>(std::clamp(std::lround(g * g * 127.0 / 16.0), 0L, 127L));
+      }
+    }
+  } else {
+    // Gaussian; kRmsNorm adds outlier channels, chosen once per column (the same for every
+    // token) and five times as wide, so that they sit at or near +-127.
+    std::vector<double> width(spec.shape.k, 25.0);
+    if (spec.act == ActProfile::kRmsNorm) {
+      for (auto& w : width) {
+        if (unit(rng) < 0.01) w = 125.0;
+      }
+    }
+    std::normal_distribution<double> d(0.0, 1.0);
+    for (std::size_t i = 0; i < p.activations.size(); ++i) {
+      const double v = d(rng) * width[i % spec.shape.k];
+      p.activations[i] = static_cast<std::int8_t>(std::clamp(std::lround(v), -127L, 127L));
     }
   }
   return p;
+}
+
+const char* act_profile_name(ActProfile p) {
+  switch (p) {
+    case ActProfile::kUniform:
+      return "uniform";
+    case ActProfile::kGaussian:
+      return "gaussian";
+    case ActProfile::kRmsNorm:
+      return "rmsnorm";
+    case ActProfile::kReluSquared:
+      return "relu2";
+  }
+  return "?";
+}
+
+ActProfile parse_act_profile(const std::string& name) {
+  for (const ActProfile p : {ActProfile::kUniform, ActProfile::kGaussian, ActProfile::kRmsNorm,
+                             ActProfile::kReluSquared}) {
+    if (name == act_profile_name(p)) return p;
+  }
+  throw std::invalid_argument(fmt::format(
+      "unknown activation profile '{}' (expected uniform, gaussian, rmsnorm or relu2)", name));
+}
+
+ActProfile realistic_act_profile(const std::string& layer) {
+  return layer == "ffn_down" ? ActProfile::kReluSquared : ActProfile::kRmsNorm;
+}
+
+double absmean_gaussian_zero_fraction() {
+  // mean|W| = sigma sqrt(2 / pi); a weight is zero when |W| < mean|W| / 2, i.e. |Z| < 1 /
+  // sqrt(2 pi) for Z ~ N(0, 1): probability erf(1 / (sqrt(2) sqrt(2 pi))) = erf(1 / (2 sqrt(pi))).
+  return std::erf(1.0 / (2.0 * std::sqrt(M_PI)));
 }
 
 RandomSpec random_command(const ArrayConfig& cfg, std::uint64_t seed, std::mt19937_64& rng) {

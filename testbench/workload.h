@@ -15,7 +15,25 @@ namespace ternac {
 enum class ActProfile {
   kUniform,   // uniform over -128..127
   kGaussian,  // rounded N(0, 25^2) clamped to -127..127, like int8 after RMSNorm
+  // The realistic profiles of shared/reference/bitnet.md, for energy studies:
+  kRmsNorm,      // kGaussian, with 1 % outlier channels (the same channels for every token) at
+                 // +-127 or near it
+  kReluSquared,  // the FFN down projection's input (ReLU^2): 80 % zeros, the rest positive and
+                 // small, absmax-quantized (127 at the largest)
 };
+
+// The profile name ("uniform", "gaussian", "rmsnorm", "relu2") and its parser; the parser throws
+// std::invalid_argument naming a bad name.
+const char* act_profile_name(ActProfile p);
+ActProfile parse_act_profile(const std::string& name);
+
+// The realistic activation profile of a BitNet linear layer's input: kReluSquared for
+// ffn_down (it follows the ReLU^2 gate), kRmsNorm for the others (they follow an RMSNorm).
+ActProfile realistic_act_profile(const std::string& layer);
+
+// The fraction of zero weights that absmean ternarization (w = clamp(round(W / mean|W|), -1, 1))
+// gives on Gaussian weights: P(|W| < mean|W| / 2) = erf(1 / (2 sqrt(pi))) = 0.3101.
+double absmean_gaussian_zero_fraction();
 
 struct RandomSpec {
   GemmShape shape;

@@ -2,6 +2,7 @@
 """Net table of a flattened Yosys netlist (write_json), for the gate-level energy estimate.
 
     nets.py NETLIST.json MODULE > MODULE.nets
+    nets.py NETLIST.json MODULE --cells MODULE.cells > MODULE.nets
 
 One line per named net bit: name, bit index, net id, fan-out, and the unit that drives it:
     <name> <bit> <net id> <fanout> <class>
@@ -9,7 +10,9 @@ Fan-out is the number of cell input pins the net drives, plus one for a module o
 load outside). The class is the unit of the cell that drives the net (from the cell's
 hierarchical name, kept by flatten): select, multiply, tree, register (a flip-flop output),
 input (a module input port), or lane (the lane's own logic: accumulator, control). Constant bits
-are left out. Standard library only.
+are left out. With --cells, also every cell: its type and its net ids, output first
+    <type> <output> <input>...      (NOT: A; NAND, NOR: A B; DFFE: D E; a constant input is c0/c1)
+for the event-driven simulation of sim/gate_eventsim.cpp. Standard library only.
 """
 
 import collections
@@ -30,15 +33,37 @@ def unit_of(cell_name, cell_type):
     return "lane"
 
 
+PINS = {"$_NOT_": ("Y", ["A"]), "$_NAND_": ("Y", ["A", "B"]), "$_NOR_": ("Y", ["A", "B"]),
+        "$_DFFE_PP_": ("Q", ["D", "E"]), "$_DFF_P_": ("Q", ["D"])}
+
+
+def write_cells(module, path):
+    with open(path, "w", encoding="utf-8") as out:
+        for name, cell in module["cells"].items():
+            kind = cell["type"]
+            if kind not in PINS:
+                print(f"nets.py: cell {name} of type {kind}: the event simulation knows "
+                      f"{', '.join(PINS)} only", file=sys.stderr)
+                return False
+            y, ins = PINS[kind]
+            conn = cell["connections"]
+            bits = [conn[y][0]] + [conn[p][0] for p in ins]
+            text = [str(b) if isinstance(b, int) else f"c{b}" for b in bits]
+            out.write(f"{kind.strip('$_')} {' '.join(text)}\n")
+    return True
+
+
 def main():
-    if len(sys.argv) != 3:
-        print("usage: nets.py NETLIST.json MODULE", file=sys.stderr)
+    if len(sys.argv) not in (3, 5) or (len(sys.argv) == 5 and sys.argv[3] != "--cells"):
+        print("usage: nets.py NETLIST.json MODULE [--cells MODULE.cells]", file=sys.stderr)
         return 2
     with open(sys.argv[1], encoding="utf-8") as f:
         design = json.load(f)
     module = design["modules"].get(sys.argv[2])
     if module is None:
         print(f"nets.py: no module {sys.argv[2]} in {sys.argv[1]}", file=sys.stderr)
+        return 2
+    if len(sys.argv) == 5 and not write_cells(module, sys.argv[4]):
         return 2
     fanout = collections.Counter()
     driver = {}
