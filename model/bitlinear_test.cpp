@@ -26,6 +26,7 @@
 #include "gemm.h"
 #include "npy.h"
 #include "test_support.h"
+#include "text_io.h"
 #include "trit.h"
 
 namespace ternac {
@@ -271,8 +272,12 @@ std::string slurp(const fs::path& p) {
 }
 
 std::uint64_t base_seed() {
-  const char* env = std::getenv("TERNAC_SEED");
-  return env && *env ? std::strtoull(env, nullptr, 0) : 1;
+  try {
+    return env_decimal("TERNAC_SEED", 1);  // strict: decimal, the whole string (text_io.h)
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "model_test: %s\n", e.what());
+    std::exit(2);
+  }
 }
 
 // Index of the first element whose bit pattern differs, or -1.

@@ -4,6 +4,7 @@
 // reproduce one: TERNAC_SEED=<seed> build/testbench/units/units_test --gtest_filter=<test>.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "lane.h"
 #include "port_bits.h"
 #include "select.h"
+#include "text_io.h"
 
 namespace ternac {
 namespace {
@@ -36,8 +38,13 @@ Vternac_rtl_units& dut() {
 }
 
 std::uint64_t seed_for(const char* test) {
-  const char* env = std::getenv("TERNAC_SEED");
-  const std::uint64_t seed = env && *env ? std::strtoull(env, nullptr, 0) : 1;
+  std::uint64_t seed = 1;
+  try {
+    seed = env_decimal("TERNAC_SEED", 1);  // strict: decimal, the whole string (text_io.h)
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "units_test: %s\n", e.what());
+    std::exit(2);
+  }
   std::printf(
       "%s: seed=%llu (reproduce: TERNAC_SEED=%llu build/testbench/units/units_test "
       "--gtest_filter=%s)\n",
