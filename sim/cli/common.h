@@ -121,8 +121,12 @@ struct MemoryLimit {
 constexpr std::uint64_t kBaseBytes = 8ull << 20;
 // One Verilated model of the default array with its monitors, and a worker thread.
 constexpr std::uint64_t kModelBytes = 2ull << 20;
+// Blocks from this size up are mmap()ed by malloc and unmapped when freed; smaller ones come from
+// malloc's heaps, which keep them once freed for reuse (main.cpp sets both thresholds).
+constexpr std::uint64_t kMmapThreshold = 32ull << 20;
+constexpr std::uint64_t kTrimThreshold = 512ull << 20;
 // The memory one GEMM takes while it is simulated: its weights (a byte each) and activations,
-// the expected results (int64) held by the scoreboard and made by the golden model.
+// and the expected results (int64) held by the scoreboard.
 std::uint64_t gemm_bytes(const GemmShape& shape);
 // --max-cycles N: a layer that has not finished after N cycles fails its check (exit 1); 0, the
 // default, is the harness's own watchdog (64 x the cycle model + 10000, over the backpressure).
@@ -132,6 +136,8 @@ std::uint64_t max_cycles(const Options& o);
 // The --memory-limit option (declared by every command that simulates) or the memory available.
 void declare_memory_limit(Options& o);
 MemoryLimit memory_limit(const Options& o);
+// The process's peak resident memory so far (VmHWM of /proc/self/status), 0 if unknown.
+std::uint64_t peak_resident_bytes();
 // Throws std::invalid_argument with the estimate and the limit when the estimate is larger.
 void check_memory(const MemoryEstimate& estimate, const MemoryLimit& limit);
 // "3.25 GiB", "512.0 MiB", "12.0 KiB", "100 B".

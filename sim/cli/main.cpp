@@ -53,9 +53,12 @@ std::string where(const CLI::App& app) {
   return "ternac";
 }
 
+// Prints the error on stderr (with stdio, which reports a failed write by its return value,
+// where fmt::print would throw) and returns `code`.
 int error(const std::string& where, const std::string& message, int code) {
   std::fflush(stdout);
-  fmt::print(stderr, "{}: error: {}\n", where, printable_message(message));
+  const std::string text = fmt::format("{}: error: {}\n", where, printable_message(message));
+  std::fputs(text.c_str(), stderr);
   return code;
 }
 
@@ -96,7 +99,7 @@ int run_main(int argc, char** argv) {
     if (!topic.empty()) {
       for (const Command& c : commands) {
         if (c.app->get_name() == topic) {
-          std::cout << c.app->help();
+          std::cout << c.app->help("ternac");
           return kExitOk;
         }
       }
@@ -133,8 +136,9 @@ int main(int argc, char** argv) {
   // default glibc serves such blocks with fresh mmap()s and unmaps them on free, so every layer
   // pays page faults and zeroing of new pages (a fifth of `ternac model`'s CPU time, perf): keep
   // blocks up to the largest threshold glibc allows in its heaps, and freed memory mapped.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  // The memory estimates (common.h, layer_runner.cpp) know these thresholds.
+  mallopt(M_MMAP_THRESHOLD, static_cast<int>(ternac::cli::kMmapThreshold));
+  mallopt(M_TRIM_THRESHOLD, static_cast<int>(ternac::cli::kTrimThreshold));
   int code = ternac::cli::run_main(argc, argv);
   // A report cut short on standard output (a full disk, a closed pipe, /dev/full) is a failure:
   // everything is flushed and closed here, and checked.
@@ -146,8 +150,8 @@ int main(int argc, char** argv) {
   const bool close_failed = std::fclose(stdout) != 0;
   if (failed || close_failed) {
     const int err = flush_errno != 0 ? flush_errno : errno;
-    std::fprintf(stderr, "ternac: error: cannot write standard output%s%s\n", err != 0 ? ": " : "",
-                 err != 0 ? std::strerror(err) : "");
+    std::fprintf(stderr, "ternac: error: cannot write standard output: %s\n",
+                 err != 0 ? std::strerror(err) : "a write failed (the output is incomplete)");
     code = ternac::cli::kExitError;
   }
   return code;

@@ -219,6 +219,9 @@ int run(const Options& o) {
         e.arithmetic_fj_per_mac);
   }
   if (!failures.empty()) fmt::print("{}", printable_message(failures));
+  const std::uint64_t peak = peak_resident_bytes();
+  fmt::print("memory: {} peak resident, {} estimated\n", bytes_text(peak),
+             bytes_text(memory.bytes));
   fmt::print(
       "check: {} — {} results compared bit-exactly with the golden model; {} cycles "
       "simulated in {:.2f} s: {:.1f} M simulated MACs/s, {:.1f} k cycles/s\n",
@@ -274,6 +277,7 @@ int run(const Options& o) {
                       {"energy", energy_json(energy)},
                       {"energy_per_token", per_token}}},
                     {"memory_estimate_bytes", memory.bytes},
+        {"memory_peak_bytes", peak},
                     {"sim_seconds", secs}};
     write_output(o.str("json", ""), json_text(j));
   }
