@@ -65,17 +65,18 @@ std::uint64_t fault_from_env() {
     last = std::max<std::uint64_t>(last, static_cast<std::uint64_t>(f.id));
     names += names.empty() ? f.name : std::string(", ") + f.name;
   }
-  if (text.find_first_not_of("0123456789") == std::string::npos) {
+  if (text[0] >= '0' && text[0] <= '9') {
     return parse_decimal(text, "environment variable TERNAC_FAULT", 0, last);
   }
   throw std::invalid_argument(
       fmt::format("environment variable TERNAC_FAULT: no fault named '{}' (0..{} or one of: {})",
                   printable(text), last, names));
 #else
-  if (text.find_first_not_of("0123456789") == std::string::npos) {
+  if (text[0] >= '0' && text[0] <= '9') {
     return parse_decimal(text, "environment variable TERNAC_FAULT", 0, 65535);
   }
-  if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+  if (!(text[0] >= 'a' && text[0] <= 'z') ||
+      text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
     throw std::invalid_argument(
         fmt::format("environment variable TERNAC_FAULT must be a fault's id or name, got '{}'",
                     printable(text)));
