@@ -36,7 +36,7 @@ class ProgressBar {
     std::fflush(stderr);
   }
   void finish() {
-    if (tty_) fmt::print(stderr, "\r{:100}\r", "");
+    if (tty_ && total_ != 0) fmt::print(stderr, "\r{:100}\r", "");
   }
 
  private:
@@ -123,11 +123,11 @@ class Prefetcher {
 }  // namespace
 
 std::vector<RunReport> run_layers(const std::vector<LayerJob>& jobs, std::size_t workers,
-                                  const MakeProblem& make_problem,
-                                  const MakeOptions& make_options) {
+                                  const MakeProblem& make_problem, const MakeOptions& make_options,
+                                  const OnDone& on_done) {
   std::uint64_t total_macs = 0;
   for (const LayerJob& j : jobs) total_macs += j.shape.macs();
-  ProgressBar bar(total_macs);
+  ProgressBar bar(on_done ? 0 : total_macs);
   std::uint64_t done_macs = 0;
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<RunReport> reports(jobs.size());
@@ -147,6 +147,7 @@ std::vector<RunReport> run_layers(const std::vector<LayerJob>& jobs, std::size_t
         // command: the next one starts from reset.
         if (!reports[i].passed) h.reset();
         const std::lock_guard<std::mutex> lock(progress_mutex);
+        if (on_done) on_done(i, reports[i]);
         done_macs += jobs[i].shape.macs();
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

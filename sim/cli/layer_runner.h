@@ -17,6 +17,9 @@ namespace ternac::cli {
 using MakeProblem = std::function<GemmProblem(std::size_t)>;
 // Layer i's run options (backpressure, padding, seed).
 using MakeOptions = std::function<RunOptions(std::size_t)>;
+// Called once a layer is done, in the order layers finish (the order of `jobs` with one worker),
+// one call at a time. With it, the progress bar is left out (the caller reports progress).
+using OnDone = std::function<void(std::size_t, const RunReport&)>;
 
 // Runs every job and returns their reports in the order of `jobs`. Workers take layers in order,
 // each on its own model in its own Verilated context (so that models run on different cores at
@@ -26,7 +29,7 @@ using MakeOptions = std::function<RunOptions(std::size_t)>;
 // once all have stopped.
 std::vector<RunReport> run_layers(const std::vector<LayerJob>& jobs, std::size_t workers,
                                   const MakeProblem& make_problem,
-                                  const MakeOptions& make_options = {});
+                                  const MakeOptions& make_options = {}, const OnDone& on_done = {});
 
 // The memory run_layers takes for `jobs` on `workers` workers (common.h): the process, one model
 // per worker, and the 2 x workers largest GEMMs.

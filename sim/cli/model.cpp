@@ -277,7 +277,7 @@ int run(const Options& o) {
                       {"energy", energy_json(energy)},
                       {"energy_per_token", per_token}}},
                     {"memory_estimate_bytes", memory.bytes},
-        {"memory_peak_bytes", peak},
+                    {"memory_peak_bytes", peak},
                     {"sim_seconds", secs}};
     write_output(o.str("json", ""), json_text(j));
   }

@@ -142,22 +142,6 @@ int run(const Options& o) {
     }
     malloc_trim(0);
   }
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<RunReport> reports = run_layers(
-      jobs, 1,
-      [&](std::size_t i) {
-        return random_problem({jobs[i].shape, seed + i, zeros, ActProfile::kGaussian});
-      },
-      [&](std::size_t i) {
-        RunOptions opt;
-        opt.seed = seed + i;
-        opt.backpressure = Backpressure::random_all(bp);
-        opt.padding = padding == "random" ? Padding::kRandom : Padding::kZero;
-        opt.watchdog_cycles = watchdog;
-        return opt;
-      });
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
   std::uint64_t total_macs = 0, total_cycles = 0, total_results = 0;
   bool all_ok = true, all_complete = true;
   OpCounts counted;
@@ -174,9 +158,9 @@ int run(const Options& o) {
   const Json prov = provenance("run", cfg, o, seed, energy_dir);
   const std::vector<std::string> prov_vals = provenance_values(prov);
 
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
+  // Each layer's line as soon as it is done (one worker: in order).
+  const auto on_done = [&](std::size_t i, const RunReport& r) {
     const LayerJob& job = jobs[i];
-    const RunReport& r = reports[i];
     const CycleEstimate e = predict_cycles(cfg, job.shape);
     total_macs += job.shape.macs();
     total_cycles += r.cycles;
@@ -231,7 +215,25 @@ int run(const Options& o) {
     }
     row.insert(row.end(), prov_vals.begin(), prov_vals.end());
     csv.row(row);
-  }
+    std::fflush(stdout);
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  run_layers(
+      jobs, 1,
+      [&](std::size_t i) {
+        return random_problem({jobs[i].shape, seed + i, zeros, ActProfile::kGaussian});
+      },
+      [&](std::size_t i) {
+        RunOptions opt;
+        opt.seed = seed + i;
+        opt.backpressure = Backpressure::random_all(bp);
+        opt.padding = padding == "random" ? Padding::kRandom : Padding::kZero;
+        opt.watchdog_cycles = watchdog;
+        return opt;
+      },
+      on_done);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
   const bool total_known = all_complete && total_cycles != 0;
   const double total_util =
       total_known
