@@ -38,14 +38,47 @@ void declare(Options& o) {
   declare_memory_limit(o);
 }
 
-// Per layer kind: how many layers ran and what they did.
-struct KindTotals {
-  std::uint32_t n = 0, k = 0, layers = 0;
-  std::uint64_t macs = 0, cycles = 0, model_cycles = 0, results = 0;
-  bool passed = true;
-  bool complete = true;  // every layer ran to its end: utilization means something
-  OpCounts counted;
+// What the command line asks for, every value checked.
+struct Request {
+  std::uint32_t tokens = 1;
+  double zeros = 0.4;
+  std::uint64_t seed = 1;
+  std::uint64_t jobs = 1;             // --jobs
+  std::uint64_t watchdog = 0;         // --max-cycles
+  const ModelShape* shape = nullptr;  // synthetic weights; null with --gguf
+  std::uint32_t blocks = 0;
+  std::string gguf;  // the GGUF file, or empty
+  std::string energy_dir;
 };
+
+Request read_request(const Options& o) {
+  Request r;
+  r.tokens = o.dim("tokens", 1);
+  r.zeros = o.fraction("zeros", 0.4);
+  r.seed = o.decimal("seed", 0, UINT64_MAX, 1);
+  const std::uint64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  r.jobs = o.decimal("jobs", 1, 256, std::min<std::uint64_t>(cores, 256));
+  r.watchdog = max_cycles(o);
+  r.energy_dir = o.str("energy-dir", default_energy_dir());
+  if (o.has("gguf")) {
+    if (o.has("model") || o.has("zeros") || o.has("blocks")) {
+      throw std::invalid_argument(
+          "--gguf takes its weights and shapes from the file: no --model, --blocks or --zeros "
+          "with it");
+    }
+    r.gguf = o.str("gguf", "");
+    return r;
+  }
+  r.shape = &model_shape(o.str("model", "2b4t"));
+  const std::uint64_t b =
+      o.has("blocks") ? parse_decimal(o.str("blocks", ""), "--blocks") : r.shape->blocks;
+  if (b < 1 || b > r.shape->blocks) {
+    throw std::invalid_argument(fmt::format("--blocks must be in 1..{} for {}, got {}",
+                                            r.shape->blocks, r.shape->title, b));
+  }
+  r.blocks = static_cast<std::uint32_t>(b);
+  return r;
+}
 
 double util_of(const ArrayConfig& cfg, std::uint64_t macs, std::uint64_t cycles) {
   return cycles == 0 ? 0.0
@@ -53,9 +86,14 @@ double util_of(const ArrayConfig& cfg, std::uint64_t macs, std::uint64_t cycles)
                                                     static_cast<double>(cfg.peak_macs_per_cycle()));
 }
 
-// Utilization as JSON: null unless every layer counted ran to its end.
+// Utilization as JSON, CSV and text: only when every layer counted ran to its end.
 Json util_json(const ArrayConfig& cfg, std::uint64_t macs, std::uint64_t cycles, bool complete) {
   return complete && cycles != 0 ? Json(util_of(cfg, macs, cycles)) : Json(nullptr);
+}
+
+std::string util_csv(const ArrayConfig& cfg, std::uint64_t macs, std::uint64_t cycles,
+                     bool complete) {
+  return complete && cycles != 0 ? fmt::format("{:.6f}", util_of(cfg, macs, cycles)) : "";
 }
 
 std::string util_text(const ArrayConfig& cfg, std::uint64_t macs, std::uint64_t cycles,
@@ -63,55 +101,210 @@ std::string util_text(const ArrayConfig& cfg, std::uint64_t macs, std::uint64_t 
   return complete && cycles != 0 ? fmt::format("{:.3f}%", 100.0 * util_of(cfg, macs, cycles)) : "-";
 }
 
-int run(const Options& o) {
-  const std::uint32_t tokens = o.dim("tokens", 1);
-  const double zeros = o.fraction("zeros", 0.4);
-  const std::uint64_t seed = o.decimal("seed", 0, UINT64_MAX, 1);
-  const std::uint64_t cores = std::max(1u, std::thread::hardware_concurrency());
-  const std::uint64_t jobs_wanted = o.decimal("jobs", 1, 256, std::min<std::uint64_t>(cores, 256));
-  const std::uint64_t watchdog = max_cycles(o);
-  const bool from_gguf = o.has("gguf");
-  if (from_gguf && (o.has("model") || o.has("zeros") || o.has("blocks"))) {
-    throw std::invalid_argument(
-        "--gguf takes its weights and shapes from the file: no --model, --blocks or --zeros "
-        "with it");
+// A sum over layers: one layer kind, or the whole run.
+struct Totals {
+  std::uint32_t n = 0, k = 0, layers = 0;
+  std::uint64_t macs = 0, cycles = 0, model_cycles = 0, results = 0;
+  bool passed = true;
+  bool complete = true;  // every layer ran to its end: utilization means something
+  OpCounts counted;
+
+  void add(const LayerJob& j, const RunReport& r, std::uint64_t predicted) {
+    n = j.shape.n;
+    k = j.shape.k;
+    layers += 1;
+    macs += j.shape.macs();
+    cycles += r.cycles;
+    model_cycles += predicted;
+    results += r.checked_results;
+    passed = passed && r.passed;
+    complete = complete && r.complete;
+    counted += r.counted.ops;
   }
-  const ModelShape* shape = from_gguf ? nullptr : &model_shape(o.str("model", "2b4t"));
-  std::uint32_t blocks = 0;
-  if (shape != nullptr) {
-    const std::uint64_t b =
-        o.has("blocks") ? parse_decimal(o.str("blocks", ""), "--blocks") : shape->blocks;
-    if (b < 1 || b > shape->blocks) {
-      throw std::invalid_argument(
-          fmt::format("--blocks must be in 1..{} for {}, got {}", shape->blocks, shape->title, b));
+};
+
+// What the layers did, by kind (in order of first appearance) and in total.
+struct Results {
+  std::vector<std::string> order;
+  std::map<std::string, Totals> kinds;
+  Totals total;
+  std::string failures;
+  Json layers = Json::array();  // every layer, for the JSON report
+};
+
+Results tally(const std::vector<LayerJob>& jobs, const std::vector<RunReport>& reports,
+              const ArrayConfig& cfg, const EnergyTables& tables) {
+  Results res;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const LayerJob& j = jobs[i];
+    const RunReport& r = reports[i];
+    const std::uint64_t predicted = predict_cycles(cfg, j.shape).cycles;
+    if (!res.kinds.count(j.kind)) res.order.push_back(j.kind);
+    res.kinds[j.kind].add(j, r, predicted);
+    res.total.add(j, r, predicted);
+    if (!r.passed) res.failures += fmt::format("block {} {}:\n{}", j.block, j.kind, r.failure);
+    res.layers.push_back(
+        {{"block", j.block},
+         {"kind", j.kind},
+         {"tensor", j.tensor.empty() ? Json(nullptr) : Json(j.tensor)},
+         {"m", j.shape.m},
+         {"n", j.shape.n},
+         {"k", j.shape.k},
+         {"macs", j.shape.macs()},
+         {"cycles", r.cycles},
+         {"model_cycles", predicted},
+         {"utilization", util_json(cfg, j.shape.macs(), r.cycles, r.complete)},
+         {"complete", r.complete},
+         {"passed", r.passed},
+         {"results_checked", r.checked_results},
+         {"failure", r.passed ? Json(nullptr) : Json(r.failure)},
+         {"energy", energy_json(energy_per_node(cfg, r.counted.ops, j.shape.macs(), tables))}});
+  }
+  return res;
+}
+
+void print_report(const Results& res, const std::vector<NodeEnergy>& energy, const ArrayConfig& cfg,
+                  std::uint32_t tokens) {
+  fmt::print("{:<12} {:>6} {:>6} {:>6} {:>10} {:>12} {:>9}  {}\n", "layer", "N", "K", "layers",
+             "MACs", "cycles", "util", "check");
+  for (const std::string& name : res.order) {
+    const Totals& t = res.kinds.at(name);
+    fmt::print("{:<12} {:>6} {:>6} {:>6} {:>9.2f}M {:>12} {:>9}  {}\n", printable(name), t.n, t.k,
+               t.layers, static_cast<double>(t.macs) / 1e6, t.cycles,
+               util_text(cfg, t.macs, t.cycles, t.complete),
+               t.passed ? fmt::format("ok ({} results)", t.results) : "FAIL");
+  }
+  const Totals& t = res.total;
+  fmt::print("{:<12} {:>6} {:>6} {:>6} {:>9.2f}M {:>12} {:>9}\n", "total", "", "", t.layers,
+             static_cast<double>(t.macs) / 1e6, t.cycles,
+             util_text(cfg, t.macs, t.cycles, t.complete));
+  fmt::print(
+      "energy per token (RTL counters, checked against the model; arithmetic = selects, "
+      "adds and accumulators; all = with registers and buffers):\n");
+  for (const NodeEnergy& e : energy) {
+    fmt::print(
+        "  {:>2} nm: {:10.3f} uJ/token all, {:10.3f} uJ/token arithmetic ({:.2f} / {:.2f} "
+        "fJ per MAC)\n",
+        e.node_nm, e.all_pj / tokens / 1e6, e.arithmetic_pj / tokens / 1e6, e.all_fj_per_mac,
+        e.arithmetic_fj_per_mac);
+  }
+  if (!res.failures.empty()) fmt::print("{}", printable_message(res.failures));
+}
+
+Json report_json(const Request& q, const std::string& title, std::uint64_t workers,
+                 const Results& res, const std::vector<NodeEnergy>& energy, const ArrayConfig& cfg,
+                 const EnergyTables& tables, const Json& prov) {
+  Json kinds = Json::array();
+  for (const std::string& name : res.order) {
+    const Totals& t = res.kinds.at(name);
+    kinds.push_back({{"kind", name},
+                     {"n", t.n},
+                     {"k", t.k},
+                     {"layers", t.layers},
+                     {"tokens", q.tokens},
+                     {"macs", t.macs},
+                     {"cycles", t.cycles},
+                     {"model_cycles", t.model_cycles},
+                     {"utilization", util_json(cfg, t.macs, t.cycles, t.complete)},
+                     {"passed", t.passed},
+                     {"results_checked", t.results},
+                     {"energy", energy_json(energy_per_node(cfg, t.counted, t.macs, tables))}});
+  }
+  Json per_token = Json::array();
+  for (const NodeEnergy& e : energy) {
+    per_token.push_back(
+        {{"node_nm", e.node_nm},
+         {"all_uj_per_token", finite_or_null(e.all_pj / q.tokens / 1e6)},
+         {"arithmetic_uj_per_token", finite_or_null(e.arithmetic_pj / q.tokens / 1e6)}});
+  }
+  const bool synthetic = q.shape != nullptr;
+  const Totals& t = res.total;
+  return {{"schema_version", kSchemaVersion},
+          {"kind", "ternac-model"},
+          {"provenance", prov},
+          {"workload",
+           {{"title", title},
+            {"model", synthetic ? Json(q.shape->name) : Json(nullptr)},
+            {"gguf", synthetic ? Json(nullptr) : Json(q.gguf)},
+            {"blocks", synthetic ? Json(q.blocks) : Json(nullptr)},
+            {"tokens", q.tokens},
+            {"zeros", synthetic ? Json(q.zeros) : Json(nullptr)},
+            {"seed", q.seed},
+            {"workers", workers}}},
+          {"passed", t.passed},
+          {"layers", res.layers},
+          {"kinds", kinds},
+          {"total",
+           {{"layers", t.layers},
+            {"macs", t.macs},
+            {"cycles", t.cycles},
+            {"utilization", util_json(cfg, t.macs, t.cycles, t.complete)},
+            {"results_checked", t.results},
+            {"energy", energy_json(energy)},
+            {"energy_per_token", per_token}}}};
+}
+
+std::string report_csv(const Request& q, const Results& res, const ArrayConfig& cfg,
+                       const EnergyTables& tables, const Json& prov) {
+  // The first nine columns are those of the CSV before schema 1, in the same order.
+  std::vector<std::string> header = {
+      "layer",  "n",           "k",      "layers",       "tokens",         "macs",
+      "cycles", "utilization", "passed", "model_cycles", "results_checked"};
+  for (int node : tables.nodes()) {
+    header.push_back(fmt::format("fj_per_mac_{}nm", node));
+    header.push_back(fmt::format("arith_fj_per_mac_{}nm", node));
+  }
+  for (const std::string& c : provenance_columns()) header.push_back(c);
+  CsvTable csv(header);
+  const std::vector<std::string> prov_vals = provenance_values(prov);
+  for (const std::string& name : res.order) {
+    const Totals& t = res.kinds.at(name);
+    std::vector<std::string> row = {name,
+                                    std::to_string(t.n),
+                                    std::to_string(t.k),
+                                    std::to_string(t.layers),
+                                    std::to_string(q.tokens),
+                                    std::to_string(t.macs),
+                                    std::to_string(t.cycles),
+                                    util_csv(cfg, t.macs, t.cycles, t.complete),
+                                    t.passed ? "1" : "0",
+                                    std::to_string(t.model_cycles),
+                                    std::to_string(t.results)};
+    for (const NodeEnergy& e : energy_per_node(cfg, t.counted, t.macs, tables)) {
+      row.push_back(csv_real(e.all_fj_per_mac));
+      row.push_back(csv_real(e.arithmetic_fj_per_mac));
     }
-    blocks = static_cast<std::uint32_t>(b);
+    row.insert(row.end(), prov_vals.begin(), prov_vals.end());
+    csv.row(row);
   }
-  const std::string gguf_path = o.str("gguf", "");
+  return csv.text();
+}
+
+int run(const Options& o) {
+  // Everything is checked before the first layer is made: options, files, tables, shapes, memory.
+  const Request q = read_request(o);
   Files files;
-  if (from_gguf) files.input("--gguf", gguf_path);
+  if (!q.gguf.empty()) files.input("--gguf", q.gguf);
   files.outputs_of(o, {"json", "csv"});
   files.check();
-  const std::string energy_dir = o.str("energy-dir", default_energy_dir());
-  const EnergyTables tables = EnergyTables::load(energy_dir);
-
+  const EnergyTables tables = EnergyTables::load(q.energy_dir);
   std::vector<LayerJob> jobs;
   std::string title;
   std::unique_ptr<GgufFile> gguf;
-  if (from_gguf) {
-    gguf = std::make_unique<GgufFile>(GgufFile::open(gguf_path));
-    jobs = gguf_layers(*gguf, gguf_path, tokens);
-    title = printable(gguf_path);
+  if (!q.gguf.empty()) {
+    gguf = std::make_unique<GgufFile>(GgufFile::open(q.gguf));
+    jobs = gguf_layers(*gguf, q.gguf, q.tokens);
+    title = printable(q.gguf);
   } else {
-    jobs = model_layers(*shape, blocks, tokens);
-    title = fmt::format("{} ({} of {} blocks, synthetic weights, {:.0f}% zeros)", shape->title,
-                        blocks, shape->blocks, zeros * 100);
+    jobs = model_layers(*q.shape, q.blocks, q.tokens);
+    title = fmt::format("{} ({} of {} blocks, synthetic weights, {:.0f}% zeros)", q.shape->title,
+                        q.blocks, q.shape->blocks, q.zeros * 100);
   }
   Harness harness;
   const ArrayConfig& cfg = harness.config();
   for (const LayerJob& j : jobs) check_shape(j.shape, cfg);
   preflight_energy(cfg, tables, {});
-  const std::uint64_t workers = std::min<std::uint64_t>(jobs_wanted, jobs.size());
+  const std::uint64_t workers = std::min<std::uint64_t>(q.jobs, jobs.size());
   const MemoryEstimate memory{
       layers_memory(jobs, workers),
       fmt::format("{} worker{} with a Verilated model and up to two layers each", workers,
@@ -121,9 +314,9 @@ int run(const Options& o) {
 
   std::uint64_t total_macs = 0;
   for (const LayerJob& j : jobs) total_macs += j.shape.macs();
-  fmt::print("ternac model: {}, {} token{} ({}), array {}, seed {}\n", title, tokens,
-             tokens == 1 ? "" : "s", tokens == 1 ? "decode, GEMV" : "prefill, GEMM", cfg.name(),
-             seed);
+  fmt::print("ternac model: {}, {} token{} ({}), array {}, seed {}\n", title, q.tokens,
+             q.tokens == 1 ? "" : "s", q.tokens == 1 ? "decode, GEMV" : "prefill, GEMM", cfg.name(),
+             q.seed);
   fmt::print("{} linear layers, {:.3f} G ternary MACs, {} simulation worker{}\n", jobs.size(),
              static_cast<double>(total_macs) / 1e9, workers, workers == 1 ? "" : "s");
   fmt::print("memory: about {} estimated, limit {} (from {})\n", bytes_text(memory.bytes),
@@ -135,188 +328,43 @@ int run(const Options& o) {
       jobs, workers,
       [&](std::size_t i) {
         const LayerJob& j = jobs[i];
-        if (!gguf) return synthetic_layer(j.shape, seed + i, zeros);
-        GemmProblem p = synthetic_layer({tokens, 1, j.shape.k}, seed + i, 0.0);  // activations
+        if (!gguf) return synthetic_layer(j.shape, q.seed + i, q.zeros);
+        GemmProblem p = synthetic_layer({q.tokens, 1, j.shape.k}, q.seed + i, 0.0);  // acts
         p.shape = j.shape;
         p.weights = gguf->i2s(j.tensor).codes;
         return p;
       },
       [&](std::size_t) {
         RunOptions opt;
-        opt.watchdog_cycles = watchdog;
+        opt.watchdog_cycles = q.watchdog;
         return opt;
       });
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  const Json prov = provenance("model", cfg, o, seed, energy_dir);
-  std::vector<std::string> order;
-  std::map<std::string, KindTotals> kinds;
-  OpCounts counted;
-  std::uint64_t cycles = 0, results = 0;
-  bool all_ok = true, all_complete = true;
-  std::string failures;
-  Json layers = Json::array();
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    const LayerJob& j = jobs[i];
-    const RunReport& r = reports[i];
-    const std::uint64_t model_cycles = predict_cycles(cfg, j.shape).cycles;
-    if (!kinds.count(j.kind)) order.push_back(j.kind);
-    KindTotals& kt = kinds[j.kind];
-    kt.n = j.shape.n;
-    kt.k = j.shape.k;
-    kt.layers += 1;
-    kt.macs += j.shape.macs();
-    kt.cycles += r.cycles;
-    kt.model_cycles += model_cycles;
-    kt.results += r.checked_results;
-    kt.passed = kt.passed && r.passed;
-    kt.complete = kt.complete && r.complete;
-    all_complete = all_complete && r.complete;
-    kt.counted += r.counted.ops;
-    if (!r.passed) failures += fmt::format("block {} {}:\n{}", j.block, j.kind, r.failure);
-    all_ok = all_ok && r.passed;
-    counted += r.counted.ops;
-    cycles += r.cycles;
-    results += r.checked_results;
-    layers.push_back(
-        {{"block", j.block},
-         {"kind", j.kind},
-         {"tensor", j.tensor.empty() ? Json(nullptr) : Json(j.tensor)},
-         {"m", j.shape.m},
-         {"n", j.shape.n},
-         {"k", j.shape.k},
-         {"macs", j.shape.macs()},
-         {"cycles", r.cycles},
-         {"model_cycles", model_cycles},
-         {"utilization", util_json(cfg, j.shape.macs(), r.cycles, r.complete)},
-         {"complete", r.complete},
-         {"passed", r.passed},
-         {"results_checked", r.checked_results},
-         {"failure", r.passed ? Json(nullptr) : Json(r.failure)},
-         {"energy", energy_json(energy_per_node(cfg, r.counted.ops, j.shape.macs(), tables))}});
-  }
-  fmt::print("{:<12} {:>6} {:>6} {:>6} {:>10} {:>12} {:>9}  {}\n", "layer", "N", "K", "layers",
-             "MACs", "cycles", "util", "check");
-  for (const std::string& name : order) {
-    const KindTotals& t = kinds[name];
-    fmt::print("{:<12} {:>6} {:>6} {:>6} {:>9.2f}M {:>12} {:>9}  {}\n", printable(name), t.n, t.k,
-               t.layers, static_cast<double>(t.macs) / 1e6, t.cycles,
-               util_text(cfg, t.macs, t.cycles, t.complete),
-               t.passed ? fmt::format("ok ({} results)", t.results) : "FAIL");
-  }
-  fmt::print("{:<12} {:>6} {:>6} {:>6} {:>9.2f}M {:>12} {:>9}\n", "total", "", "", jobs.size(),
-             static_cast<double>(total_macs) / 1e6, cycles,
-             util_text(cfg, total_macs, cycles, all_complete));
-  fmt::print(
-      "energy per token (RTL counters, checked against the model; arithmetic = selects, "
-      "adds and accumulators; all = with registers and buffers):\n");
-  const std::vector<NodeEnergy> energy = energy_per_node(cfg, counted, total_macs, tables);
-  for (const NodeEnergy& e : energy) {
-    fmt::print(
-        "  {:>2} nm: {:10.3f} uJ/token all, {:10.3f} uJ/token arithmetic ({:.2f} / {:.2f} "
-        "fJ per MAC)\n",
-        e.node_nm, e.all_pj / tokens / 1e6, e.arithmetic_pj / tokens / 1e6, e.all_fj_per_mac,
-        e.arithmetic_fj_per_mac);
-  }
-  if (!failures.empty()) fmt::print("{}", printable_message(failures));
+  const Results res = tally(jobs, reports, cfg, tables);
+  const std::vector<NodeEnergy> energy =
+      energy_per_node(cfg, res.total.counted, res.total.macs, tables);
+  print_report(res, energy, cfg, q.tokens);
   const std::uint64_t peak = peak_resident_bytes();
   fmt::print("memory: {} peak resident, {} estimated\n", bytes_text(peak),
              bytes_text(memory.bytes));
   fmt::print(
       "check: {} — {} results compared bit-exactly with the golden model; {} cycles "
       "simulated in {:.2f} s: {:.1f} M simulated MACs/s, {:.1f} k cycles/s\n",
-      all_ok ? "PASS" : "FAIL", results, cycles, secs, static_cast<double>(total_macs) / secs / 1e6,
-      static_cast<double>(cycles) / secs / 1e3);
+      res.total.passed ? "PASS" : "FAIL", res.total.results, res.total.cycles, secs,
+      static_cast<double>(total_macs) / secs / 1e6,
+      static_cast<double>(res.total.cycles) / secs / 1e3);
 
+  const Json prov = provenance("model", cfg, o, q.seed, q.energy_dir);
   if (o.has("json")) {
-    Json kind_rows = Json::array();
-    for (const std::string& name : order) {
-      const KindTotals& t = kinds[name];
-      kind_rows.push_back(
-          {{"kind", name},
-           {"n", t.n},
-           {"k", t.k},
-           {"layers", t.layers},
-           {"tokens", tokens},
-           {"macs", t.macs},
-           {"cycles", t.cycles},
-           {"model_cycles", t.model_cycles},
-           {"utilization", util_json(cfg, t.macs, t.cycles, t.complete)},
-           {"passed", t.passed},
-           {"results_checked", t.results},
-           {"energy", energy_json(energy_per_node(cfg, t.counted, t.macs, tables))}});
-    }
-    Json per_token = Json::array();
-    for (const NodeEnergy& e : energy) {
-      per_token.push_back(
-          {{"node_nm", e.node_nm},
-           {"all_uj_per_token", finite_or_null(e.all_pj / tokens / 1e6)},
-           {"arithmetic_uj_per_token", finite_or_null(e.arithmetic_pj / tokens / 1e6)}});
-    }
-    const Json j = {{"schema_version", kSchemaVersion},
-                    {"kind", "ternac-model"},
-                    {"provenance", prov},
-                    {"workload",
-                     {{"title", title},
-                      {"model", shape != nullptr ? Json(shape->name) : Json(nullptr)},
-                      {"gguf", from_gguf ? Json(gguf_path) : Json(nullptr)},
-                      {"blocks", shape != nullptr ? Json(blocks) : Json(nullptr)},
-                      {"tokens", tokens},
-                      {"zeros", from_gguf ? Json(nullptr) : Json(zeros)},
-                      {"seed", seed},
-                      {"workers", workers}}},
-                    {"passed", all_ok},
-                    {"layers", layers},
-                    {"kinds", kind_rows},
-                    {"total",
-                     {{"layers", jobs.size()},
-                      {"macs", total_macs},
-                      {"cycles", cycles},
-                      {"utilization", util_json(cfg, total_macs, cycles, all_complete)},
-                      {"results_checked", results},
-                      {"energy", energy_json(energy)},
-                      {"energy_per_token", per_token}}},
-                    {"memory_estimate_bytes", memory.bytes},
-                    {"memory_peak_bytes", peak},
-                    {"sim_seconds", secs}};
+    Json j = report_json(q, title, workers, res, energy, cfg, tables, prov);
+    j["memory_estimate_bytes"] = memory.bytes;
+    j["memory_peak_bytes"] = peak;
+    j["sim_seconds"] = secs;
     write_output(o.str("json", ""), json_text(j));
   }
-  if (o.has("csv")) {
-    // The first nine columns are those of the CSV before schema 1, in the same order.
-    std::vector<std::string> header = {
-        "layer",  "n",           "k",      "layers",       "tokens",         "macs",
-        "cycles", "utilization", "passed", "model_cycles", "results_checked"};
-    for (const NodeEnergy& e : energy) {
-      header.push_back(fmt::format("fj_per_mac_{}nm", e.node_nm));
-      header.push_back(fmt::format("arith_fj_per_mac_{}nm", e.node_nm));
-    }
-    for (const std::string& c : provenance_columns()) header.push_back(c);
-    CsvTable csv(header);
-    const std::vector<std::string> prov_vals = provenance_values(prov);
-    for (const std::string& name : order) {
-      const KindTotals& t = kinds[name];
-      std::vector<std::string> row = {
-          name,
-          std::to_string(t.n),
-          std::to_string(t.k),
-          std::to_string(t.layers),
-          std::to_string(tokens),
-          std::to_string(t.macs),
-          std::to_string(t.cycles),
-          t.complete && t.cycles != 0 ? fmt::format("{:.6f}", util_of(cfg, t.macs, t.cycles)) : "",
-          t.passed ? "1" : "0",
-          std::to_string(t.model_cycles),
-          std::to_string(t.results)};
-      for (const NodeEnergy& e : energy_per_node(cfg, t.counted, t.macs, tables)) {
-        row.push_back(csv_real(e.all_fj_per_mac));
-        row.push_back(csv_real(e.arithmetic_fj_per_mac));
-      }
-      row.insert(row.end(), prov_vals.begin(), prov_vals.end());
-      csv.row(row);
-    }
-    write_output(o.str("csv", ""), csv.text());
-  }
-  return all_ok ? kExitOk : kExitCheckFailed;
+  if (o.has("csv")) write_output(o.str("csv", ""), report_csv(q, res, cfg, tables, prov));
+  return res.total.passed ? kExitOk : kExitCheckFailed;
 }
 
 }  // namespace

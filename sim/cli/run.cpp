@@ -49,72 +49,227 @@ GemmProblem int8_problem(const GemmShape& shape, std::uint64_t seed) {
   return random_problem(spec);
 }
 
-// Utilization and MACs per cycle mean something only for a command that ran to its end.
-std::string util_text(const ArrayConfig& cfg, const GemmShape& s, const RunReport& r) {
-  return !r.complete || r.cycles == 0
-             ? "-"
-             : fmt::format("{:.3f}%", 100.0 * utilization(cfg, s, r.cycles));
-}
-
-std::string per_cycle_text(const GemmShape& s, const RunReport& r) {
-  return !r.complete || r.cycles == 0
-             ? "-"
-             : fmt::format("{:.1f}", static_cast<double>(s.macs()) / static_cast<double>(r.cycles));
-}
-
 double ratio(std::uint64_t a, std::uint64_t b) {
   return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
 }
 
-int run(const Options& o) {
-  // Every option first: a bad one is refused before anything is made.
+// What the command line asks for, every value checked.
+struct Request {
   std::vector<LayerJob> jobs;
+  double zeros = 0.4;
+  std::uint64_t seed = 1;
+  double backpressure = 1.0;
+  std::string padding = "zero";
+  std::uint64_t watchdog = 0;  // --max-cycles
+  std::string energy_dir;
+};
+
+Request read_request(const Options& o) {
+  Request q;
   if (o.has("m") || o.has("n") || o.has("k")) {
     if (!(o.has("m") && o.has("n") && o.has("k")) || o.has("layer") || o.has("tokens")) {
       throw std::invalid_argument(
           "a custom shape needs all of --m, --n, --k and no --layer/--tokens");
     }
-    jobs.push_back({"custom", 0, {o.dim("m", 1), o.dim("n", 1), o.dim("k", 1)}, ""});
+    q.jobs.push_back({"custom", 0, {o.dim("m", 1), o.dim("n", 1), o.dim("k", 1)}, ""});
   } else {
-    jobs = layers_2b4t(o.str("layer", "all"), o.dim("tokens", 1));
+    q.jobs = layers_2b4t(o.str("layer", "all"), o.dim("tokens", 1));
   }
-  const double zeros = o.fraction("zeros", 0.4);
-  const std::uint64_t seed = o.decimal("seed", 0, UINT64_MAX, 1);
-  const double bp = o.real("backpressure", 1.0);
-  if (!(bp > 0.0 && bp <= 1.0)) {
+  q.zeros = o.fraction("zeros", 0.4);
+  q.seed = o.decimal("seed", 0, UINT64_MAX, 1);
+  q.backpressure = o.real("backpressure", 1.0);
+  if (!(q.backpressure > 0.0 && q.backpressure <= 1.0)) {
     throw std::invalid_argument(
         fmt::format("--backpressure must be in (0, 1], got {}", o.str("backpressure", "")));
   }
-  const std::uint64_t watchdog = max_cycles(o);
-  const std::string padding = o.str("padding", "zero");
-  if (padding != "zero" && padding != "random") {
+  q.watchdog = max_cycles(o);
+  q.padding = o.str("padding", "zero");
+  if (q.padding != "zero" && q.padding != "random") {
     throw std::invalid_argument(
-        fmt::format("--padding must be zero or random, got '{}'", printable(padding)));
+        fmt::format("--padding must be zero or random, got '{}'", printable(q.padding)));
   }
+  q.energy_dir = o.str("energy-dir", default_energy_dir());
+  return q;
+}
+
+// Why the INT8 baseline array of the same geometry would refuse one of the jobs ("" if none).
+std::string int8_misfit(const std::vector<LayerJob>& jobs, const ArrayConfig& int8_cfg) {
+  for (const LayerJob& job : jobs) {
+    try {
+      check_shape(job.shape, int8_cfg);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+  }
+  return "";
+}
+
+// The per-layer report, built as layers finish: the terminal's lines, the JSON's layers and the
+// CSV's rows, and the totals.
+class LayerReport {
+ public:
+  LayerReport(const ArrayConfig& cfg, const EnergyTables& tables, const Json& prov)
+      : cfg_(cfg), tables_(tables), prov_(provenance_values(prov)), csv_(header(tables)) {}
+
+  static void print_header() {
+    fmt::print("{:<12} {:>5} {:>6} {:>6} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9}  {}\n", "layer", "M",
+               "N", "K", "MACs", "cycles", "model", "bound", "MACs/cycle", "util", "check");
+  }
+
+  void add(const LayerJob& job, const RunReport& r) {
+    const CycleEstimate e = predict_cycles(cfg_, job.shape);
+    const GemmShape& s = job.shape;
+    macs_ += s.macs();
+    cycles_ += r.cycles;
+    results_ += r.checked_results;
+    passed_ = passed_ && r.passed;
+    complete_ = complete_ && r.complete;
+    counted_ += r.counted.ops;
+    // Utilization and MACs per cycle mean something only for a command that ran to its end.
+    const bool known = r.complete && r.cycles != 0;
+    const double util = known ? utilization(cfg_, s, r.cycles) : 0.0;
+    fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10} {:>9}  {}\n", job.kind,
+               s.m, s.n, s.k, static_cast<double>(s.macs()) / 1e6, r.cycles, e.cycles,
+               e.lower_bound, known ? fmt::format("{:.1f}", ratio(s.macs(), r.cycles)) : "-",
+               known ? fmt::format("{:.3f}%", 100.0 * util) : "-",
+               r.passed ? fmt::format("ok ({} result{})", r.checked_results,
+                                      r.checked_results == 1 ? "" : "s")
+                        : "FAIL");
+    if (!r.passed) fmt::print("{}", printable_message(r.failure));
+    std::fflush(stdout);
+    const std::vector<NodeEnergy> energy = energy_per_node(cfg_, r.counted.ops, s.macs(), tables_);
+    layers_.push_back({{"layer", job.kind},
+                       {"m", s.m},
+                       {"n", s.n},
+                       {"k", s.k},
+                       {"macs", s.macs()},
+                       {"cycles", r.cycles},
+                       {"model_cycles", e.cycles},
+                       {"lower_bound", e.lower_bound},
+                       {"macs_per_cycle", known ? Json(ratio(s.macs(), r.cycles)) : Json(nullptr)},
+                       {"utilization", known ? Json(util) : Json(nullptr)},
+                       {"complete", r.complete},
+                       {"passed", r.passed},
+                       {"results_checked", r.checked_results},
+                       {"values_checked", r.checked_values},
+                       {"failure", r.passed ? Json(nullptr) : Json(r.failure)},
+                       {"energy", energy_json(energy)}});
+    std::vector<std::string> row = {job.kind,
+                                    std::to_string(s.m),
+                                    std::to_string(s.n),
+                                    std::to_string(s.k),
+                                    std::to_string(s.macs()),
+                                    std::to_string(r.cycles),
+                                    std::to_string(e.cycles),
+                                    std::to_string(e.lower_bound),
+                                    known ? csv_real(util) : "",
+                                    r.passed ? "1" : "0",
+                                    std::to_string(r.checked_results)};
+    for (const NodeEnergy& n : energy) {
+      row.push_back(csv_real(n.all_fj_per_mac));
+      row.push_back(csv_real(n.arithmetic_fj_per_mac));
+    }
+    row.insert(row.end(), prov_.begin(), prov_.end());
+    csv_.row(row);
+  }
+
+  void print_total() const {
+    fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10} {:>9}\n", "total", "",
+               "", "", static_cast<double>(macs_) / 1e6, cycles_, "", "",
+               total_known() ? fmt::format("{:.1f}", ratio(macs_, cycles_)) : "-",
+               total_known() ? fmt::format("{:.3f}%", 100.0 * total_util()) : "-");
+  }
+
+  Json total_json() const {
+    return {{"macs", macs_},
+            {"cycles", cycles_},
+            {"macs_per_cycle", total_known() ? Json(ratio(macs_, cycles_)) : Json(nullptr)},
+            {"utilization", total_known() ? Json(total_util()) : Json(nullptr)},
+            {"results_checked", results_},
+            {"energy", energy_json(energy_per_node(cfg_, counted_, macs_, tables_))}};
+  }
+
+  bool passed() const { return passed_; }
+  std::uint64_t macs() const { return macs_; }
+  std::uint64_t cycles() const { return cycles_; }
+  std::uint64_t results() const { return results_; }
+  const OpCounts& counted() const { return counted_; }
+  const Json& layers() const { return layers_; }
+  std::string csv() const { return csv_.text(); }
+
+ private:
+  static std::vector<std::string> header(const EnergyTables& tables) {
+    std::vector<std::string> h = {
+        "layer",        "m",           "n",           "k",      "macs",           "cycles",
+        "model_cycles", "lower_bound", "utilization", "passed", "results_checked"};
+    for (int node : tables.nodes()) {
+      h.push_back(fmt::format("fj_per_mac_{}nm", node));
+      h.push_back(fmt::format("arith_fj_per_mac_{}nm", node));
+    }
+    for (const std::string& c : provenance_columns()) h.push_back(c);
+    return h;
+  }
+  bool total_known() const { return complete_ && cycles_ != 0; }
+  double total_util() const {
+    return static_cast<double>(macs_) /
+           (static_cast<double>(cycles_) * static_cast<double>(cfg_.peak_macs_per_cycle()));
+  }
+
+  const ArrayConfig& cfg_;
+  const EnergyTables& tables_;
+  std::vector<std::string> prov_;
+  CsvTable csv_;
+  Json layers_ = Json::array();
+  std::uint64_t macs_ = 0, cycles_ = 0, results_ = 0;
+  bool passed_ = true, complete_ = true;
+  OpCounts counted_;
+};
+
+// The claims in brief, on the counters of this run, at 45 and 7 nm (`ternac claims` gives the
+// full report, with the INT8 array simulated too; here its counts come from the operation-count
+// model, which the INT8 RTL matches in cosim_test_int8). Printed, and returned for the JSON.
+Json print_claims(const ArrayConfig& cfg, const LayerReport& layers, const OpCounts& int8_counts,
+                  const EnergyTables& tables, const std::vector<int>& nodes) {
+  fmt::print(
+      "energy (ternary counters checked against the model; arithmetic = selects or "
+      "multiplies and adds; all = with registers and buffers):\n");
+  Json claims = Json::array();
+  for (int node : nodes) {
+    const NodeClaims n =
+        node_claims(cfg, layers.counted(), int8_counts, layers.macs(), tables.node(node));
+    fmt::print(
+        "  {:>2} nm: paper's claim {:.2f}x, critique {:.2f}x / 2 = {:.2f}x; counted FP16 vs "
+        "ternary {:.2f}x (all {:.2f}x), INT8 vs ternary {:.2f}x (all {:.2f}x)\n",
+        node, n.paper_ratio, n.critique_ratio, n.critique_halved, n.fp16_over_ternary_arith(),
+        n.fp16_over_ternary_total(), n.int8_over_ternary_arith(), n.int8_over_ternary_total());
+    claims.push_back({{"node_nm", node},
+                      {"paper_ratio", finite_or_null(n.paper_ratio)},
+                      {"critique_ratio", finite_or_null(n.critique_ratio)},
+                      {"critique_halved", finite_or_null(n.critique_halved)},
+                      {"fp16_over_ternary_arithmetic", finite_or_null(n.fp16_over_ternary_arith())},
+                      {"fp16_over_ternary_all", finite_or_null(n.fp16_over_ternary_total())},
+                      {"int8_over_ternary_arithmetic", finite_or_null(n.int8_over_ternary_arith())},
+                      {"int8_over_ternary_all", finite_or_null(n.int8_over_ternary_total())}});
+  }
+  return claims;
+}
+
+int run(const Options& o) {
+  // Everything is checked before the first layer is made: options, files, tables, shapes, memory.
+  const Request q = read_request(o);
+  const std::vector<LayerJob>& jobs = q.jobs;
   Files files;
   files.outputs_of(o, {"json", "csv"});
   files.check();
-  const std::string energy_dir = o.str("energy-dir", default_energy_dir());
-  const EnergyTables tables = EnergyTables::load(energy_dir);
-
+  const EnergyTables tables = EnergyTables::load(q.energy_dir);
   Harness harness;
   const ArrayConfig& cfg = harness.config();
   for (const LayerJob& job : jobs) check_shape(job.shape, cfg);
   ArrayConfig int8_cfg = cfg;
   int8_cfg.datapath = Datapath::kInt8;
-  // Whether the INT8 baseline array would take every job (the claims need its counts).
-  std::string int8_misfit;
-  for (const LayerJob& job : jobs) {
-    if (int8_misfit.empty() && !shape_accepted(job.shape, int8_cfg)) {
-      try {
-        check_shape(job.shape, int8_cfg);
-      } catch (const std::invalid_argument& e) {
-        int8_misfit = e.what();
-      }
-    }
-  }
+  const std::string misfit = int8_misfit(jobs, int8_cfg);
   const std::vector<int> claim_nodes = {45, 7};
-  preflight_energy(cfg, tables, int8_misfit.empty() ? claim_nodes : std::vector<int>{});
+  preflight_energy(cfg, tables, misfit.empty() ? claim_nodes : std::vector<int>{});
   const MemoryEstimate memory{layers_memory(jobs, 1),
                               "weights, activations and expected results of the layers in "
                               "memory at once, and the Verilated model"};
@@ -124,197 +279,83 @@ int run(const Options& o) {
   fmt::print(
       "ternac run: array {} ({} lanes x {} inputs = {} ternary MACs/cycle peak), "
       "{:.0f}% zero weights, seed {}, backpressure {}\n",
-      cfg.name(), cfg.lanes, cfg.tree_inputs, cfg.peak_macs_per_cycle(), zeros * 100, seed,
-      bp >= 1.0 ? std::string("none") : fmt::format("{}", bp));
+      cfg.name(), cfg.lanes, cfg.tree_inputs, cfg.peak_macs_per_cycle(), q.zeros * 100, q.seed,
+      q.backpressure >= 1.0 ? std::string("none") : fmt::format("{}", q.backpressure));
   fmt::print("memory: about {} estimated, limit {} (from {})\n", bytes_text(memory.bytes),
              bytes_text(limit.bytes), limit.source);
-  fmt::print("{:<12} {:>5} {:>6} {:>6} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9}  {}\n", "layer", "M",
-             "N", "K", "MACs", "cycles", "model", "bound", "MACs/cycle", "util", "check");
+  LayerReport::print_header();
   std::fflush(stdout);
 
   // The INT8 baseline's operation counts (its problems made and freed here, before the layers'
   // are; malloc_trim hands their memory back, so the estimate covers the larger of the two
   // phases, not their sum).
-  OpCounts int8_predicted;
-  if (int8_misfit.empty()) {
+  OpCounts int8_counts;
+  if (misfit.empty()) {
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-      int8_predicted += predict_op_counts(int8_cfg, int8_problem(jobs[i].shape, seed + i));
+      int8_counts += predict_op_counts(int8_cfg, int8_problem(jobs[i].shape, q.seed + i));
     }
     malloc_trim(0);
   }
-  std::uint64_t total_macs = 0, total_cycles = 0, total_results = 0;
-  bool all_ok = true, all_complete = true;
-  OpCounts counted;
-  Json layers = Json::array();
-  std::vector<std::string> header = {
-      "layer",        "m",           "n",           "k",      "macs",           "cycles",
-      "model_cycles", "lower_bound", "utilization", "passed", "results_checked"};
-  for (int node : tables.nodes()) {
-    header.push_back(fmt::format("fj_per_mac_{}nm", node));
-    header.push_back(fmt::format("arith_fj_per_mac_{}nm", node));
-  }
-  for (const std::string& c : provenance_columns()) header.push_back(c);
-  CsvTable csv(header);
-  const Json prov = provenance("run", cfg, o, seed, energy_dir);
-  const std::vector<std::string> prov_vals = provenance_values(prov);
-
-  // Each layer's line as soon as it is done (one worker: in order).
-  const auto on_done = [&](std::size_t i, const RunReport& r) {
-    const LayerJob& job = jobs[i];
-    const CycleEstimate e = predict_cycles(cfg, job.shape);
-    total_macs += job.shape.macs();
-    total_cycles += r.cycles;
-    total_results += r.checked_results;
-    all_ok = all_ok && r.passed;
-    counted += r.counted.ops;
-    all_complete = all_complete && r.complete;
-    fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10} {:>9}  {}\n", job.kind,
-               job.shape.m, job.shape.n, job.shape.k, static_cast<double>(job.shape.macs()) / 1e6,
-               r.cycles, e.cycles, e.lower_bound, per_cycle_text(job.shape, r),
-               util_text(cfg, job.shape, r),
-               r.passed ? fmt::format("ok ({} result{})", r.checked_results,
-                                      r.checked_results == 1 ? "" : "s")
-                        : "FAIL");
-    if (!r.passed) fmt::print("{}", printable_message(r.failure));
-    const std::vector<NodeEnergy> energy =
-        energy_per_node(cfg, r.counted.ops, job.shape.macs(), tables);
-    const Json util =
-        r.complete && r.cycles != 0 ? Json(utilization(cfg, job.shape, r.cycles)) : Json(nullptr);
-    const Json per_cycle =
-        r.complete && r.cycles != 0 ? Json(ratio(job.shape.macs(), r.cycles)) : Json(nullptr);
-    layers.push_back({{"layer", job.kind},
-                      {"m", job.shape.m},
-                      {"n", job.shape.n},
-                      {"k", job.shape.k},
-                      {"macs", job.shape.macs()},
-                      {"cycles", r.cycles},
-                      {"model_cycles", e.cycles},
-                      {"lower_bound", e.lower_bound},
-                      {"macs_per_cycle", per_cycle},
-                      {"utilization", util},
-                      {"complete", r.complete},
-                      {"passed", r.passed},
-                      {"results_checked", r.checked_results},
-                      {"values_checked", r.checked_values},
-                      {"failure", r.passed ? Json(nullptr) : Json(r.failure)},
-                      {"energy", energy_json(energy)}});
-    std::vector<std::string> row = {job.kind,
-                                    std::to_string(job.shape.m),
-                                    std::to_string(job.shape.n),
-                                    std::to_string(job.shape.k),
-                                    std::to_string(job.shape.macs()),
-                                    std::to_string(r.cycles),
-                                    std::to_string(e.cycles),
-                                    std::to_string(e.lower_bound),
-                                    util.is_null() ? "" : csv_real(util.get<double>()),
-                                    r.passed ? "1" : "0",
-                                    std::to_string(r.checked_results)};
-    for (const NodeEnergy& n : energy) {
-      row.push_back(csv_real(n.all_fj_per_mac));
-      row.push_back(csv_real(n.arithmetic_fj_per_mac));
-    }
-    row.insert(row.end(), prov_vals.begin(), prov_vals.end());
-    csv.row(row);
-    std::fflush(stdout);
-  };
+  const Json prov = provenance("run", cfg, o, q.seed, q.energy_dir);
+  LayerReport layers(cfg, tables, prov);
   const auto t0 = std::chrono::steady_clock::now();
   run_layers(
       jobs, 1,
       [&](std::size_t i) {
-        return random_problem({jobs[i].shape, seed + i, zeros, ActProfile::kGaussian});
+        return random_problem({jobs[i].shape, q.seed + i, q.zeros, ActProfile::kGaussian});
       },
       [&](std::size_t i) {
         RunOptions opt;
-        opt.seed = seed + i;
-        opt.backpressure = Backpressure::random_all(bp);
-        opt.padding = padding == "random" ? Padding::kRandom : Padding::kZero;
-        opt.watchdog_cycles = watchdog;
+        opt.seed = q.seed + i;
+        opt.backpressure = Backpressure::random_all(q.backpressure);
+        opt.padding = q.padding == "random" ? Padding::kRandom : Padding::kZero;
+        opt.watchdog_cycles = q.watchdog;
         return opt;
       },
-      on_done);
+      [&](std::size_t i, const RunReport& r) { layers.add(jobs[i], r); });  // in order
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  const bool total_known = all_complete && total_cycles != 0;
-  const double total_util =
-      total_known
-          ? static_cast<double>(total_macs) /
-                (static_cast<double>(total_cycles) * static_cast<double>(cfg.peak_macs_per_cycle()))
-          : 0.0;
-  fmt::print("{:<12} {:>5} {:>6} {:>6} {:>8.2f}M {:>9} {:>9} {:>7} {:>10} {:>9}\n", "total", "", "",
-             "", static_cast<double>(total_macs) / 1e6, total_cycles, "", "",
-             total_known ? fmt::format("{:.1f}", ratio(total_macs, total_cycles)) : "-",
-             total_known ? fmt::format("{:.3f}%", 100.0 * total_util) : "-");
+  layers.print_total();
   const std::uint64_t peak = peak_resident_bytes();
   fmt::print("memory: {} peak resident, {} estimated\n", bytes_text(peak),
              bytes_text(memory.bytes));
   fmt::print(
       "check: {} — {} results compared bit-exactly with the golden model, "
       "{} cycles simulated in {:.2f} s ({:.2f} M simulated MACs/s)\n",
-      all_ok ? "PASS" : "FAIL", total_results, total_cycles, secs,
-      static_cast<double>(total_macs) / secs / 1e6);
-
-  // The claims in brief, on the counters of this run (`ternac claims` gives the full report, with
-  // the INT8 array simulated too; here its counts come from the operation-count model, which the
-  // INT8 RTL matches in cosim_test_int8).
+      layers.passed() ? "PASS" : "FAIL", layers.results(), layers.cycles(), secs,
+      static_cast<double>(layers.macs()) / secs / 1e6);
   Json claims = nullptr;
-  if (!int8_misfit.empty()) {
+  if (misfit.empty()) {
+    claims = print_claims(cfg, layers, int8_counts, tables, claim_nodes);
+  } else {
     fmt::print(
         "energy: no claims for this workload: the INT8 baseline array of the same geometry would "
         "refuse it ({})\n",
-        int8_misfit);
-  } else {
-    fmt::print(
-        "energy (ternary counters checked against the model; arithmetic = selects or "
-        "multiplies and adds; all = with registers and buffers):\n");
-    claims = Json::array();
-    for (int node : claim_nodes) {
-      const NodeClaims n = node_claims(cfg, counted, int8_predicted, total_macs, tables.node(node));
-      fmt::print(
-          "  {:>2} nm: paper's claim {:.2f}x, critique {:.2f}x / 2 = {:.2f}x; counted FP16 vs "
-          "ternary {:.2f}x (all {:.2f}x), INT8 vs ternary {:.2f}x (all {:.2f}x)\n",
-          node, n.paper_ratio, n.critique_ratio, n.critique_halved, n.fp16_over_ternary_arith(),
-          n.fp16_over_ternary_total(), n.int8_over_ternary_arith(), n.int8_over_ternary_total());
-      claims.push_back(
-          {{"node_nm", node},
-           {"paper_ratio", finite_or_null(n.paper_ratio)},
-           {"critique_ratio", finite_or_null(n.critique_ratio)},
-           {"critique_halved", finite_or_null(n.critique_halved)},
-           {"fp16_over_ternary_arithmetic", finite_or_null(n.fp16_over_ternary_arith())},
-           {"fp16_over_ternary_all", finite_or_null(n.fp16_over_ternary_total())},
-           {"int8_over_ternary_arithmetic", finite_or_null(n.int8_over_ternary_arith())},
-           {"int8_over_ternary_all", finite_or_null(n.int8_over_ternary_total())}});
-    }
+        misfit);
   }
 
   if (o.has("json")) {
-    const Json j = {
-        {"schema_version", kSchemaVersion},
-        {"kind", "ternac-run"},
-        {"provenance", prov},
-        {"workload",
-         {{"zeros", zeros},
-          {"seed", seed},
-          {"backpressure", bp},
-          {"padding", padding},
-          {"weights", "random, seed + layer index"}}},
-        {"passed", all_ok},
-        {"layers", layers},
-        {"total",
-         {{"macs", total_macs},
-          {"cycles", total_cycles},
-          {"macs_per_cycle", total_known ? Json(ratio(total_macs, total_cycles)) : Json(nullptr)},
-          {"utilization", total_known ? Json(total_util) : Json(nullptr)},
-          {"results_checked", total_results},
-          {"energy", energy_json(energy_per_node(cfg, counted, total_macs, tables))}}},
-        {"claims", claims},
-        {"claims_refused", int8_misfit.empty() ? Json(nullptr) : Json(int8_misfit)},
-        {"memory_estimate_bytes", memory.bytes},
-        {"memory_peak_bytes", peak},
-        {"sim_seconds", secs}};
+    const Json j = {{"schema_version", kSchemaVersion},
+                    {"kind", "ternac-run"},
+                    {"provenance", prov},
+                    {"workload",
+                     {{"zeros", q.zeros},
+                      {"seed", q.seed},
+                      {"backpressure", q.backpressure},
+                      {"padding", q.padding},
+                      {"weights", "random, seed + layer index"}}},
+                    {"passed", layers.passed()},
+                    {"layers", layers.layers()},
+                    {"total", layers.total_json()},
+                    {"claims", claims},
+                    {"claims_refused", misfit.empty() ? Json(nullptr) : Json(misfit)},
+                    {"memory_estimate_bytes", memory.bytes},
+                    {"memory_peak_bytes", peak},
+                    {"sim_seconds", secs}};
     write_output(o.str("json", ""), json_text(j));
   }
-  if (o.has("csv")) write_output(o.str("csv", ""), csv.text());
-  return all_ok ? kExitOk : kExitCheckFailed;
+  if (o.has("csv")) write_output(o.str("csv", ""), layers.csv());
+  return layers.passed() ? kExitOk : kExitCheckFailed;
 }
 
 }  // namespace
