@@ -26,6 +26,7 @@
 #include "gemm.h"
 #include "npy.h"
 #include "test_support.h"
+#include "text_io.h"
 #include "trit.h"
 
 namespace ternac {
@@ -270,10 +271,25 @@ std::string slurp(const fs::path& p) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// TERNAC_SEED, read strictly (text_io.h) before the first test: a bad value stops the program
+// with exit status 2, naming the variable.
 std::uint64_t base_seed() {
-  const char* env = std::getenv("TERNAC_SEED");
-  return env && *env ? std::strtoull(env, nullptr, 0) : 1;
+  static const std::uint64_t seed = [] {
+    try {
+      return env_decimal("TERNAC_SEED", 1);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "model_test: %s\n", e.what());
+      std::exit(2);
+    }
+  }();
+  return seed;
 }
+
+class SeedCheck : public ::testing::Environment {
+ public:
+  void SetUp() override { (void)base_seed(); }
+};
+::testing::Environment* const kSeedCheck = ::testing::AddGlobalTestEnvironment(new SeedCheck);
 
 // Index of the first element whose bit pattern differs, or -1.
 template <typename T>

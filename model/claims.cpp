@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace ternac {
+
+using Json = nlohmann::ordered_json;
 
 const Estimate* NodeClaims::find(const std::string& name) const {
   for (const Estimate& e : estimates) {
@@ -188,6 +191,10 @@ NodeClaims node_claims(const ClaimsReport& r, const EnergyTable& t,
     s.fp16 = totals(fb, m);
     storage_lines(c, run.ternary.ops, run.shape, {c.weight_bits(), kActBits, c.acc_width},
                   r.storage, t, &s.places);
+    storage_lines(c8, run.int8.ops, run.shape, {c8.weight_bits(), kActBits, c8.acc_width},
+                  r.storage, t, &s.places_int8);
+    storage_lines(c, run.ternary.ops, run.shape, {16, 16, c.acc_width}, r.storage, t,
+                  &s.places_fp16);
     Estimate fam;
     set_family(fam, {&tb, &ib, &fb}, {});
     s.family = fam.family;
@@ -263,7 +270,8 @@ std::string claims_text(const ClaimsReport& r) {
       r.config.name(), r.config.peak_macs_per_cycle(), r.workload, r.zero_fraction * 100,
       r.zero_fraction_source, r.act_profile, r.seed);
   for (const ClaimsRun& run : r.runs) {
-    s += fmt::format("  {} {}: {} MACs\n", run.name, run.shape.str(), run.shape.macs());
+    s += fmt::format("  {} {}: {} MACs, counts from the {}\n", run.name, run.shape.str(),
+                     run.shape.macs(), run.source);
   }
   const OpCounts& o = d.ternary.ops;
   s += fmt::format(
@@ -301,6 +309,33 @@ std::string claims_text(const ClaimsReport& r) {
         gt.beats, gt.macs, gt.rtl_matches ? "equal" : "DIFFER FROM", gt.calibration_samples,
         gt.adder_units_per_add, gt.adder_output_toggles_per_add);
   }
+  if (r.glitch) {
+    s += fmt::format(
+        "glitch bound: lane 0's first {} beats with a unit delay on every gate switch {:.2f}x "
+        "(ternary) and {:.2f}x (INT8) the units of zero delay: the gate estimate's upper bound "
+        "from glitches\n",
+        r.glitch->beats, r.glitch->ternary, r.glitch->int8);
+  }
+  if (!r.nodes.empty() && !r.nodes.front().storage.empty()) {
+    // Where each design's buffers live does not depend on the table: the first node's.
+    s += fmt::format(
+        "where the buffers live (on-chip SRAM for {} bytes, activations first, then results, then "
+        "weights; the rest off-chip DRAM; each design's own element widths):\n",
+        r.storage.onchip_bytes);
+    const auto list = [](const std::vector<BufferPlace>& places) {
+      std::string out;
+      for (const BufferPlace& p : places) {
+        out += fmt::format("{}{} {} B {}", out.empty() ? "" : ", ", p.buffer, p.bytes, p.level);
+      }
+      return out;
+    };
+    for (const StorageClaims& st : r.nodes.front().storage) {
+      s += fmt::format("  {:<8} ternary: {}\n  {:<8} INT8: {}\n  {:<8} FP16: {}\n", st.run,
+                       list(st.places), "", list(st.places_int8), "", list(st.places_fp16));
+    }
+    s += "  (compare designs at + off-chip: at + on-chip a design whose weights went off chip "
+         "leaves their cost out)\n";
+  }
   for (const NodeClaims& n : r.nodes) {
     s += fmt::format("\n== {} nm, family {}{}, {:.2f} V{} ({}) ==\n", n.node_nm, n.family,
                      n.scaled ? ", scaled rows (estimates)" : "", n.voltage,
@@ -318,7 +353,7 @@ std::string claims_text(const ClaimsReport& r) {
           fj(e.int8_fj), fj(e.fp16_fj), ratio(e.int8_over_ternary()), ratio(e.fp16_over_ternary()),
           e.name == "paper" ? "0 (free)" : fmt::format("{:.3f}", e.select_vs_add8), e.family);
       if (e.mixed) {
-        s += fmt::format("    WARNING: mixes families: {}\n", fmt::join(e.mixed_rows, "; "));
+        s += fmt::format("    WARNING: mixes families: {}\n", rows_by_family(e.mixed_rows));
       }
     }
     s += "  storage on top of the counted arithmetic (fJ/MAC: arithmetic / + on-chip / + "
@@ -339,20 +374,11 @@ std::string claims_text(const ClaimsReport& r) {
                        ratio(st.fp16.with_offchip() / st.ternary.with_offchip()));
       if (st.mixed) {
         s += fmt::format("    WARNING: {} storage mixes families: {}\n", st.run,
-                         fmt::join(st.mixed_rows, "; "));
+                         rows_by_family(st.mixed_rows));
       }
     }
     s += verdict(n, "71.4x", 71.4, true);
     s += verdict(n, "5.5x", 5.5, false);
-  }
-  if (!r.nodes.empty() && !r.nodes.front().storage.empty()) {
-    s += "\nwhere the buffers live (ternary array, decode): ";
-    std::vector<std::string> parts;
-    for (const BufferPlace& p : r.nodes.front().storage.front().places) {
-      parts.push_back(fmt::format("{} {} B {}", p.buffer, p.bytes, p.level));
-    }
-    s +=
-        fmt::format("{} (on-chip capacity {} B)\n", fmt::join(parts, ", "), r.storage.onchip_bytes);
   }
   if (!r.sweep.empty()) {
     s += "\nzero-weight sweep (decode, counted arithmetic: ternary fJ/MAC, INT8 / ternary, FP16 / "
@@ -373,28 +399,31 @@ std::string claims_text(const ClaimsReport& r) {
 
 namespace {
 
-nlohmann::json estimate_json(const Estimate& e) {
+// A figure that an estimate does not have (0) is null.
+Json figure(double v) { return v > 0 && std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+Json estimate_json(const Estimate& e) {
   return {{"name", e.name},
           {"basis", e.basis},
-          {"ternary_fj_per_mac", e.ternary_fj},
-          {"int8_fj_per_mac", e.int8_fj},
-          {"fp16_fj_per_mac", e.fp16_fj},
-          {"int8_over_ternary", e.int8_over_ternary()},
-          {"fp16_over_ternary", e.fp16_over_ternary()},
-          {"select_vs_add8", e.select_vs_add8},
+          {"ternary_fj_per_mac", figure(e.ternary_fj)},
+          {"int8_fj_per_mac", figure(e.int8_fj)},
+          {"fp16_fj_per_mac", figure(e.fp16_fj)},
+          {"int8_over_ternary", figure(e.int8_over_ternary())},
+          {"fp16_over_ternary", figure(e.fp16_over_ternary())},
+          {"select_vs_add8", e.name == "paper" ? Json(0.0) : figure(e.select_vs_add8)},
           {"family", e.family},
           {"mixed_families", e.mixed},
           {"mixed_rows", e.mixed_rows}};
 }
 
-nlohmann::json totals_json(const StorageTotals& t) {
+Json totals_json(const StorageTotals& t) {
   return {{"arithmetic_fj_per_mac", t.arithmetic_fj},
           {"with_onchip_fj_per_mac", t.with_onchip()},
           {"with_offchip_fj_per_mac", t.with_offchip()}};
 }
 
-nlohmann::json lines_json(const EnergyBreakdown& b) {
-  nlohmann::json lines = nlohmann::json::array();
+Json lines_json(const EnergyBreakdown& b) {
+  Json lines = Json::array();
   for (const auto& l : b.lines) {
     lines.push_back({{"group", l.group},
                      {"item", l.item},
@@ -409,8 +438,8 @@ nlohmann::json lines_json(const EnergyBreakdown& b) {
   return lines;
 }
 
-nlohmann::json counts_json(const MonitorCounts& m, const ArrayConfig& c) {
-  nlohmann::json j;
+Json counts_json(const MonitorCounts& m, const ArrayConfig& c) {
+  Json j;
   const auto names = OpCounts::names(c);
   const auto flat = m.ops.flat();
   for (std::size_t i = 0; i < names.size(); ++i) j["operations"][names[i]] = flat[i];
@@ -422,7 +451,7 @@ nlohmann::json counts_json(const MonitorCounts& m, const ArrayConfig& c) {
   return j;
 }
 
-nlohmann::json gate_json(const GateLevelResult& g) {
+Json gate_json(const GateLevelResult& g) {
   return {{"beats", g.beats},
           {"macs", g.macs},
           {"tree_inputs", g.tree_inputs},
@@ -440,50 +469,72 @@ nlohmann::json gate_json(const GateLevelResult& g) {
 
 }  // namespace
 
-std::string claims_json(const ClaimsReport& r) {
-  nlohmann::json j;
+nlohmann::ordered_json claims_json(const ClaimsReport& r) {
+  Json j;
   j["schema_version"] = 2;
-  j["kind"] = "ternac claims";
-  j["provenance"] = {{"commit", r.provenance_commit}, {"seed", r.seed}};
-  j["config"] = r.config.name();
+  j["kind"] = "ternac-claims";
+  j["configuration"] = r.config.name();
   j["workload"] = r.workload;
   j["zero_fraction"] = r.zero_fraction;
   j["zero_fraction_source"] = r.zero_fraction_source;
   j["activation_profile"] = r.act_profile;
+  j["seed"] = r.seed;
   j["onchip_bytes"] = r.storage.onchip_bytes;
   j["energy_unit"] = "fJ per MAC";
+  j["runs"] = Json::array();
   for (const ClaimsRun& run : r.runs) {
     j["runs"].push_back({{"name", run.name},
                          {"m", run.shape.m},
                          {"n", run.shape.n},
                          {"k", run.shape.k},
                          {"macs", run.shape.macs()},
+                         {"counts_from", run.source},
                          {"ternary", counts_json(run.ternary, r.config)},
                          {"int8", counts_json(run.int8, int8_of(r.config))}});
   }
-  if (r.gate_ternary) j["gate"]["ternary"] = gate_json(*r.gate_ternary);
-  if (r.gate_int8) j["gate"]["int8"] = gate_json(*r.gate_int8);
+  j["gate"] = {{"ternary", r.gate_ternary ? gate_json(*r.gate_ternary) : Json(nullptr)},
+               {"int8", r.gate_int8 ? gate_json(*r.gate_int8) : Json(nullptr)}};
+  j["glitch"] = r.glitch ? Json{{"beats", r.glitch->beats},
+                                {"ternary_factor", r.glitch->ternary},
+                                {"int8_factor", r.glitch->int8}}
+                         : Json(nullptr);
+  j["nodes"] = Json::array();
   for (const NodeClaims& n : r.nodes) {
-    nlohmann::json node = {{"key", n.key},
-                           {"node_nm", n.node_nm},
-                           {"family", n.family},
-                           {"scaled", n.scaled},
-                           {"voltage", n.voltage},
-                           {"voltage_assumed", n.voltage_assumed},
-                           {"paper_ratio", n.paper_ratio},
-                           {"critique_ratio", n.critique_ratio},
-                           {"critique_halved", n.critique_halved},
-                           {"critique_acc32", n.critique_acc32}};
+    Json node = {{"table", n.key},
+                 {"node_nm", n.node_nm},
+                 {"family", n.family},
+                 {"scaled", n.scaled},
+                 {"voltage", n.voltage},
+                 {"voltage_assumed", n.voltage_assumed},
+                 {"paper_ratio", n.paper_ratio},
+                 {"critique_ratio", n.critique_ratio},
+                 {"critique_halved", n.critique_halved},
+                 {"critique_acc32", n.critique_acc32}};
+    node["estimates"] = Json::array();
     for (const Estimate& e : n.estimates) node["estimates"].push_back(estimate_json(e));
+    node["storage"] = Json::array();
     for (const StorageClaims& st : n.storage) {
+      Json places;
+      const auto places_json = [](const std::vector<BufferPlace>& ps) {
+        Json a = Json::array();
+        for (const BufferPlace& p : ps) {
+          a.push_back({{"buffer", p.buffer}, {"bytes", p.bytes}, {"level", p.level}});
+        }
+        return a;
+      };
+      places = {{"ternary", places_json(st.places)},
+                {"int8", places_json(st.places_int8)},
+                {"fp16", places_json(st.places_fp16)}};
       node["storage"].push_back({{"run", st.run},
                                  {"ternary", totals_json(st.ternary)},
                                  {"int8", totals_json(st.int8)},
                                  {"fp16", totals_json(st.fp16)},
+                                 {"buffers", places},
                                  {"family", st.family},
                                  {"mixed_families", st.mixed},
                                  {"mixed_rows", st.mixed_rows}});
     }
+    node["zero_sweep"] = Json::array();
     for (const auto& z : n.sweep) {
       node["zero_sweep"].push_back({{"zero_fraction", z.zero_fraction},
                                     {"ternary_fj_per_mac", z.ternary_fj},
@@ -495,26 +546,39 @@ std::string claims_json(const ClaimsReport& r) {
                              {"fp16", lines_json(n.fp16)}};
     j["nodes"].push_back(node);
   }
-  return j.dump(2) + "\n";
+  return j;
 }
 
-std::string claims_csv(const ClaimsReport& r) {
-  // One row per (node table, estimate) and per (node table, run, design) of the storage totals.
-  std::string s =
-      "# schema_version 2; ternac claims; energy per MAC in fJ\n"
-      "key,node_nm,family,scaled,section,name,ternary_fj_per_mac,int8_fj_per_mac,"
-      "fp16_fj_per_mac,int8_over_ternary,fp16_over_ternary,select_vs_add8,mixed_families\n";
-  const auto q = [](const std::string& v) {
-    std::string out = "\"";
-    for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return out + "\"";
+std::vector<std::string> claims_csv_header() {
+  return {"table",
+          "node_nm",
+          "family",
+          "scaled",
+          "section",
+          "name",
+          "ternary_fj_per_mac",
+          "int8_fj_per_mac",
+          "fp16_fj_per_mac",
+          "int8_over_ternary",
+          "fp16_over_ternary",
+          "select_vs_add8",
+          "mixed_families"};
+}
+
+std::vector<std::vector<std::string>> claims_csv_rows(const ClaimsReport& r) {
+  // One row per (table, estimate) and per (table, run, storage level).
+  // A figure an estimate does not have (0) is an empty field.
+  const auto real = [](double v) {
+    return std::isfinite(v) && v > 0 ? fmt::format("{:.6g}", v) : "";
   };
+  std::vector<std::vector<std::string>> rows;
   for (const NodeClaims& n : r.nodes) {
+    const std::string nm = std::to_string(n.node_nm), scaled = n.scaled ? "1" : "0";
     for (const Estimate& e : n.estimates) {
-      s += fmt::format("{},{},{},{},estimate,{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{}\n",
-                       q(n.key), n.node_nm, q(e.family), n.scaled ? 1 : 0, q(e.name), e.ternary_fj,
-                       e.int8_fj, e.fp16_fj, e.int8_over_ternary(), e.fp16_over_ternary(),
-                       e.select_vs_add8, e.mixed ? 1 : 0);
+      rows.push_back({n.key, nm, e.family, scaled, "estimate", e.name, real(e.ternary_fj),
+                      real(e.int8_fj), real(e.fp16_fj), real(e.int8_over_ternary()),
+                      real(e.fp16_over_ternary()), e.name == "paper" ? "0" : real(e.select_vs_add8),
+                      e.mixed ? "1" : "0"});
     }
     for (const StorageClaims& st : n.storage) {
       const struct {
@@ -526,14 +590,13 @@ std::string claims_csv(const ClaimsReport& r) {
           {"with_offchip", st.ternary.with_offchip(), st.int8.with_offchip(),
            st.fp16.with_offchip()}};
       for (const auto& l : levels) {
-        s +=
-            fmt::format("{},{},{},{},storage,{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},,{}\n", q(n.key),
-                        n.node_nm, q(st.family), n.scaled ? 1 : 0, q(st.run + " " + l.level), l.t,
-                        l.i, l.f, l.i / l.t, l.f / l.t, st.mixed ? 1 : 0);
+        rows.push_back({n.key, nm, st.family, scaled, "storage", st.run + " " + l.level, real(l.t),
+                        real(l.i), real(l.f), real(l.i / l.t), real(l.f / l.t), "",
+                        st.mixed ? "1" : "0"});
       }
     }
   }
-  return s;
+  return rows;
 }
 
 }  // namespace ternac

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,14 @@ struct ClaimsRun {
   std::string name;  // "decode", "prefill"
   GemmShape shape;
   MonitorCounts ternary, int8;
+  std::string source = "RTL";  // where the counts come from: "RTL" or "operation-count model"
+};
+
+// The glitch bound (docs/energy.md): lane 0's first beats through its netlist with a unit delay
+// on every gate and with zero delay; switching units with glitches over those without.
+struct GlitchFactor {
+  std::uint64_t beats = 0;
+  double ternary = 0, int8 = 0;
 };
 
 struct ZeroSweepPoint {
@@ -72,7 +81,7 @@ struct StorageClaims {
   std::string run;  // decode, prefill
   GemmShape shape;
   StorageTotals ternary, int8, fp16;
-  std::vector<BufferPlace> places;  // the ternary array's buffers
+  std::vector<BufferPlace> places, places_int8, places_fp16;  // each design's buffers
   std::string family;
   bool mixed = false;
   std::vector<std::string> mixed_rows;
@@ -108,10 +117,10 @@ struct ClaimsReport {
   std::uint64_t seed = 0;
   std::vector<ClaimsRun> runs;  // decode first (the estimates use it), then prefill
   std::optional<GateLevelResult> gate_ternary, gate_int8;  // decode, one lane's beats
+  std::optional<GlitchFactor> glitch;
   StorageConfig storage;
   std::vector<ZeroSweepPoint> sweep;  // decode, ternary, per zero fraction
   std::vector<NodeClaims> nodes;
-  std::string provenance_commit;  // filled by the tool
 
   const ClaimsRun& decode() const { return runs.at(0); }
 };
@@ -126,8 +135,11 @@ void evaluate_claims(ClaimsReport& report, const EnergyTables& tables,
 NodeClaims counted_claims(const ArrayConfig& config, const OpCounts& ternary, const OpCounts& int8,
                           std::uint64_t macs, const EnergyTable& table);
 
+// The report for the terminal; as JSON (schema 2, docs/outputs.md; the caller adds its
+// provenance); as CSV rows under claims_csv_header() (the caller appends its provenance columns).
 std::string claims_text(const ClaimsReport& report);
-std::string claims_json(const ClaimsReport& report);
-std::string claims_csv(const ClaimsReport& report);
+nlohmann::ordered_json claims_json(const ClaimsReport& report);
+std::vector<std::string> claims_csv_header();
+std::vector<std::vector<std::string>> claims_csv_rows(const ClaimsReport& report);
 
 }  // namespace ternac

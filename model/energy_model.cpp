@@ -82,6 +82,25 @@ std::vector<std::string> EnergyBreakdown::mixed_rows(const std::vector<std::stri
   return out;
 }
 
+std::string rows_by_family(const std::vector<std::string>& mixed_rows) {
+  std::vector<std::pair<std::string, std::string>> groups;  // family, rows; in order of first use
+  for (const std::string& r : mixed_rows) {
+    const std::size_t colon = r.rfind(": ");
+    const std::string family = colon == std::string::npos ? "" : r.substr(colon + 2);
+    const std::string row = r.substr(0, colon);
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& g) { return g.first == family; });
+    if (it == groups.end()) {
+      groups.emplace_back(family, row);
+    } else {
+      it->second += ", " + row;
+    }
+  }
+  std::string s;
+  for (const auto& [family, rows] : groups) s += (s.empty() ? "" : "; ") + family + ": " + rows;
+  return s;
+}
+
 EnergyBreakdown array_energy(const ArrayConfig& c, const OpCounts& n, std::uint64_t macs,
                              const EnergyTable& t) {
   EnergyBreakdown b = start(c.int8() ? "INT8 RTL" : "ternary RTL", t, macs);

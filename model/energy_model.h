@@ -48,6 +48,10 @@ struct EnergyBreakdown {
   double total_per_mac() const { return total_pj() / static_cast<double>(macs); }
 };
 
+// Mixed rows ("<operation> <width>: <family>") grouped by family for a reader:
+// "pokebnn7: select 8, int_add 8, int_add 32; horowitz45: sram_read_bit 1".
+std::string rows_by_family(const std::vector<std::string>& mixed_rows);
+
 // An array's energy from its RTL counters. Ternary: selects (+x, -x) at the select proxy, gated
 // zero selects free (nothing toggles), the +1 of a negation free (an adder's carry-in). INT8: an
 // 8 x 8 multiply per weight slot. Both: tree adds at their operand width, accumulator adds at

@@ -115,11 +115,20 @@ TEST(EnergyModel, ReportRecomputedFromCountersAndTables) {
     EXPECT_NEAR(counted->ternary_fj, 1e3 * arith / macs, 1e-9 * 1e3 * arith / macs) << n.key;
     const double fp16 = macs * (pj("fp16_mul", 16) + pj("fp16_add", 16));
     EXPECT_NEAR(counted->fp16_fj, 1e3 * fp16 / macs, 1e-9 * 1e3 * fp16 / macs);
-    // INT8: each nonzero weight multiplies once per token; tree adds 16 + l - 1 bits wide.
+    // INT8: a multiply for each (token, weight) pair with both operands nonzero; tree adds
+    // 16 + l - 1 bits wide.
     const OpCounts& k8 = run.int8.ops;
-    std::uint64_t nonzero_weights = 0;
-    for (const std::uint8_t w : p8.weights) nonzero_weights += w != 0;
-    EXPECT_EQ(k8.muls, nonzero_weights * p.shape.m);
+    std::uint64_t nonzero_products = 0;
+    for (std::uint32_t m = 0; m < p8.shape.m; ++m) {
+      for (std::uint32_t n = 0; n < p8.shape.n; ++n) {
+        for (std::uint32_t kk = 0; kk < p8.shape.k; ++kk) {
+          nonzero_products += p8.weights[std::size_t(n) * p8.shape.k + kk] != 0 &&
+                              p8.activations[std::size_t(m) * p8.shape.k + kk] != 0;
+        }
+      }
+    }
+    EXPECT_GT(nonzero_products, 0u);
+    EXPECT_EQ(k8.muls, nonzero_products);
     double arith8 =
         double(k8.muls) * pj("int_mul", 8) + double(k8.acc_adds) * pj("int_add", c.acc_width);
     for (std::size_t l = 0; l < k8.tree_adds.size(); ++l) {

@@ -279,7 +279,7 @@ OpCounts predict_op_counts(const ArrayConfig& c, const GemmProblem& p) {
             if (c.int8()) {
               for (int col = 0; col < T; ++col) {
                 const int w = weight[static_cast<std::size_t>(col)];
-                out.muls += w != 0;
+                out.muls += w != 0 && act(col) != 0;
                 v[static_cast<std::size_t>(col)] = act(col) * w;
                 carry[static_cast<std::size_t>(col)] = 0;
               }

@@ -48,7 +48,7 @@ struct OpCounts {
   std::uint64_t sel_pos = 0;   // selects that drove a nonzero +x (split: into the +1 tree)
   std::uint64_t sel_neg = 0;   // selects that took the -x path (split: drove the -1 tree)
   std::uint64_t sel_zero = 0;  // the other selects of a computed beat (gated, padding, x = 0)
-  std::uint64_t muls = 0;      // INT8 array: multipliers with a nonzero weight operand
+  std::uint64_t muls = 0;      // INT8 array: multipliers with both operands nonzero
   // Adder entries (ArrayConfig::add_entries, add_width, add_name): adds with a nonzero input
   // (an operand or its carry), in a cycle where that adder computes a valid item. Signed tree:
   // per level; split trees: per level of both trees, then the final subtracts; carry-save: the

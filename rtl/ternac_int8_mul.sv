@@ -12,12 +12,12 @@ module ternac_int8_mul (
   assign product_o   = act_wide * weight_wide;  // exact: |x w| <= 2^14
 
 `ifndef SYNTHESIS
-  // Simulation-only activity, read from this multiplier's weight input (docs/energy.md): the
-  // weight was nonzero, so its partial products follow the activation. A zero weight makes every
-  // partial product zero whatever the activation: the array behind the first row of AND gates
-  // holds still.
+  // Simulation-only activity, read from this multiplier's inputs (docs/energy.md): both operands
+  // were nonzero, so its partial products were not all zero. A zero weight or a zero activation
+  // makes every partial product zero: the array behind the first row of AND gates holds still,
+  // as a ternary select does for a zero weight or a zero activation.
   logic probe_active;
-  assign probe_active = |weight_i;
+  assign probe_active = (|weight_i) & (|act_i);
 `endif
 
 endmodule

@@ -34,6 +34,21 @@ def fail(msg):
     sys.exit(2)
 
 
+def save(fig, out, name):
+    """Writes the figure atomically: a temporary file beside it, then renamed over it."""
+    path = os.path.join(out, name)
+    tmp = os.path.join(out, f".{name}.tmp-{os.getpid()}")
+    try:
+        fig.savefig(tmp, dpi=120, format="png")
+        os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        fail(f"cannot write {path}: {e}")
+    finally:
+        plt.close(fig)
+
+
 def label(node):
     return f"{node['node_nm']} nm\n{node['family']}" + ("\n(scaled)" if node["scaled"] else "")
 
@@ -47,7 +62,7 @@ def estimates_figure(report, out):
             xs, ys, ms = [], [], []
             for n_i, n in enumerate(nodes):
                 e = next((e for e in n["estimates"] if e["name"] == name), None)
-                if e and e[field] > 0:
+                if e and e[field]:
                     xs.append(n_i + (e_i - 2) * 0.12)
                     ys.append(e[field])
                     ms.append(MARKERS.get(n["family"], "^"))
@@ -66,7 +81,7 @@ def estimates_figure(report, out):
     fig.suptitle(f"{report['workload']}: the claims against five estimates "
                  f"({report['zero_fraction'] * 100:.0f} % zero weights)")
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "claims_estimates.png"), dpi=120)
+    save(fig, out, "claims_estimates.png")
 
 
 def storage_figure(report, out):
@@ -101,7 +116,7 @@ def storage_figure(report, out):
                                          label="hatched: the node has scaled rows (an estimate)")
         ax.legend(handles + [hatch], names + [hatch.get_label()], fontsize=6, ncol=2)
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "claims_storage.png"), dpi=120)
+    save(fig, out, "claims_storage.png")
     return True
 
 
@@ -135,7 +150,7 @@ def sweep_figure(report, out):
     ax.grid(which="major", alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "claims_zero_sweep.png"), dpi=120)
+    save(fig, out, "claims_zero_sweep.png")
     return True
 
 
@@ -147,7 +162,7 @@ def main(argv):
             report = json.load(f)
     except (OSError, json.JSONDecodeError) as e:
         fail(f"cannot read {argv[1]}: {e}")
-    if report.get("kind") != "ternac claims" or report.get("schema_version") != 2:
+    if report.get("kind") != "ternac-claims" or report.get("schema_version") != 2:
         fail(f"{argv[1]} is not a ternac claims report of schema version 2")
     for key in ("nodes", "workload", "zero_fraction"):
         if key not in report:

@@ -568,18 +568,27 @@ def failure_excerpt(out):
 
 def failure_message(excerpt):
     """One line for a CI viewer: the excerpt's first mismatch (a line with 'expected ... got')
-    and its last line, which is where the scoreboard's triage states a cause."""
-    body = [l.strip() for l in excerpt if l.strip() and l.strip() != "Failed" and
+    and the scoreboard's triage of it (the last indented line of its report, where it states a
+    cause), else the excerpt's last line; then how many energy counters disagreed."""
+    keep = [l.rstrip() for l in excerpt if l.strip() and l.strip() != "Failed" and
             not GTEST_FAILURE.match(l.strip()) and
             not l.strip().startswith(("reproduce:", "waveform:", "ternac-cycles:"))]
+    body = [l.strip() for l in keep]
     if not body:
         return ""
     whole = "; ".join(body)
     if len(whole) <= 200:
         return whole
-    first = next((l for l in body if EXPECTED_GOT.search(l)), body[0])
-    last = body[-1]
+    first_i = next((i for i, l in enumerate(body) if EXPECTED_GOT.search(l)), 0)
+    first = body[first_i]
+    counters = [l for l in body if l.startswith("energy counter ")]
+    indented = [i for i, l in enumerate(keep) if i > first_i and l[:1].isspace()]
+    last = body[indented[-1]] if indented else next(
+        (l for l in reversed(body) if not l.startswith("energy counter ")), body[-1])
     msg = first if last == first else f"{first} ... {last}"
+    if counters:
+        msg += f" (and {len(counters)} energy counter{'s' if len(counters) > 1 else ''} " \
+               "disagreed)"
     return msg if len(msg) <= MESSAGE_CHARS else msg[:MESSAGE_CHARS - 3] + "..."
 
 

@@ -8,9 +8,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   verilator libsystemc-dev yosys
   slurmctld slurmd munge  # a single-node Slurm cluster for testbench/slurm/slurm_test.sh
-  libfmt-dev libgtest-dev libgmock-dev
-  libcli11-dev nlohmann-json3-dev
+  libfmt-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   python3 python3-matplotlib python3-numpy python3-yaml
+  strace time  # testbench/cli_outputs.sh: how ternac regress starts its script; peak memory
   "$@"
 )
 

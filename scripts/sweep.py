@@ -280,10 +280,11 @@ def synthesize(a, pt, digest):
 
 
 def energy_at(row, node):
+    """The energy with the node's default table (the first of the node's tables)."""
     for e in row["energy"]:
         if e["node_nm"] == node:
             return e
-    sys.exit(f"sweep: no energy at {node} nm (nodes: {[e['node_nm'] for e in row['energy']]})")
+    sys.exit(f"sweep: no energy at {node} nm (tables: {[e['table'] for e in row['energy']]})")
 
 
 COLUMNS = ["config", "array", "tree_inputs", "reduction", "level_width_cap", "lanes", "acc_width",
@@ -295,7 +296,7 @@ COLUMNS = ["config", "array", "tree_inputs", "reduction", "level_width_cap", "la
 
 def write_tables(a, rows):
     os.makedirs(a.out, exist_ok=True)
-    nodes = [e["node_nm"] for e in rows[0]["energy"]]
+    tables = [e["table"] for e in rows[0]["energy"]]
     with open(os.path.join(a.out, "sweep.json"), "w") as f:
         json.dump({"grid": {k: getattr(a, k) for k in ("tree_inputs", "reductions", "caps", "lanes",
                                                      "acc_width", "pipe_every", "layer", "tokens",
@@ -304,27 +305,27 @@ def write_tables(a, rows):
     with open(os.path.join(a.out, "sweep.csv"), "w", newline="") as f:
         w = csv.writer(f)
         head = list(COLUMNS)
-        for n in nodes:
-            head += [f"arith_pj_per_mac_{n}nm", f"total_pj_per_mac_{n}nm"]
+        for t in tables:
+            head += [f"arith_fj_per_mac_{t}", f"onchip_fj_per_mac_{t}", f"offchip_fj_per_mac_{t}"]
         w.writerow(head)
         for r in rows:
             line = [r.get(c, "") for c in COLUMNS]
-            for n in nodes:
-                e = energy_at(r, n)
-                line += [e["arith_pj_per_mac"], e["total_pj_per_mac"]]
+            for e in r["energy"]:
+                line += [e["arithmetic_fj_per_mac"], e["with_onchip_fj_per_mac"],
+                         e["with_offchip_fj_per_mac"]]
             w.writerow(line)
 
 
 def summary(a, rows):
     print(f"\nsweep: {a.layer} M={a.tokens}, {a.zeros:.0%} zero weights, seed {a.seed}, "
-          f"{a.lanes} lanes; energy per MAC at {a.node} nm (arith = selects and adds, "
-          f"total = with registers and buffers)")
+          f"{a.lanes} lanes; energy per MAC at {a.node} nm in fJ (arith = selects and adds, "
+          f"total = with on-chip storage: registers, partial sums, buffers)")
     fmt = "{:<26} {:>7} {:>9} {:>9} {:>8} {:>10} {:>9} {:>7} {:>10} {:>6}  {}"
     print(fmt.format("config", "arith", "total", "cycles", "util", "overflows", "worst err",
                      "T/MAC", "lane T", "depth", "check"))
-    for r in sorted(rows, key=lambda r: energy_at(r, a.node)["total_pj_per_mac"]):
+    for r in sorted(rows, key=lambda r: energy_at(r, a.node)["with_onchip_fj_per_mac"]):
         e = energy_at(r, a.node)
-        print(fmt.format(r["config"], f"{e['arith_pj_per_mac']:.5f}", f"{e['total_pj_per_mac']:.5f}",
+        print(fmt.format(r["config"], f"{e['arithmetic_fj_per_mac']:.2f}", f"{e['with_onchip_fj_per_mac']:.2f}",
                          r["cycles"], f"{100 * r['utilization']:.2f}%", r["tree_overflows"],
                          r["worst_abs_error"],
                          f"{r['transistors_per_mac']:.0f}" if "transistors_per_mac" in r else "-",
@@ -334,20 +335,20 @@ def summary(a, rows):
     # capped tree looks slightly cheaper than it is; the recommendation is the best full-precision
     # configuration, and the best capped one is shown beside it with its synthesis cost.
     def best_of(cands):
-        return min(cands, key=lambda r: energy_at(r, a.node)["total_pj_per_mac"]) if cands else None
+        return min(cands, key=lambda r: energy_at(r, a.node)["with_onchip_fj_per_mac"]) if cands else None
 
     full = best_of([r for r in rows if r["passed"] and r["level_width_cap"] == 0])
     capped = best_of([r for r in rows if r["passed"] and r["level_width_cap"] != 0
                       and r["worst_abs_error"] == 0])
     if full:
         e = energy_at(full, a.node)
-        print(f"best at {a.node} nm (full precision): {full['config']}: {e['total_pj_per_mac']:.5f} "
-              f"pJ/MAC total, {e['arith_pj_per_mac']:.5f} arithmetic, "
+        print(f"best at {a.node} nm (full precision): {full['config']}: {e['with_onchip_fj_per_mac']:.2f} "
+              f"fJ/MAC total, {e['arithmetic_fj_per_mac']:.2f} arithmetic, "
               f"{full.get('transistors_per_mac', 0):.0f} T/MAC, depth {full.get('lane_depth', '-')}")
     if capped:
         e = energy_at(capped, a.node)
         print(f"best capped with exact results on this workload: {capped['config']}: "
-              f"{e['total_pj_per_mac']:.5f} pJ/MAC total, "
+              f"{e['with_onchip_fj_per_mac']:.2f} fJ/MAC total, "
               f"{capped.get('transistors_per_mac', 0):.0f} T/MAC, depth "
               f"{capped.get('lane_depth', '-')} (its saturation logic is not in the energy figure)")
 
@@ -374,13 +375,13 @@ def plots(a, rows):
         pts = sorted((r["tree_inputs"], energy_at(r, a.node)) for r in full if r["reduction"] == red)
         if not pts:
             continue
-        ax.plot([p[0] for p in pts], [p[1]["total_pj_per_mac"] for p in pts],
+        ax.plot([p[0] for p in pts], [p[1]["with_onchip_fj_per_mac"] for p in pts],
                 marker=marks[red], linestyle="-", label=f"{red}, total")
-        ax.plot([p[0] for p in pts], [p[1]["arith_pj_per_mac"] for p in pts],
+        ax.plot([p[0] for p in pts], [p[1]["arithmetic_fj_per_mac"] for p in pts],
                 marker=marks[red], linestyle="--", alpha=0.6, label=f"{red}, arithmetic")
     ax.set_xscale("log", base=2)
     ax.set_xlabel("TreeInputs (fan-in of each lane)")
-    ax.set_ylabel(f"energy per MAC at {a.node} nm (pJ)")
+    ax.set_ylabel(f"energy per MAC at {a.node} nm (fJ)")
     ax.set_title(f"{a.layer}, M={a.tokens}, {a.zeros:.0%} zeros, {a.lanes} lanes, full precision")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
@@ -394,24 +395,24 @@ def plots(a, rows):
         for red in a.reductions:
             pts = [r for r in synth if r["reduction"] == red]
             ax.scatter([r["transistors_per_mac"] for r in pts],
-                       [energy_at(r, a.node)["total_pj_per_mac"] for r in pts], label=red,
+                       [energy_at(r, a.node)["with_onchip_fj_per_mac"] for r in pts], label=red,
                        marker=marks[red])
         front, best = [], float("inf")
         for r in sorted(synth, key=lambda r: (r["transistors_per_mac"],
-                                              energy_at(r, a.node)["total_pj_per_mac"])):
-            e = energy_at(r, a.node)["total_pj_per_mac"]
+                                              energy_at(r, a.node)["with_onchip_fj_per_mac"])):
+            e = energy_at(r, a.node)["with_onchip_fj_per_mac"]
             if e < best:
                 front.append(r)
                 best = e
         ax.plot([r["transistors_per_mac"] for r in front],
-                [energy_at(r, a.node)["total_pj_per_mac"] for r in front], "k:", label="Pareto front")
+                [energy_at(r, a.node)["with_onchip_fj_per_mac"] for r in front], "k:", label="Pareto front")
         for i, r in enumerate(front):
             ax.annotate(label(r), (r["transistors_per_mac"],
-                        energy_at(r, a.node)["total_pj_per_mac"]), fontsize=7,
+                        energy_at(r, a.node)["with_onchip_fj_per_mac"]), fontsize=7,
                         textcoords="offset points", xytext=(8, 6 + 10 * i),
                         arrowprops={"arrowstyle": "-", "lw": 0.5})
         ax.set_xlabel("lane transistors per MAC/cycle (Yosys, NAND2/NOR2/NOT + flops)")
-        ax.set_ylabel(f"total energy per MAC at {a.node} nm (pJ)")
+        ax.set_ylabel(f"energy per MAC with on-chip storage at {a.node} nm (fJ)")
         ax.set_title("energy against area proxy")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)

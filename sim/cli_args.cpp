@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <stdexcept>
+
+#include "text_io.h"
 
 namespace ternac {
 
@@ -22,6 +22,10 @@ CliArgs::CliArgs(const std::vector<std::string>& args, const std::set<std::strin
     if (inline_value) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
+    }
+    if (values_.count(name)) {
+      throw std::invalid_argument(
+          fmt::format("--{} is given more than once: each option may be given once", name));
     }
     if (flags.count(name)) {
       if (inline_value) throw std::invalid_argument(fmt::format("--{} takes no value", name));
@@ -48,28 +52,13 @@ std::string CliArgs::str(const std::string& name, const std::string& fallback) c
 std::uint64_t CliArgs::u64(const std::string& name, std::uint64_t fallback) const {
   const auto it = values_.find(name);
   if (it == values_.end()) return fallback;
-  const std::string& s = it->second;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
-  if (s.empty() || *end != '\0' || errno != 0 || s[0] == '-') {
-    throw std::invalid_argument(
-        fmt::format("--{} needs a non-negative integer, got '{}'", name, s));
-  }
-  return v;
+  return parse_decimal(it->second, "--" + name);
 }
 
 double CliArgs::real(const std::string& name, double fallback) const {
   const auto it = values_.find(name);
   if (it == values_.end()) return fallback;
-  const std::string& s = it->second;
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || errno != 0) {
-    throw std::invalid_argument(fmt::format("--{} needs a number, got '{}'", name, s));
-  }
-  return v;
+  return parse_real(it->second, "--" + name);
 }
 
 }  // namespace ternac

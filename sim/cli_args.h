@@ -1,4 +1,6 @@
-// Minimal "--name value" / "--flag" command-line parsing with errors that name the option.
+// Minimal "--name value" / "--flag" command-line parsing with errors that name the option, for the
+// helper programs (the SystemC co-simulation); the ternac CLI itself parses with CLI11
+// (sim/cli/). Numbers are read strictly (model/text_io.h): decimal, the whole string, finite.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +14,7 @@ namespace ternac {
 class CliArgs {
  public:
   // `flags` take no value; every other "--name" takes one. Throws std::invalid_argument for an
-  // unknown option or a missing value.
+  // unknown option, a missing value or an option given twice.
   CliArgs(const std::vector<std::string>& args, const std::set<std::string>& options,
           const std::set<std::string>& flags);
 

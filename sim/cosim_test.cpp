@@ -5,11 +5,13 @@
 // Random tests take their base seed from TERNAC_SEED (default 1) and their count from
 // TERNAC_RANDOM_COUNT; a failure prints the one command that reproduces it, and re-runs the
 // failing command with tracing into an FST waveform (TERNAC_WAVE_DIR, default waves/).
-// TERNAC_TRACE=1 traces the whole program.
+// TERNAC_TRACE=1 traces the whole program. Every variable is read strictly (settings() below).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -17,6 +19,10 @@
 
 #include TERNAC_VTOP_HEADER
 #include "rtl_harness.h"
+#include "text_io.h"
+#if TERNAC_HAS_FAULT_TABLE
+#include "ternac_faults.h"
+#endif
 #if TERNAC_COVERAGE
 #include <verilated_cov.h>
 #endif
@@ -34,10 +40,76 @@ GemmProblem problem(GemmShape shape, std::uint64_t seed, double zeros, ActProfil
   return random_problem(spec);
 }
 
-std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::strtoull(v, nullptr, 0) : fallback;
+// The TERNAC_* variables of this program, read strictly (model/text_io.h: decimal, the whole
+// string, in range) and checked before any test runs: a bad value stops the program with exit
+// status 2 and a message naming the variable, rather than running 0 commands (TERNAC_RANDOM_COUNT
+// =abc), 3 (=3k) or forever (=-1), seed 0 (TERNAC_SEED=abc), or no trace (TERNAC_TRACE=yes).
+struct Settings {
+  std::uint64_t seed = 1;
+  std::uint64_t random_count = TERNAC_RANDOM_DEFAULT;
+  std::uint64_t fault = 0;
+  bool trace = false;
+};
+
+// TERNAC_FAULT: a fault's id or name. The fault build knows its faults (testbench/faults); other
+// builds have none to choose and ignore the variable, but it must still read as an id or a name.
+std::uint64_t fault_from_env() {
+  const char* v = std::getenv("TERNAC_FAULT");
+  if (v == nullptr || *v == '\0') return 0;
+  const std::string text = v;
+#if TERNAC_HAS_FAULT_TABLE
+  std::uint64_t last = 0;
+  std::string names;
+  for (const FaultInfo& f : kFaults) {
+    if (text == f.name) return static_cast<std::uint64_t>(f.id);
+    last = std::max<std::uint64_t>(last, static_cast<std::uint64_t>(f.id));
+    names += names.empty() ? f.name : std::string(", ") + f.name;
+  }
+  if (text[0] >= '0' && text[0] <= '9') {
+    return parse_decimal(text, "environment variable TERNAC_FAULT", 0, last);
+  }
+  throw std::invalid_argument(
+      fmt::format("environment variable TERNAC_FAULT: no fault named '{}' (0..{} or one of: {})",
+                  printable(text), last, names));
+#else
+  if (text[0] >= '0' && text[0] <= '9') {
+    return parse_decimal(text, "environment variable TERNAC_FAULT", 0, 65535);
+  }
+  if (!(text[0] >= 'a' && text[0] <= 'z') ||
+      text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+    throw std::invalid_argument(
+        fmt::format("environment variable TERNAC_FAULT must be a fault's id or name, got '{}'",
+                    printable(text)));
+  }
+  return 0;
+#endif
 }
+
+const Settings& settings() {
+  static const Settings s = [] {
+    try {
+      Settings r;
+      r.seed = env_decimal("TERNAC_SEED", 1);
+      r.random_count = env_decimal("TERNAC_RANDOM_COUNT", TERNAC_RANDOM_DEFAULT, 1, 1000000000);
+      r.fault = fault_from_env();
+      r.trace = env_flag("TERNAC_TRACE");
+      return r;
+    } catch (const std::invalid_argument& e) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "%s: %s\n", TERNAC_TEST_BINARY, e.what());
+      std::exit(2);
+    }
+  }();
+  return s;
+}
+
+// Reads the settings before the first test (not while tests are only listed).
+class SettingsCheck : public ::testing::Environment {
+ public:
+  void SetUp() override { (void)settings(); }
+};
+::testing::Environment* const kSettingsCheck =
+    ::testing::AddGlobalTestEnvironment(new SettingsCheck);
 
 std::string repro(const std::string& test, std::uint64_t seed, std::uint64_t count) {
   return fmt::format("TERNAC_SEED={} TERNAC_RANDOM_COUNT={} {} --gtest_filter={}", seed, count,
@@ -69,8 +141,8 @@ void write_coverage() {
 
 // TERNAC_TRACE=1 writes the whole program's run as a waveform, <wave dir>/<config>.fst.
 Harness& harness() {
-  static const bool chosen = (Harness::choose_fault(env_u64("TERNAC_FAULT", 0)), true);
-  static const bool tracing = env_u64("TERNAC_TRACE", 0) != 0;
+  static const bool chosen = (Harness::choose_fault(settings().fault), true);
+  static const bool tracing = settings().trace;
   static const bool traced = (tracing ? Harness::enable_tracing() : void(), true);
   static Harness h;
 #if TERNAC_COVERAGE
@@ -113,6 +185,35 @@ TEST(Cosim, ConfigAgreement) {
   // The RTL's capability register (ternac_pkg::hw_config_t) against the C++ configuration.
   EXPECT_EQ(harness().config(), built_config()) << harness().config().name();
   EXPECT_NO_THROW(harness().config().validate());
+}
+
+TEST(Cosim, TimeoutReportsNoCycleCountRatherThanAWrappedOne) {
+  // A run that its watchdog stops before the first result has no cycle count: 0, not the
+  // difference of an unset end and the start (which wrapped to 2^64 - 5500 or so).
+  Harness fresh;  // left in the middle of a command: not the shared one
+  const GemmProblem p = problem({1, 1, 1}, 1, 0.4, ActProfile::kGaussian);
+  RunOptions opt;
+  opt.watchdog_cycles = 2;
+  opt.backpressure = Backpressure::random_all(0.01);
+  const RunReport r = fresh.run(p, opt);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.failure.find("timeout: no completion after 3 cycles"), std::string::npos)
+      << r.failure;
+  EXPECT_EQ(r.cycles, 0u);
+  EXPECT_EQ(r.checked_results, 0u);
+}
+
+TEST(Cosim, WatchdogScalesWithTheSlowestStream) {
+  // 64 x the cycle model + 10000 cycles at full rate; a stream offered with probability p takes
+  // about 1 / p times longer, and so may the run.
+  EXPECT_EQ(watchdog_limit(100, Backpressure{}), 16400u);
+  EXPECT_EQ(watchdog_limit(100, Backpressure::random_all(0.5)), 32800u);
+  Backpressure one_slow = Backpressure::random_all(0.9);
+  one_slow.res_ready = 0.01;
+  EXPECT_EQ(watchdog_limit(100, one_slow), 1640000u);
+  EXPECT_EQ(watchdog_limit(100, Backpressure::with(Backpressure::Pattern::kBursts)), 16400u);
+  EXPECT_EQ(watchdog_limit(std::uint64_t{1} << 62, Backpressure::random_all(1e-300)),
+            std::uint64_t{1} << 63);  // saturates
 }
 
 // Prints the cycles each test simulated ("ternac-cycles: N"), for the regression summary.
@@ -182,8 +283,8 @@ TEST(Cosim, Directed) {
 
 TEST(Cosim, RandomGemms) {
   const ArrayConfig& cfg = harness().config();
-  const std::uint64_t base = env_u64("TERNAC_SEED", 1);
-  const std::uint64_t count = env_u64("TERNAC_RANDOM_COUNT", TERNAC_RANDOM_DEFAULT);
+  const std::uint64_t base = settings().seed;
+  const std::uint64_t count = settings().random_count;
   std::printf("seed=%llu count=%llu\n", static_cast<unsigned long long>(base),
               static_cast<unsigned long long>(count));
   RecordProperty("seed", std::to_string(base));

@@ -3,6 +3,7 @@
 // array configuration (a separate Verilated model) uses the same driver and checker.
 #pragma once
 
+#include <fmt/format.h>
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
@@ -49,7 +50,18 @@ struct RunOptions {
   // Stop after this many cycles without checking anything (0: run to completion); the caller
   // then resets the array in the middle of the command.
   std::uint64_t abort_after = 0;
+  // Fail with a timeout after this many cycles without the last result (0: watchdog_limit()).
+  std::uint64_t watchdog_cycles = 0;
 };
+
+// The watchdog of a run: 64 times the cycle model's count plus 10000 cycles, divided by the
+// slowest stream's rate under random backpressure (a stream offered with probability p moves
+// about p beats per cycle, so a run takes about 1 / p times longer), saturating at 2^63.
+inline std::uint64_t watchdog_limit(std::uint64_t predicted_cycles, const Backpressure& bp) {
+  const double rate = bp.slowest_rate();
+  const double limit = (static_cast<double>(predicted_cycles) * 64.0 + 10000.0) / rate;
+  return !(limit < 9.2e18) ? (std::uint64_t{1} << 63) : static_cast<std::uint64_t>(limit);
+}
 
 struct StatusRegs {
   bool illegal_trit = false;
@@ -63,7 +75,9 @@ struct StatusRegs {
 struct RunReport {
   std::uint64_t cycles = 0;  // command handshake to last result handshake, inclusive
   std::uint64_t result_beats = 0;
-  std::uint64_t checked_values = 0;
+  std::uint64_t checked_values = 0;   // every lane compared, padding lanes included
+  std::uint64_t checked_results = 0;  // of those, the GEMM's results (M x N when complete)
+  bool complete = false;  // every result beat arrived (cycles then covers the whole command)
   bool passed = false;
   std::string failure;  // empty when passed
   StatusRegs status;
@@ -236,7 +250,9 @@ class RtlHarness {
     BackpressureGen gen(opt.backpressure, opt.seed);
 
     const CycleEstimate predicted = predict_cycles(config_, problem.shape);
-    const std::uint64_t limit = predicted.cycles * 64 + 10000;
+    const std::uint64_t limit = opt.watchdog_cycles != 0
+                                    ? opt.watchdog_cycles
+                                    : watchdog_limit(predicted.cycles, opt.backpressure);
     Beat res(static_cast<std::size_t>((config_.lanes * config_.acc_width + 31) / 32));
     bool cmd_pending = true;
     bool cmd_valid = false, wgt_valid = false, act_valid = false;
@@ -315,9 +331,13 @@ class RtlHarness {
       }
     }
     idle_inputs();
-    report.cycles = end - start + 1;
+    // No result (a timeout before the first, or a result before the command was taken): no
+    // cycle count, rather than one that wraps around.
+    report.cycles = board.received() > 0 && !cmd_pending && end >= start ? end - start + 1 : 0;
     report.result_beats = board.received();
+    report.complete = board.complete();
     report.checked_values = board.checked_values();
+    report.checked_results = board.checked_results();
     report.failure += board.final_report();
     if (!weights.done() || !acts.done()) {
       report.failure +=
@@ -424,6 +444,8 @@ class RtlHarness {
         r.cycles = waiting.front().end - waiting.front().start + 1;
         r.result_beats = waiting.front().board->received();
         r.checked_values = waiting.front().board->checked_values();
+        r.checked_results = waiting.front().board->checked_results();
+        r.complete = true;
         r.failure += waiting.front().board->final_report();
         r.passed = r.failure.empty();
         waiting.pop_front();

@@ -26,6 +26,15 @@ struct Backpressure {
     return pattern == Pattern::kRandom && cmd_valid >= 1.0 && wgt_valid >= 1.0 &&
            act_valid >= 1.0 && res_ready >= 1.0;
   }
+  // The lowest rate at which some stream moves, as a fraction of cycles: the random pattern's
+  // smallest probability (1 for the other patterns, which stall for bounded stretches). A run
+  // takes about 1 / rate times the cycles of a run without stalls.
+  double slowest_rate() const {
+    if (pattern != Pattern::kRandom) return 1.0;
+    double r = cmd_valid;
+    for (double p : {wgt_valid, act_valid, res_ready}) r = p < r ? p : r;
+    return r < 1.0 ? r : 1.0;
+  }
   static Backpressure random_all(double p) { return {Pattern::kRandom, p, p, p, p}; }
   static Backpressure with(Pattern p) { return {p, 1.0, 1.0, 1.0, 1.0}; }
 };

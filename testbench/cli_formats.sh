@@ -12,6 +12,10 @@ ternac=${1:?usage: cli_formats.sh <path to ternac> [seed]}
 seed=${2:-${TERNAC_SEED:-3}}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py=/usr/bin/python3
+if ! [[ $seed =~ ^(0|[1-9][0-9]{0,18})$ ]]; then
+  echo "cli_formats: the seed must be a decimal integer, got '$seed'"
+  exit 2
+fi
 echo "cli_formats: seed $seed (reproduce: testbench/cli_formats.sh $ternac $seed)"
 if ! $py -c "import numpy" 2>/dev/null; then
   echo "cli_formats: /usr/bin/python3 has no numpy (scripts/setup.sh installs python3-numpy)"
@@ -39,8 +43,11 @@ x = rng.normal(0, 1.0, (5, 300)).astype(np.float32)
 x[1, 7] = 40.0  # an outlier channel
 np.save(f"{d}/X.npy", x)
 PY
-"$ternac" bitlinear --weights "$dir/W.npy" --acts "$dir/X.npy" --out "$dir/Y.npy" \
-  --acc-out "$dir/A.npy"
+out=$("$ternac" bitlinear --weights "$dir/W.npy" --acts "$dir/X.npy" --out "$dir/Y.npy" \
+  --acc-out "$dir/A.npy")
+echo "$out"
+# 5 tokens x 37 outputs: the results, not the 3 x 16 lanes per token that carried them.
+grep -q ", $((5 * 37)) results checked$" <<<"$out"
 $py "$root/scripts/bitlinear_ref.py" "$dir/W.npy" "$dir/X.npy" "$dir/ref" >/dev/null
 $py - "$dir" <<'PY'
 import sys, numpy as np

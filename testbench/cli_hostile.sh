@@ -1,76 +1,172 @@
 #!/usr/bin/env bash
-# Hostile command lines for the ternac CLI: each must be refused, without a crash or a hang, with
-# an error that names the problem (the expected text below), and before any simulation starts.
+# Hostile command lines for the ternac CLI: each must be refused with exit status 2 (bad usage
+# or input), without a crash or a hang, with an error that names the problem (the expected text
+# below), and before any simulation starts (no memory estimate, table, report or result line).
 #   testbench/cli_hostile.sh <path to ternac>
 set -uo pipefail
-ternac=${1:?usage: cli_hostile.sh <path to ternac>}
+ternac=$(readlink -f "${1:?usage: cli_hostile.sh <path to ternac>}")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf 'not,a,table\n' > "$dir/bad.csv"
 printf 'GGUF\x01\x00\x00\x00' > "$dir/v1.gguf"
 printf 'GGUF\x03\x00\x00\x00\x01' > "$dir/short.gguf"
 printf 'NOTGGUF-' > "$dir/magic.gguf"
-hdr="{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), }"
-printf '\x93NUMPY\x01\x00%b%s\n' "\\x$(printf %02x $((${#hdr} + 1)))\\x00" "$hdr" > "$dir/be.npy"
-head -c 16 /dev/zero >> "$dir/be.npy"
+# A .npy file of zeros: npy <file> <descr> <shape> <bytes of data>.
+npy() {
+  local hdr="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+  printf '\x93NUMPY\x01\x00%b%s\n' "\\x$(printf %02x $((${#hdr} + 1)))\\x00" "$hdr" > "$1"
+  head -c "$4" /dev/zero >> "$1"
+}
+npy "$dir/be.npy" '>f4' '(2, 2)' 16
+npy "$dir/w8.npy" '|i1' '(2, 128)' 256  # ternary weights as int8 (all zero)
+npy "$dir/x8.npy" '|i1' '(1, 128)' 128  # int8 activations
+mkfifo "$dir/fifo.npy"
 
-# arguments | text the error must contain
-cases=(
-  "run --zeros 1.5|--zeros must be in \[0, 1\], got 1.5"
-  "run --zeros nan|--zeros must be in \[0, 1\], got nan"
-  "run --zeros -0.1|--zeros must be in \[0, 1\]"
-  "run --zeros abc|--zeros"
-  "run --m 0 --n 5 --k 5|--m must be in 1..16777215, got 0"
-  "run --m abc --n 1 --k 1|--m needs a non-negative integer, got 'abc'"
-  "run --m 1e3 --n 1 --k 1|--m needs a non-negative integer, got '1e3'"
-  "run --m 5x --n 1 --k 1|--m needs a non-negative integer, got '5x'"
-  "run --m 1 --n 99999999999 --k 1|--n must be in 1..16777215"
-  "run --m 1 --n 1 --k 16777216|--k must be in 1..16777215, got 16777216"
-  "run --m 1 --n 1 --k 18446744073709551616|--k"
-  "run --m 1|a custom shape needs all of --m, --n, --k"
-  "run --m 1 --n 1 --k 1 --layer attn_k|a custom shape needs all of --m, --n, --k and no --layer"
-  "run --layer nope|unknown layer 'nope'"
-  "run --tokens 0|--tokens must be in 1..16777215, got 0"
-  "run --seed -1|--seed needs a non-negative integer, got '-1'"
-  "run --backpressure 0|--backpressure must be in \(0, 1\], got 0"
-  "run --backpressure 2|--backpressure must be in \(0, 1\], got 2"
-  "run --padding sideways|--padding must be zero or random, got 'sideways'"
-  "run --bogus 1|unknown option --bogus"
-  "run --m|--m needs a value"
-  "run stray|unexpected argument 'stray'"
-  "claims --energy-dir /nonexistent/ternac|energy table directory '/nonexistent/ternac' does not exist"
-  "claims --energy-dir $dir|$dir"
-  "claims --no-sweep --layer attn_k --json /nonexistent/dir/x.json|cannot write '/nonexistent/dir/x.json'"
-  "claims --zeros 2|--zeros must be in \[0, 1\], got 2"
-  "model --model 7b|unknown model '7b' \(known: 2b4t, large, 3b, llama3-8b\)"
-  "model --model large --blocks 0|--blocks must be in 1..24 for bitnet_b1_58-large, got 0"
-  "model --model 2b4t --blocks 31|--blocks must be in 1..30"
-  "model --gguf $dir/v1.gguf|version 1"
-  "model --gguf $dir/short.gguf|$dir/short.gguf"
-  "model --gguf $dir/magic.gguf|magic"
-  "model --gguf /nonexistent/m.gguf|/nonexistent/m.gguf"
-  "model --gguf $dir/v1.gguf --zeros 0.3|--gguf takes its weights and shapes from the file"
-  "model --tokens 0|--tokens must be in 1..16777215, got 0"
-  "bitlinear --acts x.npy --out y.npy|give the weights as either --weights"
-  "bitlinear --weights $dir/be.npy --acts $dir/be.npy --out $dir/y.npy|big-endian"
-  "bitlinear --gguf $dir/v1.gguf --acts x.npy --out y.npy|--gguf and --tensor go together"
-  "bitlinear --weights /nonexistent/w.npy --acts x.npy --out y.npy|/nonexistent/w.npy"
-  "frobnicate|frobnicate"
-)
 fail=0
-for c in "${cases[@]}"; do
-  args=${c%%|*}
-  want=${c#*|}
-  # shellcheck disable=SC2086
-  out=$(timeout 60 "$ternac" $args 2>&1)
+count=0
+# refuse <text the error must contain (ERE)> [VAR=value ...] <ternac arguments ...>
+refuse() {
+  local want=$1
+  shift
+  local envs=()
+  while [ $# -gt 0 ] && [[ $1 == TERNAC_*=* ]]; do envs+=("$1"); shift; done
+  count=$((count + 1))
+  local out rc
+  out=$(cd "$dir" && timeout 60 env "${envs[@]}" "$ternac" "$@" 2>&1)
   rc=$?
-  if [ $rc -eq 0 ] || [ $rc -eq 124 ] || [ $rc -ge 128 ]; then
-    echo "FAIL: ternac $args: exit $rc (want a refusal, not success, a hang or a crash)"; fail=1
+  local what="ternac $*"
+  [ ${#envs[@]} -gt 0 ] && what="${envs[*]} $what"
+  if [ $rc -ne 2 ]; then
+    echo "FAIL: $what: exit $rc (want 2: refused as bad usage or input)"; echo "$out" | tail -3
+    fail=1
   elif ! grep -qE -- "$want" <<<"$out"; then
-    echo "FAIL: ternac $args: error does not say '$want':"; echo "$out" | tail -3; fail=1
-  elif grep -q "^layer " <<<"$out"; then
-    echo "FAIL: ternac $args: started running before refusing"; fail=1
+    echo "FAIL: $what: error does not say '$want':"; echo "$out" | tail -3; fail=1
+  elif grep -qE "^(memory: |layer |check: |claims report:|simulating |ternac bitlinear: [0-9])" <<<"$out"; then
+    echo "FAIL: $what: started running before refusing:"; echo "$out" | head -5; fail=1
   fi
-done
-echo "cli_hostile: ${#cases[@]} hostile command lines tried, $([ $fail -eq 0 ] && echo all refused with a clear error || echo FAILURES above)"
+}
+
+# Values: decimal only, the whole string, in range; reals finite in the type they are used in.
+refuse "--zeros must be in \[0, 1\], got 1.5" run --zeros 1.5
+refuse "--zeros needs a decimal number .*got 'nan'" run --zeros nan
+refuse "--zeros needs a decimal number .*got 'inf'" run --zeros inf
+refuse "--zeros: 1e999 is too large" run --zeros 1e999
+refuse "--zeros must be in \[0, 1\]" run --zeros -0.1
+refuse "--zeros needs a decimal number" run --zeros abc
+refuse "--m must be in 1..16777215, got 0" run --m 0 --n 5 --k 5
+refuse "--m needs a decimal integer, got 'abc'" run --m abc --n 1 --k 1
+refuse "--m needs a decimal integer, got '1e3'" run --m 1e3 --n 1 --k 1
+refuse "--m needs a decimal integer, got '5x'" run --m 5x --n 1 --k 1
+refuse "--m needs a decimal integer, got '010' \(a leading zero: octal" run --m 010 --n 1 --k 1
+refuse "--m needs a decimal integer, got '0x10' \(hexadecimal" run --m 0x10 --n 1 --k 1
+refuse "--n must be in 1..16777215, got 99999999999" run --m 1 --n 99999999999 --k 1
+refuse "--k must be in 1..16777215, got 16777216" run --m 1 --n 1 --k 16777216
+refuse "--k must be in 1..16777215, got 18446744073709551616" run --m 1 --n 1 --k 18446744073709551616
+refuse "--seed needs a decimal integer, got '-1' \(negative" run --seed -1
+refuse "--seed needs a decimal integer, got ' -1' \(spaces" run --seed " -1"
+refuse "--seed needs a decimal integer, got '\+1'" run --seed +1
+refuse "--seed needs a decimal integer, got '7 '" run --seed "7 "
+refuse "--seed must be in 0..18446744073709551615, got 18446744073709551616" \
+  run --seed 18446744073709551616
+refuse "--tokens must be in 1..16777215, got 0" run --tokens 0
+refuse "--backpressure must be in \(0, 1\], got 0" run --backpressure 0
+refuse "--backpressure must be in \(0, 1\], got 2" run --backpressure 2
+refuse "--backpressure needs a decimal number .*got '0x1p-3'" run --backpressure 0x1p-3
+refuse "--padding must be zero or random, got 'sideways'" run --padding sideways
+refuse "--max-cycles must be in 1.." run --max-cycles 0
+refuse "--alpha: 1e39 is not finite as a 32-bit float" \
+  bitlinear --weights w8.npy --acts x8.npy --out y.npy --alpha 1e39
+refuse "--alpha: 1e-50 is too small for a 32-bit float" \
+  bitlinear --weights w8.npy --acts x8.npy --out y.npy --alpha 1e-50
+refuse "--alpha needs a decimal number .*got 'inf'" \
+  bitlinear --weights w8.npy --acts x8.npy --out y.npy --alpha inf
+refuse "--jobs must be in 1..256, got 0" model --jobs 0
+refuse "--jobs must be in 1..256, got 257" model --jobs 257
+refuse "--memory-limit needs a size .*got '8X'" run --memory-limit 8X
+
+# Usage: unknown and repeated options, stray arguments, missing values, conflicting inputs.
+refuse "--m is given 2 times: each option may be given once" run --m 1 --n 1 --k 1 --m 2
+refuse "--layer is given 2 times" run --layer attn_k --layer attn_q
+refuse "--zeros is given 2 times" claims --zeros 0.1 --zeros=0.2
+refuse "--no-sweep is given 2 times" claims --no-sweep --no-sweep
+refuse "no-sweep was given a disallowed flag override" claims --no-sweep=1
+refuse "not expected: .*--bogus" run --bogus 1
+refuse "not expected: --bogus" shapes --bogus
+refuse "not expected: extra" config extra
+refuse "--m: 1 required M missing" run --m
+refuse "not expected: stray" run stray
+refuse "unknown command 'frobnicate'" frobnicate
+refuse "unknown command 'frob'" help frob
+refuse "a custom shape needs all of --m, --n, --k" run --m 1
+refuse "a custom shape needs all of --m, --n, --k and no --layer" run --m 1 --n 1 --k 1 --layer attn_k
+refuse "unknown layer 'nope'" run --layer nope
+refuse "unknown layer 'nope'" claims --layer nope
+refuse "unknown model '7b' \(known: 2b4t, large, 3b, llama3-8b\)" model --model 7b
+refuse "--blocks must be in 1..24 for bitnet_b1_58-large, got 0" model --model large --blocks 0
+refuse "--blocks must be in 1..30" model --model 2b4t --blocks 31
+refuse "--tokens must be in 1..16777215, got 0" model --tokens 0
+refuse "--gguf takes its weights and shapes from the file" model --gguf v1.gguf --zeros 0.3
+refuse "give the weights as either --weights" bitlinear --acts x.npy --out y.npy
+refuse "--gguf and --tensor go together" bitlinear --gguf v1.gguf --acts x.npy --out y.npy
+refuse "--alpha: a GGUF tensor carries its own" \
+  bitlinear --gguf v1.gguf --tensor t --acts x8.npy --out y.npy --alpha 2
+
+# Inputs: missing, not regular files, malformed; energy tables.
+refuse "energy table directory '/nonexistent/ternac' does not exist" \
+  claims --energy-dir /nonexistent/ternac
+refuse "$dir" claims --energy-dir "$dir"
+refuse "energy table directory '/nonexistent' does not exist" \
+  TERNAC_ENERGY_DIR=/nonexistent run --m 1 --n 1 --k 1
+refuse "energy table directory '/nonexistent' does not exist" \
+  TERNAC_ENERGY_DIR=/nonexistent model --model 2b4t --blocks 1
+refuse "--zeros must be in \[0, 1\], got 2" claims --zeros 2
+refuse "--nodes: no table '3' in .* \(the tables: 130nm-horowitz45, " claims --nodes 3
+refuse "--nodes: no table '7nm-foo'" run --nodes 45,7nm-foo
+refuse "--nodes: an empty item in '45,'" model --nodes 45,
+refuse "--nodes: an empty list" claims --nodes ""
+refuse "--onchip-bytes" claims --onchip-bytes -1
+refuse "--onchip-bytes must be at most 1T" run --onchip-bytes 2T
+refuse "--prefill-counts must be rtl or model, got 'gate'" claims --prefill-counts gate
+refuse "--prefill must be in 0..16777215" claims --prefill 16777216
+refuse "unknown activation profile 'normal'" claims --act-profile normal
+refuse "--gate-lanes must be at most the array's 16 lanes" claims --gate-lanes 17
+refuse "--gate-lanes, --gate-beats and --glitch-beats need the gate level" \
+  claims --no-gate --gate-beats 10
+refuse "--activity-calibration: /nonexistent/a.csv: cannot open for reading" \
+  claims --activity-calibration /nonexistent/a.csv
+refuse "version 1" model --gguf v1.gguf
+refuse "short.gguf" model --gguf short.gguf
+refuse "magic" model --gguf magic.gguf
+refuse "--gguf: /nonexistent/m.gguf: cannot open for reading" model --gguf /nonexistent/m.gguf
+refuse "--gguf: $dir: is a directory, not a regular file" model --gguf "$dir"
+refuse "big-endian" bitlinear --weights be.npy --acts be.npy --out y.npy
+refuse "--weights: /nonexistent/w.npy: cannot open for reading" \
+  bitlinear --weights /nonexistent/w.npy --acts x.npy --out y.npy
+refuse "--acts: fifo.npy: is a FIFO \(named pipe\), not a regular file" \
+  bitlinear --weights w8.npy --acts fifo.npy --out y.npy
+
+# Outputs: checked before anything runs, never an input, never another output.
+refuse "--json: /nonexistent/dir/x.json: cannot be written: directory '/nonexistent/dir' does not exist" \
+  claims --no-sweep --layer attn_k --json /nonexistent/dir/x.json
+refuse "--csv: /nonexistent/dir/x.csv: cannot be written" \
+  model --model 2b4t --blocks 1 --csv /nonexistent/dir/x.csv
+refuse "--json: $dir: is a directory" run --m 1 --n 1 --k 1 --json "$dir"
+refuse "--csv: /dev/null: is a character device" run --m 1 --n 1 --k 1 --csv /dev/null
+refuse "--csv and --json \('a.json'\) are the same file" run --m 1 --n 1 --k 1 --json a.json --csv a.json
+refuse "--out is the same file as --acts \('x8.npy'\): an output must not overwrite an input" \
+  bitlinear --weights w8.npy --acts x8.npy --out x8.npy
+refuse "--out is the same file as --weights" \
+  bitlinear --weights w8.npy --acts x8.npy --out ./w8.npy
+refuse "--acc-out and --out \('y.npy'\) are the same file" \
+  bitlinear --weights w8.npy --acts x8.npy --out y.npy --acc-out y.npy
+
+# Memory: estimated before anything is allocated and refused past the limit.
+refuse "needs about 256.0 TiB of memory .* more than the limit of .*--memory-limit SIZE raises" \
+  run --m 1 --n 16777215 --k 16777215
+refuse "needs about .* more than the limit of 1.00 MiB \(from --memory-limit\)" \
+  run --m 1 --n 4096 --k 4096 --memory-limit 1M
+refuse "needs about .* \(70 workers .*\), more than the limit of 64.0 MiB" \
+  model --jobs 70 --memory-limit 64M
+
+echo "cli_hostile: $count hostile command lines tried, $([ $fail -eq 0 ] && echo all refused with a clear error || echo FAILURES above)"
 exit $fail

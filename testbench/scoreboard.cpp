@@ -44,6 +44,7 @@ void Scoreboard::on_result(const Beat& beat, bool last, std::uint64_t cycle) {
     const bool real = static_cast<std::uint32_t>(lane) < place.lanes_used;
     const std::int64_t expected = real ? expected_[std::size_t{place.m} * shape_.n + n] : 0;
     ++checked_;
+    if (real) ++checked_results_;
     if (actual != expected) record({index, place.m, n, expected, actual, cycle, "value"});
   }
   if (last != place.last) {

@@ -34,7 +34,10 @@ class Scoreboard {
   bool complete() const { return received_ == order_.total_beats(); }
   std::uint64_t received() const { return received_; }
   std::uint64_t expected_beats() const { return order_.total_beats(); }
+  // Values compared: every lane of every beat, padding lanes (which must read zero) included.
   std::uint64_t checked_values() const { return checked_; }
+  // Of those, the results of the GEMM (lanes inside N): M x N once every beat has arrived.
+  std::uint64_t checked_results() const { return checked_results_; }
   const std::vector<Mismatch>& mismatches() const { return mismatches_; }
   // Empty when every beat matched and none is missing; otherwise a readable report: every kept
   // mismatch with its tile coordinates, and for the first value mismatch the golden model's
@@ -54,6 +57,7 @@ class Scoreboard {
   ResultOrder order_;
   std::uint64_t received_ = 0;
   std::uint64_t checked_ = 0;
+  std::uint64_t checked_results_ = 0;
   std::uint64_t total_mismatches_ = 0;
   std::vector<Mismatch> mismatches_;  // the first few, for the report
 };

@@ -41,6 +41,17 @@ TEST(Scoreboard, AgreesWithTheHandComputedSum) {
   EXPECT_EQ(f.report_for(33), "");
 }
 
+TEST(Scoreboard, CountsResultsApartFromPaddingLanes) {
+  Fixture f;  // N = 1 on 2 lanes: one result and one padding lane per beat
+  Scoreboard board(f.config, f.problem);
+  Beat beat(2, 0);
+  beat[0] = 33;
+  board.on_result(beat, true, 7);
+  EXPECT_TRUE(board.passed()) << board.final_report();
+  EXPECT_EQ(board.checked_values(), 2u);
+  EXPECT_EQ(board.checked_results(), 1u);  // M x N
+}
+
 TEST(Scoreboard, NamesTheTileCoordinatesAndTheDroppedTile) {
   const std::string r = Fixture().report_for(33 + 11);  // tile 1 (sum -11) missing
   EXPECT_NE(r.find("token m=0, row n=0; token block 0, N tile 0, lane 0) cycle 7: expected 33, "

@@ -1,53 +1,47 @@
 // One point of an adder-tree sweep (scripts/sweep.py): runs a 2B4T-shaped layer through the
 // Verilated array this binary was built with, checks every result and counter against the golden
 // model (the width-capped one where the tree saturates), and prints one JSON object: cycles,
-// utilization, overflow count, the worst error against exact arithmetic, and energy per MAC at
-// every node of the energy tables.
+// utilization, overflow count, the worst error against exact arithmetic, and energy per MAC (fJ)
+// with every energy table at the three storage levels (docs/energy.md).
 //
 //   sweep_point_<name> [--layer ffn_down] [--tokens 1] [--zeros 0.4] [--seed 1] [--energy-dir D]
+//                      [--onchip-bytes SIZE]
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include TERNAC_VTOP_HEADER
-#include "cli_args.h"
+#include "common.h"
 #include "cycle_model.h"
 #include "energy_model.h"
 #include "energy_table.h"
+#include "report.h"
 #include "rtl_harness.h"
-#include "workload.h"
+#include "storage.h"
+#include "text_io.h"
+#include "workloads.h"
 
 namespace ternac {
 namespace {
 
-int run(const std::vector<std::string>& argv) {
-  const CliArgs a(argv, {"layer", "tokens", "zeros", "seed", "energy-dir"}, {});
+int run(const cli::Options& a) {
   const std::string layer = a.str("layer", "ffn_down");
-  const std::uint64_t tokens = a.u64("tokens", 1);
-  const double zeros = a.real("zeros", 0.4);
-  const std::uint64_t seed = a.u64("seed", 1);
-  const EnergyTables tables = EnergyTables::load(a.str("energy-dir", default_energy_dir()));
-  GemmShape shape;
-  bool found = false;
-  for (const LayerShape& l : bitnet_2b4t_layers()) {
-    if (l.name == layer) {
-      shape = {static_cast<std::uint32_t>(tokens), l.n, l.k};
-      found = true;
-    }
-  }
-  if (!found) {
-    throw std::invalid_argument(
-        fmt::format("unknown layer '{}' (see 'ternac shapes' for the names)", layer));
-  }
-  if (tokens < 1 || tokens > kMaxDim) {
-    throw std::invalid_argument(fmt::format("--tokens must be in 1..{}, got {}", kMaxDim, tokens));
-  }
+  const std::uint32_t tokens = a.dim("tokens", 1);
+  const double zeros = a.fraction("zeros", 0.4);
+  const std::uint64_t seed = a.decimal("seed", 0, UINT64_MAX, 1);
+  const LayerShape& l = cli::layer_2b4t(layer);
+  const GemmShape shape{tokens, l.n, l.k};
+  const cli::EnergyOptions energy_opts = cli::energy_options(a);
+  const EnergyTables tables = EnergyTables::load(energy_opts.dir);
+  const std::vector<std::string> keys = cli::chosen_tables(energy_opts, tables);
 
   RtlHarness<TERNAC_VTOP> harness;
   const ArrayConfig& cfg = harness.config();
@@ -76,39 +70,57 @@ int run(const std::vector<std::string>& argv) {
 
   const std::uint64_t macs = shape.macs();
   const std::uint64_t evaluations = r.counted.ops.fires * static_cast<std::uint64_t>(cfg.lanes);
-  std::string s = "{";
-  s += fmt::format(
-      "\"config\": \"{}\", \"lanes\": {}, \"tree_inputs\": {}, \"acc_width\": {}, "
-      "\"reduction\": \"{}\", \"level_width_cap\": {}, \"pipe_every\": {}, ",
-      cfg.name(), cfg.lanes, cfg.tree_inputs, cfg.acc_width, reduction_name(cfg.reduction),
-      cfg.level_width_cap, cfg.pipe_every);
-  s += fmt::format(
-      "\"layer\": \"{}\", \"m\": {}, \"n\": {}, \"k\": {}, \"zero_fraction\": {}, \"seed\": {}, "
-      "\"macs\": {}, ",
-      layer, shape.m, shape.n, shape.k, zeros, seed, macs);
-  s += fmt::format(
-      "\"passed\": {}, \"checked_values\": {}, \"cycles\": {}, \"model_cycles\": {}, "
-      "\"utilization\": {:.6f}, \"sim_seconds\": {:.3f}, ",
-      r.passed ? "true" : "false", r.checked_values, r.cycles, predict_cycles(cfg, shape).cycles,
-      utilization(cfg, shape, r.cycles), secs);
-  s += fmt::format(
-      "\"tree_evaluations\": {}, \"tree_overflows\": {}, \"results_changed\": {}, "
-      "\"worst_abs_error\": {}, \"energy\": [",
-      evaluations, r.tree_overflows, wrong, worst);
-  bool first = true;
-  for (int node : tables.nodes()) {
-    const EnergyBreakdown e = array_energy(cfg, r.counted.ops, macs, tables.node(node));
-    s += fmt::format(
-        "{}{{\"node_nm\": {}, \"scaled\": {}, \"arith_pj_per_mac\": {:.6g}, "
-        "\"total_pj_per_mac\": {:.6g}, \"select_pj\": {:.6g}, \"tree_pj\": {:.6g}, "
-        "\"accumulate_pj\": {:.6g}, \"registers_pj\": {:.6g}, \"buffers_pj\": {:.6g}}}",
-        first ? "" : ", ", node, e.scaled ? "true" : "false", e.arithmetic_per_mac(),
-        e.total_per_mac(), e.group_pj("select"), e.group_pj("tree"), e.group_pj("accumulate"),
-        e.group_pj("registers"), e.group_pj("buffers"));
-    first = false;
+  // Per energy table: the three storage levels (docs/energy.md), and the arithmetic and register
+  // parts per MAC, in fJ.
+  cli::Json energy = cli::Json::array();
+  const std::vector<cli::NodeEnergy> levels =
+      cli::energy_per_node(cfg, r.counted.ops, shape, tables, energy_opts.storage, keys);
+  for (const cli::NodeEnergy& n : levels) {
+    const EnergyBreakdown e =
+        counted_energy(cfg, r.counted.ops, shape, tables.table(n.table), energy_opts.storage);
+    const auto fj = [&](const char* group) {
+      return cli::finite_or_null(n.fj_per_mac(e.group_pj(group)));
+    };
+    energy.push_back({{"table", n.table},
+                      {"node_nm", n.node_nm},
+                      {"family", n.family},
+                      {"scaled", n.scaled},
+                      {"arithmetic_fj_per_mac", cli::finite_or_null(n.arithmetic_fj_per_mac())},
+                      {"with_onchip_fj_per_mac", cli::finite_or_null(n.with_onchip_fj_per_mac())},
+                      {"with_offchip_fj_per_mac", cli::finite_or_null(n.with_offchip_fj_per_mac())},
+                      {"select_fj_per_mac", fj("select")},
+                      {"tree_fj_per_mac", fj("tree")},
+                      {"accumulate_fj_per_mac", fj("accumulate")},
+                      {"registers_fj_per_mac", fj("registers")}});
   }
-  s += "]}";
-  std::printf("%s\n", s.c_str());
+  const cli::Json point = {{"config", cfg.name()},
+                           {"lanes", cfg.lanes},
+                           {"tree_inputs", cfg.tree_inputs},
+                           {"acc_width", cfg.acc_width},
+                           {"reduction", reduction_name(cfg.reduction)},
+                           {"level_width_cap", cfg.level_width_cap},
+                           {"pipe_every", cfg.pipe_every},
+                           {"layer", l.name},
+                           {"m", shape.m},
+                           {"n", shape.n},
+                           {"k", shape.k},
+                           {"zero_fraction", zeros},
+                           {"seed", seed},
+                           {"onchip_bytes", energy_opts.storage.onchip_bytes},
+                           {"macs", macs},
+                           {"passed", r.passed},
+                           {"checked_values", r.checked_values},
+                           {"cycles", r.cycles},
+                           {"model_cycles", predict_cycles(cfg, shape).cycles},
+                           {"utilization", r.cycles == 0 ? 0.0 : utilization(cfg, shape, r.cycles)},
+                           {"sim_seconds", secs},
+                           {"tree_evaluations", evaluations},
+                           {"tree_overflows", r.tree_overflows},
+                           {"results_changed", wrong},
+                           {"worst_abs_error", worst},
+                           {"energy", energy}};
+  // One line: scripts/sweep.py reads the last line of the output.
+  std::printf("%s\n", point.dump(-1, ' ', false, cli::Json::error_handler_t::replace).c_str());
   return r.passed ? 0 : 1;
 }
 
@@ -116,10 +128,31 @@ int run(const std::vector<std::string>& argv) {
 }  // namespace ternac
 
 int main(int argc, char** argv) {
+  using namespace ternac;
+  CLI::App app("One point of an adder-tree sweep (scripts/sweep.py): one JSON line.",
+               "sweep_point");
+  cli::format_help(app);
+  cli::Options options(&app);
+  options.value("layer", "NAME", "the 2B4T layer (default: ffn_down)");
+  options.value("tokens", "M", "tokens (default: 1)");
+  options.value("zeros", "F", "fraction of zero weights (default: 0.4)");
+  options.value("seed", "S", "random seed (default: 1)");
+  cli::declare_energy_options(options);
+  int code = 2;
   try {
-    return ternac::run(std::vector<std::string>(argv + 1, argv + argc));
+    app.parse(argc, argv);
+    options.check_once();
+    code = run(options);
+  } catch (const CLI::ParseError& e) {
+    code = app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "sweep_point: %s\n", e.what());
-    return 2;
+    std::fprintf(stderr, "sweep_point: %s\n", printable_message(e.what()).c_str());
+    code = 2;
   }
+  std::cout.flush();
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || std::fclose(stdout) != 0) {
+    std::fprintf(stderr, "sweep_point: cannot write standard output\n");
+    code = 2;
+  }
+  return code;
 }

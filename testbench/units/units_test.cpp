@@ -4,6 +4,7 @@
 // reproduce one: TERNAC_SEED=<seed> build/testbench/units/units_test --gtest_filter=<test>.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "lane.h"
 #include "port_bits.h"
 #include "select.h"
+#include "text_io.h"
 
 namespace ternac {
 namespace {
@@ -35,9 +37,28 @@ Vternac_rtl_units& dut() {
   return *top;
 }
 
+// TERNAC_SEED, read strictly (text_io.h) before the first test: a bad value stops the program
+// with exit status 2, naming the variable.
+std::uint64_t env_seed() {
+  static const std::uint64_t seed = [] {
+    try {
+      return env_decimal("TERNAC_SEED", 1);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "units_test: %s\n", e.what());
+      std::exit(2);
+    }
+  }();
+  return seed;
+}
+
+class SeedCheck : public ::testing::Environment {
+ public:
+  void SetUp() override { (void)env_seed(); }
+};
+::testing::Environment* const kSeedCheck = ::testing::AddGlobalTestEnvironment(new SeedCheck);
+
 std::uint64_t seed_for(const char* test) {
-  const char* env = std::getenv("TERNAC_SEED");
-  const std::uint64_t seed = env && *env ? std::strtoull(env, nullptr, 0) : 1;
+  const std::uint64_t seed = env_seed();
   std::printf(
       "%s: seed=%llu (reproduce: TERNAC_SEED=%llu build/testbench/units/units_test "
       "--gtest_filter=%s)\n",

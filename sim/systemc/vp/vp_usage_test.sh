@@ -30,7 +30,7 @@ check 2 "/nonexistent.gguf" "$vp" run --model fast --gguf /nonexistent.gguf
 check 2 "'attn_x' is not one of" "$vp" run --model fast --gguf "$gguf" --layers attn_x
 check 2 "blk.7.attn_q.weight" "$vp" run --model fast --gguf "$gguf" --block 7 --layers attn_q
 check 2 "--tokens must be in 1..4096" "$vp" run --model fast --gguf "$gguf" --tokens 0
-check 2 "--tokens needs a non-negative integer" "$vp" run --model fast --gguf "$gguf" --tokens x
+check 2 "--tokens needs a decimal integer" "$vp" run --model fast --gguf "$gguf" --tokens x
 check 2 "unknown option --bogus" "$vp" run --model fast --gguf "$gguf" --bogus
 check 2 "compare needs --a and --b" "$vp" compare --a "$json"
 check 2 "/nonexistent.json" "$vp" compare --a "$json" --b /nonexistent.json
@@ -40,7 +40,7 @@ check 0 "identical memory contents" "$vp" compare --a "$json" --b "$json"
 check 2 "usage:" "$test"
 check 2 "unknown scenario 'bogus'" "$test" bogus --model fast
 check 2 "--model must be fast or rtl" "$test" regs --model slow
-check 2 "--seed needs a non-negative integer" "$test" hostile --model fast --seed x
+check 2 "--seed needs a decimal integer" "$test" hostile --model fast --seed x
 check 2 "compare needs --a and --b" "$test" compare --a x.json
 
 if [ "$failures" -ne 0 ]; then

@@ -1,0 +1,93 @@
+#include "workloads.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "text_io.h"
+
+namespace ternac::cli {
+
+const LayerShape& layer_2b4t(const std::string& name) {
+  static const std::vector<LayerShape> layers = bitnet_2b4t_layers();
+  std::string known;
+  for (const LayerShape& l : layers) {
+    if (l.name == name) return l;
+    known += (known.empty() ? "" : ", ") + l.name;
+  }
+  throw std::invalid_argument(
+      fmt::format("unknown layer '{}' (known: {}; see 'ternac shapes')", printable(name), known));
+}
+
+std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t tokens) {
+  std::vector<LayerJob> jobs;
+  if (name_or_all == "all") {
+    for (const LayerShape& l : bitnet_2b4t_layers())
+      jobs.push_back({l.name, 0, {tokens, l.n, l.k}, ""});
+    return jobs;
+  }
+  try {
+    const LayerShape& l = layer_2b4t(name_or_all);
+    jobs.push_back({l.name, 0, {tokens, l.n, l.k}, ""});
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string(e.what()) + ", or 'all'");
+  }
+  return jobs;
+}
+
+std::vector<LayerJob> model_layers(const ModelShape& model, std::uint32_t blocks,
+                                   std::uint32_t tokens) {
+  std::vector<LayerJob> jobs;
+  for (std::uint32_t b = 0; b < blocks; ++b) {
+    for (const LayerShape& l : model.block_layers())
+      jobs.push_back({l.name, b, {tokens, l.n, l.k}, ""});
+  }
+  return jobs;
+}
+
+std::vector<LayerJob> gguf_layers(const GgufFile& file, const std::string& path,
+                                  std::uint32_t tokens) {
+  std::vector<LayerJob> jobs;
+  const std::string shown = printable(path);
+  for (const GgufTensorInfo& t : file.tensors()) {
+    if (t.type != kGgmlTypeI2S) continue;  // embeddings, norms: not linear ternary layers
+    if (t.ne.size() != 2) {
+      throw std::invalid_argument(fmt::format("{}: I2_S tensor '{}' has {} dimensions, not 2",
+                                              shown, printable(t.name), t.ne.size()));
+    }
+    if (t.ne[0] > kMaxDim || t.ne[1] > kMaxDim) {
+      throw std::invalid_argument(
+          fmt::format("{}: tensor '{}' is {} x {}, past the array's largest dimension {}", shown,
+                      printable(t.name), t.ne[1], t.ne[0], kMaxDim));
+    }
+    // "blk.<b>.<kind>.weight": block b, layer kind; any other name is its own kind.
+    std::string kind = t.name;
+    std::uint32_t block = 0;
+    const std::string prefix = "blk.";
+    const std::size_t dot = t.name.find('.', prefix.size());
+    if (t.name.compare(0, prefix.size(), prefix) == 0 && dot != std::string::npos &&
+        dot > prefix.size() && dot - prefix.size() <= 9 &&
+        t.name.find_first_not_of("0123456789", prefix.size()) == dot) {
+      block =
+          static_cast<std::uint32_t>(std::stoul(t.name.substr(prefix.size(), dot - prefix.size())));
+      kind = t.name.substr(dot + 1);
+      const std::string suffix = ".weight";
+      if (kind.size() > suffix.size() &&
+          kind.compare(kind.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        kind.resize(kind.size() - suffix.size());
+      }
+    }
+    jobs.push_back(
+        {kind,
+         block,
+         {tokens, static_cast<std::uint32_t>(t.ne[1]), static_cast<std::uint32_t>(t.ne[0])},
+         t.name});
+  }
+  if (jobs.empty()) {
+    throw std::invalid_argument(
+        fmt::format("{}: no I2_S (type {}) tensor in the file", shown, kGgmlTypeI2S));
+  }
+  return jobs;
+}
+
+}  // namespace ternac::cli

@@ -1,0 +1,36 @@
+// Layer and workload lookup shared by the subcommands (and the sweep points): 2B4T layers by
+// name, whole models block by block, and the I2_S tensors of a GGUF file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gemm.h"
+#include "gguf.h"
+#include "workload.h"
+
+namespace ternac::cli {
+
+// One linear layer to run: a synthetic layer of a model shape, a custom shape, or a GGUF tensor.
+struct LayerJob {
+  std::string kind;  // attn_q ... ffn_down, "custom", or what a GGUF tensor's name says
+  std::uint32_t block = 0;
+  GemmShape shape;
+  std::string tensor;  // GGUF tensor name; empty for synthetic weights
+};
+
+// The 2B4T layer `name`; throws std::invalid_argument listing the names.
+const LayerShape& layer_2b4t(const std::string& name);
+// Layer `name` of a 2B4T block, or all seven for "all", with M = tokens.
+std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t tokens);
+// The first `blocks` blocks of `model` (every block's seven layers), M = tokens.
+std::vector<LayerJob> model_layers(const ModelShape& model, std::uint32_t blocks,
+                                   std::uint32_t tokens);
+// Every I2_S tensor of a GGUF file as a layer, M = tokens. The kind is the name without
+// "blk.<b>." and ".weight". Throws std::invalid_argument for a tensor the array cannot take or a
+// file without I2_S tensors.
+std::vector<LayerJob> gguf_layers(const GgufFile& file, const std::string& path,
+                                  std::uint32_t tokens);
+
+}  // namespace ternac::cli
