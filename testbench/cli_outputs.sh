@@ -94,7 +94,7 @@ grep -q '#define TERNAC_GIT_COMMIT "unknown"' bi.h 2>/dev/null ||
   bad "build_info.cmake outside a git checkout does not say unknown"
 
 # ---- regress: scripts/regress.py through its own "#!" line ----
-strace -f -qq -e trace=execve -o trace.txt "$ternac" regress --help >regress.txt 2>&1
+strace -f -qq -s 4096 -e trace=execve -o trace.txt "$ternac" regress --help >regress.txt 2>&1
 grep -q "usage: regress" regress.txt || bad "ternac regress --help: not the runner's help"
 grep -qE "execve\(\"$root/scripts/regress.py\", \[\"$root/scripts/regress.py\", \"--help\"\]" trace.txt ||
   { bad "ternac regress does not execute scripts/regress.py itself:"; grep execve trace.txt; }
