@@ -213,18 +213,22 @@ std::string verdict(const NodeClaims& n, const char* claim, double target, bool 
   std::string s =
       fmt::format("  {} claim ({}): ", claim, fp16 ? "FP16 / ternary" : "INT8 / ternary");
   std::vector<std::string> parts;
-  bool any = false;
+  bool any = false, own = false;
   for (const Estimate& e : n.estimates) {
     const double v = fp16 ? e.fp16_over_ternary() : e.int8_over_ternary();
     if (v <= 0) continue;
     const bool holds = v >= target * 0.995;
-    any = any || (holds && e.name != (fp16 ? "paper" : "critique"));
+    const bool its_own = e.name == (fp16 ? "paper" : "critique");
+    any = any || (holds && !its_own);
+    own = own || (holds && its_own);
     parts.push_back(
         fmt::format("{} {:.2f}x ({})", e.name, v,
                     holds ? "supports it" : fmt::format("{:.0f} % of it", 100 * v / target)));
   }
   for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? "; " : "") + parts[i];
-  s += any ? "\n" : fmt::format(": only its own arithmetic reaches {:.1f}x\n", target);
+  s += any   ? "\n"
+       : own ? fmt::format(": only its own arithmetic reaches {:.1f}x\n", target)
+             : fmt::format(": no estimate reaches {:.1f}x at this node\n", target);
   return s;
 }
 
