@@ -25,6 +25,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -66,6 +67,14 @@ def parse_args(argv):
     p.add_argument("--zeros", type=float, default=0.4)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--node", type=int, default=7, help="node of the plots and the summary (nm)")
+    p.add_argument("--energy-dir", default=None,
+                   help="directory of the energy tables (default: the project's model/energy)")
+    p.add_argument("--nodes", default=None,
+                   help="energy tables to report, comma-separated: a node in nm (every table at "
+                        "that node) or a table's key (default: every table); must cover --node")
+    p.add_argument("--onchip-bytes", default=None,
+                   help="on-chip SRAM capacity for the stream buffers, e.g. 1M (default 1M; "
+                        "docs/energy.md)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--out", default="sweep-out")
     p.add_argument("--build-dir", default=os.path.join(ROOT, "build-sweep"))
@@ -105,6 +114,20 @@ def parse_args(argv):
         p.error(f"--zeros must be in [0, 1], got {a.zeros}")
     if a.jobs < 1:
         p.error(f"--jobs must be at least 1, got {a.jobs}")
+    if a.energy_dir is not None:
+        if not os.path.isdir(a.energy_dir):
+            p.error(f"--energy-dir: '{a.energy_dir}' is not a directory")
+        a.energy_dir = os.path.abspath(a.energy_dir)
+    if a.nodes is not None:
+        items = a.nodes.split(",")
+        if any(not i for i in items):
+            p.error(f"--nodes: an empty item in '{a.nodes}'")
+        nms = {int(m.group(1)) for m in (re.match(r"(\d+)(nm-|$)", i) for i in items) if m}
+        if a.node not in nms:
+            p.error(f"--nodes {a.nodes} does not cover --node {a.node} (the plots' and the "
+                    "summary's node)")
+    if a.onchip_bytes is not None and not re.fullmatch(r"[0-9]+[KkMGT]?", a.onchip_bytes):
+        p.error(f"--onchip-bytes: '{a.onchip_bytes}' is not a size (digits, then K, M, G or T)")
     return a
 
 
@@ -158,8 +181,13 @@ def build(a, points):
 
 def point_command(a, pt):
     exe = os.path.join(a.build_dir, "sim", "sweep", f"sweep_point_{pt['name']}")
-    return [exe, "--layer", a.layer, "--tokens", str(a.tokens), "--zeros", str(a.zeros),
-            "--seed", str(a.seed)]
+    cmd = [exe, "--layer", a.layer, "--tokens", str(a.tokens), "--zeros", str(a.zeros),
+           "--seed", str(a.seed)]
+    for opt, value in (("--energy-dir", a.energy_dir), ("--nodes", a.nodes),
+                       ("--onchip-bytes", a.onchip_bytes)):
+        if value is not None:
+            cmd += [opt, value]
+    return cmd
 
 
 def point_row(a, pt, cmd, returncode, stdout, stderr):
@@ -300,7 +328,8 @@ def write_tables(a, rows):
     with open(os.path.join(a.out, "sweep.json"), "w") as f:
         json.dump({"grid": {k: getattr(a, k) for k in ("tree_inputs", "reductions", "caps", "lanes",
                                                      "acc_width", "pipe_every", "layer", "tokens",
-                                                     "zeros", "seed")},
+                                                     "zeros", "seed", "energy_dir", "nodes",
+                                                     "onchip_bytes")},
                    "rows": rows}, f, indent=1)
     with open(os.path.join(a.out, "sweep.csv"), "w", newline="") as f:
         w = csv.writer(f)

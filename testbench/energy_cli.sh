@@ -6,7 +6,8 @@
 #                   (7nm-pokebnn7: PokeBNN arithmetic, Horowitz SRAM scaled), in the text
 #                   and the JSON; one family (7nm-horowitz45) carries none
 #   fJ per MAC      every energy per MAC that run, model, claims and the sweep write (text, JSON
-#                   keys, CSV columns) is in fJ; no source file prints another unit per MAC
+#                   keys, CSV columns) is in fJ; no source file prints another unit per MAC;
+#                   the sweep reports the tables its --nodes chose, with its --onchip-bytes
 # Usage: energy_cli.sh <ternac> <source dir> <sweep output dir (sweep.json, sweep.csv)>
 set -u
 ternac=$1
@@ -109,6 +110,12 @@ for name in ("u_run", "u_model", "u_claims"):
     assert not bad_unit.search(text), (name, bad_unit.search(text).group(0))
     assert re.search(r"fJ(/MAC| per MAC|; )", text), name
 assert seen > 50, seen
+# The sweep passes --nodes and --onchip-bytes to every point (sweep_smoke: --nodes 45,7
+# --onchip-bytes 512K).
+for row in json.load(open("u_sweep.json"))["rows"]:
+    assert [e["table"] for e in row["energy"]] == ["45nm-horowitz45", "7nm-pokebnn7",
+                                                    "7nm-horowitz45"], row["energy"]
+    assert row["onchip_bytes"] == 512 * 1024, row["onchip_bytes"]
 print(f"energy_cli: {seen} energy-per-MAC fields, all in fJ")
 PY
 ok
