@@ -10,9 +10,11 @@ ternac_read_file_list(${PROJECT_SOURCE_DIR}/rtl/ternac.f TERNAC_RTL_SOURCES TERN
 ternac_read_file_list(${PROJECT_SOURCE_DIR}/testbench/dv/ternac_dv.f TERNAC_DV_SOURCES
                       TERNAC_DV_INCLUDE)
 
+# Warnings do not stop a build (scripts/lint.sh holds the RTL to -Wall), but an illegal
+# configuration does: the modules' elaboration checks ($fatal, USERFATAL) stay errors.
 set(TERNAC_VERILATOR_FLAGS
     -O3 --x-assign fast --x-initial fast --assert
-    -Wno-fatal --output-split 20000 --output-split-cfuncs 2000
+    -Wno-fatal -Werror-USERFATAL -Werror-USERERROR --output-split 20000 --output-split-cfuncs 2000
     CACHE STRING "Flags for every Verilated model")
 
 # ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
@@ -49,6 +51,10 @@ function(ternac_rtl_model target)
     set(A_TOP ternac_top)
   endif()
   set(params "")
+  # A tree of more than 1024 inputs unrolls generate loops past Verilator's default limit.
+  if(DEFINED A_TREE_INPUTS AND A_TREE_INPUTS GREATER 1024)
+    list(APPEND params --unroll-count 8192)
+  endif()
   foreach(p LANES:Lanes TREE_INPUTS:TreeInputs ACC_WIDTH:AccWidth
             ROWS_PER_BEAT:WeightRowsPerBeat TOKEN_TILE:TokenTile DATAPATH:Datapath
             PIPE_EVERY:PipeEvery LEVEL_WIDTH_CAP:LevelWidthCap REDUCTION:Reduction)
@@ -97,33 +103,51 @@ function(ternac_rtl_model target)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
 endfunction()
 
-# The array configurations that are co-simulated: name:Lanes:TreeInputs:AccWidth:
-# WeightRowsPerBeat:TokenTile:Datapath:PipeEvery:LevelWidthCap:Reduction. "small" is a 4 x 8 array, "odd" a 3 x 5 one with a
-# narrower accumulator, two beats per weight tile (the second half padding) and 3-token blocks,
-# "narrow" a 4 x 8 array whose weight port carries one row per beat (4 beats per tile), "int8"
-# the INT8 multiply-and-add baseline (Datapath 1) of the small array, "pipe" a 5 x 16 array whose
-# trees hold a register after every level (3 stages), "pipe_odd" a 3 x 7 one registered after
-# every second level (1 stage) with a narrow port, "cap10" a 4 x 8 array whose tree levels are
-# capped at 10 bits (the root would need 11: it saturates on large sums), "cap9_pipe" a 5 x 16
-# one capped at 9 bits (levels 2 to 4 saturate) with a register after every second level.
-# Reduction variants (Reduction 1: split +1/-1 trees, 2: carry-save): "split" and "csa" the
-# small array, "split_cap_pipe" a 5 x 16 array of split trees capped at 10 bits (each tree sums
-# one sign only, so it saturates without cancellation) registered after every second level,
-# "csa_odd" a 3 x 7 carry-save array (levels of 7, 5, 4 and 3 values) with a narrow port.
-set(TERNAC_COSIM_CONFIGS
-    "default:16:64:32:16:128:0:0:0:0"
-    "small:4:8:32:4:8:0:0:0:0"
-    "odd:3:5:20:2:3:0:0:0:0"
-    "narrow:4:8:32:1:8:0:0:0:0"
-    "int8:4:8:32:4:8:1:0:0:0"
-    "pipe:5:16:32:5:4:0:1:0:0"
-    "pipe_odd:3:7:24:2:5:0:2:0:0"
-    "cap10:4:8:32:4:8:0:0:10:0"
-    "cap9_pipe:5:16:24:5:4:0:2:9:0"
-    "split:4:8:32:4:8:0:0:0:1"
-    "split_cap_pipe:5:16:24:5:4:0:2:10:1"
-    "csa:4:8:32:4:8:0:0:0:2"
-    "csa_odd:3:7:24:2:5:0:0:0:2")
+# The named array configurations live in one file, rtl/configs.csv (its comments describe each).
+# ternac_read_configs(<use> <out var>) sets <out var> to the rows whose use column is <use>
+# (cosim, fault or lint), each as name:Lanes:TreeInputs:AccWidth:WeightRowsPerBeat:TokenTile:
+# Datapath:PipeEvery:LevelWidthCap:Reduction (ternac_config_fields splits one).
+set(TERNAC_CONFIGS_FILE ${PROJECT_SOURCE_DIR}/rtl/configs.csv)
+set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             ${TERNAC_CONFIGS_FILE})
+function(ternac_read_configs use out)
+  file(STRINGS ${TERNAC_CONFIGS_FILE} lines)
+  set(rows "")
+  foreach(line ${lines})
+    if(line MATCHES "^#" OR line MATCHES "^name," OR line STREQUAL "")
+      continue()
+    endif()
+    string(REPLACE "," ";" f "${line}")
+    list(LENGTH f n)
+    if(NOT n EQUAL 11)
+      message(FATAL_ERROR "${TERNAC_CONFIGS_FILE}: a row of ${n} fields, expected 11: ${line}")
+    endif()
+    list(GET f 10 row_use)
+    if(row_use STREQUAL use)
+      list(SUBLIST f 0 10 fields)
+      string(REPLACE ";" ":" row "${fields}")
+      list(APPEND rows ${row})
+    endif()
+  endforeach()
+  set(${out} ${rows} PARENT_SCOPE)
+endfunction()
+
+ternac_read_configs(cosim TERNAC_COSIM_CONFIGS)
+ternac_read_configs(fault TERNAC_FAULT_CONFIG)
+
+# ternac_config_model_args(<config string> <out var>): the parameter arguments of
+# ternac_rtl_model (LANES .. REDUCTION ..) for one row.
+function(ternac_config_model_args cfg out)
+  ternac_config_fields(${cfg} C)
+  set(${out} LANES ${C_LANES} TREE_INPUTS ${C_TREE_INPUTS} ACC_WIDTH ${C_ACC_WIDTH}
+      ROWS_PER_BEAT ${C_ROWS_PER_BEAT} TOKEN_TILE ${C_TOKEN_TILE} DATAPATH ${C_DATAPATH}
+      PIPE_EVERY ${C_PIPE_EVERY} LEVEL_WIDTH_CAP ${C_LEVEL_WIDTH_CAP} REDUCTION ${C_REDUCTION}
+      PARENT_SCOPE)
+endfunction()
+list(GET TERNAC_COSIM_CONFIGS 0 TERNAC_DEFAULT_CONFIG)
+if(NOT TERNAC_DEFAULT_CONFIG MATCHES "^default:")
+  message(FATAL_ERROR "${TERNAC_CONFIGS_FILE}: the first cosim row must be 'default'")
+endif()
 
 # ternac_config_fields(<config string> <prefix>): sets <prefix>_NAME, _LANES, _TREE_INPUTS,
 # _ACC_WIDTH, _ROWS_PER_BEAT, _TOKEN_TILE and _DATAPATH in the caller's scope.

@@ -1,8 +1,14 @@
 #include "config.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <set>
 #include <stdexcept>
+
+#include "text_io.h"
 
 namespace ternac {
 namespace {
@@ -118,15 +124,16 @@ std::uint32_t ArrayConfig::max_k() const {
 }
 
 void ArrayConfig::validate() const {
-  check_range("Lanes", lanes, 1, 1024);
-  check_range("TreeInputs", tree_inputs, 1, 4096);
+  check_range("Lanes", lanes, 1, kMaxLanes);
+  check_range("TreeInputs", tree_inputs, 1, kMaxTreeInputs);
   if (level_width_cap != 0) {
-    check_range("LevelWidthCap", level_width_cap, operand_bits() + 1, operand_bits() + 12);
+    check_range("LevelWidthCap", level_width_cap, operand_bits() + 1,
+                operand_bits() + kMaxCapGrowth);
   }
-  check_range("AccWidth", acc_width, tree_width() + 1, 64);
+  check_range("AccWidth", acc_width, tree_width() + 1, kMaxAccWidth);
   check_range("WeightRowsPerBeat", weight_rows_per_beat, 1, lanes);
-  check_range("TokenTile", token_tile, 1, 4096);
-  check_range("PipeEvery", pipe_every, 0, 12);
+  check_range("TokenTile", token_tile, 1, kMaxTokenTile);
+  check_range("PipeEvery", pipe_every, 0, kMaxPipeEvery);
   check_range("Reduction", static_cast<int>(reduction), 0, 2);
   if (reduction != Reduction::kSigned && int8()) {
     throw std::invalid_argument(fmt::format(
@@ -155,5 +162,123 @@ std::string ArrayConfig::name() const {
 }
 
 ArrayConfig default_config() { return ArrayConfig{}; }
+
+namespace {
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    out.push_back(
+        line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+const char* const kConfigColumns[] = {
+    "name",       "lanes",    "tree_inputs", "acc_width",       "rows_per_beat",
+    "token_tile", "datapath", "pipe_every",  "level_width_cap", "reduction",
+    "use"};
+
+}  // namespace
+
+std::vector<NamedConfig> load_named_configs(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(fmt::format("cannot read {}", printable(path)));
+  std::vector<NamedConfig> out;
+  std::set<std::string> names;
+  std::string line;
+  bool header = false;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = fmt::format("{}:{}", printable(path), number);
+    const std::vector<std::string> f = split_csv_line(line);
+    constexpr std::size_t kColumns = std::size(kConfigColumns);
+    if (!header) {
+      for (std::size_t i = 0; i < kColumns; ++i) {
+        if (f.size() != kColumns || f[i] != kConfigColumns[i]) {
+          throw std::invalid_argument(
+              fmt::format("{}: the header must be {}", where, fmt::join(kConfigColumns, ",")));
+        }
+      }
+      header = true;
+      continue;
+    }
+    if (f.size() != kColumns) {
+      throw std::invalid_argument(
+          fmt::format("{}: {} fields, expected {}", where, f.size(), kColumns));
+    }
+    NamedConfig n;
+    n.name = f[0];
+    if (n.name.empty() ||
+        n.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+      throw std::invalid_argument(fmt::format(
+          "{}: the name '{}' is not lower-case letters, digits and _", where, printable(n.name)));
+    }
+    if (!names.insert(n.name).second) {
+      throw std::invalid_argument(fmt::format("{}: the name '{}' is repeated", where, n.name));
+    }
+    try {
+      const auto num = [&](int i) {
+        return static_cast<int>(parse_decimal(f[i], kConfigColumns[i], 0, 1u << 20));
+      };
+      ArrayConfig& c = n.config;
+      c.lanes = num(1);
+      c.tree_inputs = num(2);
+      c.acc_width = num(3);
+      c.weight_rows_per_beat = num(4);
+      c.token_tile = num(5);
+      const int datapath = num(6);
+      if (datapath > 1) {
+        throw std::invalid_argument(
+            fmt::format("datapath must be 0 (ternary) or 1 (INT8), got {}", datapath));
+      }
+      c.datapath = static_cast<Datapath>(datapath);
+      c.pipe_every = num(7);
+      c.level_width_cap = num(8);
+      const int reduction = num(9);
+      if (reduction > 2) {
+        throw std::invalid_argument(fmt::format(
+            "reduction must be 0 (signed), 1 (split) or 2 (carry-save), got {}", reduction));
+      }
+      c.reduction = static_cast<Reduction>(reduction);
+      c.validate();
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("{}: configuration {}: {}", where, n.name, e.what()));
+    }
+    n.use = f[10];
+    if (n.use != "cosim" && n.use != "fault" && n.use != "lint" && n.use != "max") {
+      throw std::invalid_argument(fmt::format("{}: use must be cosim, fault, lint or max, got '{}'",
+                                              where, printable(n.use)));
+    }
+    out.push_back(n);
+  }
+  if (!header) throw std::invalid_argument(fmt::format("{}: no header line", printable(path)));
+  return out;
+}
+
+std::string default_configs_file() {
+  if (const char* env = std::getenv("TERNAC_CONFIGS_FILE"); env && *env) return env;
+#ifdef TERNAC_DEFAULT_CONFIGS_FILE
+  return TERNAC_DEFAULT_CONFIGS_FILE;
+#else
+  return "rtl/configs.csv";
+#endif
+}
+
+const NamedConfig& find_named_config(const std::vector<NamedConfig>& configs,
+                                     const std::string& name) {
+  for (const NamedConfig& n : configs) {
+    if (n.name == name) return n;
+  }
+  std::vector<std::string> names;
+  for (const NamedConfig& n : configs) names.push_back(n.name);
+  throw std::invalid_argument(fmt::format("no configuration named '{}' (the configurations: {})",
+                                          printable(name), fmt::join(names, ", ")));
+}
 
 }  // namespace ternac

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "trit.h"
 
@@ -10,6 +11,15 @@ namespace ternac {
 
 inline constexpr int kDimWidth = 24;                              // ternac_pkg::DimWidth
 inline constexpr std::uint32_t kMaxDim = (1u << kDimWidth) - 1u;  // ternac_pkg::MaxDim
+
+// Legal ranges of the parameters (ternac_pkg::Max*; sim/pkg_mirror.cpp checks them against the
+// Verilated package at compile time). ArrayConfig::validate applies them with the dependencies.
+inline constexpr int kMaxLanes = 1024;       // ternac_pkg::MaxLanes
+inline constexpr int kMaxTreeInputs = 4096;  // ternac_pkg::MaxTreeInputs
+inline constexpr int kMaxTokenTile = 4096;   // ternac_pkg::MaxTokenTile
+inline constexpr int kMaxAccWidth = 64;      // ternac_pkg::MaxAccWidth
+inline constexpr int kMaxPipeEvery = 12;     // ternac_pkg::MaxPipeEvery
+inline constexpr int kMaxCapGrowth = 12;     // ternac_pkg::MaxCapGrowth
 
 // The lanes' datapath (ternac_pkg::DatapathTernary / DatapathInt8): the ternary select-and-add
 // array, or the INT8 multiply-and-add baseline of the same geometry used for energy comparisons.
@@ -95,5 +105,26 @@ struct ArrayConfig {
 
 // The default array: 16 lanes of 64 inputs, 32-bit accumulators, a whole tile per weight beat.
 ArrayConfig default_config();
+
+}  // namespace ternac
+
+namespace ternac {
+
+// A named configuration of rtl/configs.csv (the one list of them: CMake's co-simulations,
+// lint, `ternac config --list` and `--config NAME` read it).
+struct NamedConfig {
+  std::string name;
+  std::string use;  // cosim, fault, lint or max
+  ArrayConfig config;
+};
+
+// Reads a configurations file; throws std::invalid_argument naming the file, the line and what
+// is wrong (a malformed row, a repeated name, a configuration ArrayConfig::validate refuses).
+std::vector<NamedConfig> load_named_configs(const std::string& path);
+// $TERNAC_CONFIGS_FILE, else the source tree's rtl/configs.csv.
+std::string default_configs_file();
+// The configuration called `name`; throws std::invalid_argument listing the names.
+const NamedConfig& find_named_config(const std::vector<NamedConfig>& configs,
+                                     const std::string& name);
 
 }  // namespace ternac

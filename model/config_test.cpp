@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace ternac {
 namespace {
@@ -63,6 +66,60 @@ TEST(Config, BeatsPerTileRoundsUp) {
   EXPECT_EQ(c.beats_per_tile(), 6);
   c.weight_rows_per_beat = 16;
   EXPECT_EQ(c.beats_per_tile(), 1);
+}
+
+}  // namespace
+}  // namespace ternac
+
+namespace ternac {
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+const char* const kHeader =
+    "name,lanes,tree_inputs,acc_width,rows_per_beat,token_tile,datapath,pipe_every,"
+    "level_width_cap,reduction,use\n";
+
+// rtl/configs.csv loads, every row legal, "default" first and equal to the built-in default.
+TEST(NamedConfigs, TheProjectsFileLoads) {
+  const std::vector<NamedConfig> all = load_named_configs(default_configs_file());
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.front().name, "default");
+  EXPECT_EQ(all.front().config.name(), default_config().name());
+  EXPECT_EQ(find_named_config(all, "csa_odd").config.reduction, Reduction::kCsa);
+  EXPECT_THROW(find_named_config(all, "nope"), std::invalid_argument);
+}
+
+// A bad row is refused with the file, the line and what is wrong.
+TEST(NamedConfigs, BadRowsAreNamed) {
+  const auto error_of = [](const std::string& text) {
+    try {
+      load_named_configs(write_temp("configs_bad.csv", text));
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error_of("# c\nname,lanes\n").find(":2: the header must be"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "a,4,5,11,4,8,0,0,0,0,cosim\n")
+                .find(":2: configuration a: array parameter AccWidth must be in 12..64, got 11"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "a,4,8,32,4,8,0,0,0,0,cosim\n"
+                                            "a,4,8,32,4,8,0,0,0,0,lint\n")
+                .find(":3: the name 'a' is repeated"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "a,4,8,32,4,8,0,0,0,0,other\n").find("use must be"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "a,4,8,32,4,8,0,0,0\n").find("9 fields, expected 11"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "a,4,0x8,32,4,8,0,0,0,0,cosim\n").find("tree_inputs"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kHeader) + "A,4,8,32,4,8,0,0,0,0,cosim\n").find("lower-case"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ module ternac_adder #(
 );
 
   if (Width < 1 || Width > 64) begin : g_bad_width
-    $error("ternac_adder: Width must be in 1..64, got %0d", Width);
+    $fatal(1, "ternac_adder: Width must be in 1..64, got %0d", Width);
   end
 
   logic [Width:0] full;

@@ -31,18 +31,21 @@ module ternac_adder_tree #(
   output logic                               overflow_o
 );
 
-  if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
-    $error("ternac_adder_tree: TreeInputs must be in 1..4096, got %0d", TreeInputs);
+  if (TreeInputs < 1 || TreeInputs > ternac_pkg::MaxTreeInputs) begin : g_bad_tree_inputs
+    $fatal(1, "ternac_adder_tree: TreeInputs must be in 1..%0d, got %0d",
+           ternac_pkg::MaxTreeInputs, TreeInputs);
   end
   if (InWidth < 1 || InWidth > 32) begin : g_bad_in_width
-    $error("ternac_adder_tree: InWidth must be in 1..32, got %0d", InWidth);
+    $fatal(1, "ternac_adder_tree: InWidth must be in 1..32, got %0d", InWidth);
   end
-  if (LevelWidthCap != 0 && (LevelWidthCap <= InWidth || LevelWidthCap > InWidth + 12)) begin : g_bad_cap
-    $error("ternac_adder_tree: LevelWidthCap must be 0 or in %0d..%0d, got %0d", InWidth + 1,
-           InWidth + 12, LevelWidthCap);
+  if (LevelWidthCap != 0 && (LevelWidthCap <= InWidth ||
+                             LevelWidthCap > InWidth + ternac_pkg::MaxCapGrowth)) begin : g_bad_cap
+    $fatal(1, "ternac_adder_tree: LevelWidthCap must be 0 or in %0d..%0d, got %0d", InWidth + 1,
+           InWidth + ternac_pkg::MaxCapGrowth, LevelWidthCap);
   end
-  if (PipeEvery > 12) begin : g_bad_pipe_every
-    $error("ternac_adder_tree: PipeEvery must be in 0..12, got %0d", PipeEvery);
+  if (PipeEvery > ternac_pkg::MaxPipeEvery) begin : g_bad_pipe_every
+    $fatal(1, "ternac_adder_tree: PipeEvery must be in 0..%0d, got %0d", ternac_pkg::MaxPipeEvery,
+           PipeEvery);
   end
 
 `ifndef SYNTHESIS

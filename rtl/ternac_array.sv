@@ -26,8 +26,8 @@ module ternac_array #(
   output logic [Lanes-1:0]                                  overflow_o
 );
 
-  if (Lanes < 1 || Lanes > 1024) begin : g_bad_lanes
-    $error("ternac_array: Lanes must be in 1..1024, got %0d", Lanes);
+  if (Lanes < 1 || Lanes > ternac_pkg::MaxLanes) begin : g_bad_lanes
+    $fatal(1, "ternac_array: Lanes must be in 1..%0d, got %0d", ternac_pkg::MaxLanes, Lanes);
   end
 
   for (genvar j = 0; j < Lanes; j++) begin : g_lane

@@ -25,11 +25,12 @@ module ternac_csa_tree #(
 
   localparam int unsigned W = OutWidth;
 
-  if (TreeInputs < 3 || TreeInputs > 4096) begin : g_bad_tree_inputs
-    $error("ternac_csa_tree: TreeInputs must be in 3..4096, got %0d", TreeInputs);
+  if (TreeInputs < 3 || TreeInputs > ternac_pkg::MaxTreeInputs) begin : g_bad_tree_inputs
+    $fatal(1, "ternac_csa_tree: TreeInputs must be in 3..%0d, got %0d", ternac_pkg::MaxTreeInputs,
+           TreeInputs);
   end
   if (InWidth < 1 || InWidth > 32) begin : g_bad_in_width
-    $error("ternac_csa_tree: InWidth must be in 1..32, got %0d", InWidth);
+    $fatal(1, "ternac_csa_tree: InWidth must be in 1..32, got %0d", InWidth);
   end
 
 `ifndef SYNTHESIS

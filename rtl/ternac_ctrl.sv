@@ -73,18 +73,20 @@ module ternac_ctrl #(
   localparam int unsigned MaxDim   = ternac_pkg::MaxDim;
   localparam int unsigned MaxK     = ternac_pkg::max_k(AccWidth, Datapath);
 
-  if (Lanes < 1 || Lanes > 1024) begin : g_bad_lanes
-    $error("ternac_ctrl: Lanes must be in 1..1024, got %0d", Lanes);
+  if (Lanes < 1 || Lanes > ternac_pkg::MaxLanes) begin : g_bad_lanes
+    $fatal(1, "ternac_ctrl: Lanes must be in 1..%0d, got %0d", ternac_pkg::MaxLanes, Lanes);
   end
-  if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
-    $error("ternac_ctrl: TreeInputs must be in 1..4096, got %0d", TreeInputs);
+  if (TreeInputs < 1 || TreeInputs > ternac_pkg::MaxTreeInputs) begin : g_bad_tree_inputs
+    $fatal(1, "ternac_ctrl: TreeInputs must be in 1..%0d, got %0d", ternac_pkg::MaxTreeInputs,
+           TreeInputs);
   end
   if (WeightRowsPerBeat < 1 || WeightRowsPerBeat > Lanes) begin : g_bad_rows_per_beat
-    $error("ternac_ctrl: WeightRowsPerBeat must be in 1..Lanes (%0d), got %0d", Lanes,
+    $fatal(1, "ternac_ctrl: WeightRowsPerBeat must be in 1..Lanes (%0d), got %0d", Lanes,
            WeightRowsPerBeat);
   end
-  if (TokenTile < 1 || TokenTile > 4096) begin : g_bad_token_tile
-    $error("ternac_ctrl: TokenTile must be in 1..4096, got %0d", TokenTile);
+  if (TokenTile < 1 || TokenTile > ternac_pkg::MaxTokenTile) begin : g_bad_token_tile
+    $fatal(1, "ternac_ctrl: TokenTile must be in 1..%0d, got %0d", ternac_pkg::MaxTokenTile,
+           TokenTile);
   end
 
   typedef enum logic {
@@ -260,7 +262,9 @@ module ternac_ctrl #(
 
   // ---------------------------------------------------------------------------------------------
   // Sticky status bits and saturating event counters.
-  localparam logic [BeatBits-1:0] NegateBits = {(BeatBits / 2) {2'b10}};
+  // (The replication count stays positive in an illegal configuration, so that the elaboration
+  // check above, not this line, is what reports it.)
+  localparam logic [BeatBits-1:0] NegateBits = {((BeatBits > 1 ? BeatBits : 2) / 2) {2'b10}};
 
   logic [BeatBits-1:0] illegal_bits;
   logic [31:0]         illegal_in_beat;

@@ -19,7 +19,7 @@ module ternac_fifo #(
 );
 
   if (Depth < 1 || Depth > 256) begin : g_bad_depth
-    $error("ternac_fifo: Depth must be in 1..256, got %0d", Depth);
+    $fatal(1, "ternac_fifo: Depth must be in 1..256, got %0d", Depth);
   end
 
   logic [Width-1:0]      mem_q [Depth];

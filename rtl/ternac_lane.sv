@@ -44,31 +44,33 @@ module ternac_lane #(
   localparam int unsigned TreeWidth =
       ternac_pkg::root_width(OperandWidth, TreeInputs, LevelWidthCap, Reduction);
 
-  if (TreeInputs < 1 || TreeInputs > 4096) begin : g_bad_tree_inputs
-    $error("ternac_lane: TreeInputs must be in 1..4096, got %0d", TreeInputs);
+  if (TreeInputs < 1 || TreeInputs > ternac_pkg::MaxTreeInputs) begin : g_bad_tree_inputs
+    $fatal(1, "ternac_lane: TreeInputs must be in 1..%0d, got %0d", ternac_pkg::MaxTreeInputs,
+           TreeInputs);
   end
-  if (AccWidth < TreeWidth + 1 || AccWidth > 64) begin : g_bad_acc_width
-    $error("ternac_lane: AccWidth must be in %0d..64 for TreeInputs = %0d, got %0d",
-           TreeWidth + 1, TreeInputs, AccWidth);
+  if (AccWidth < TreeWidth + 1 || AccWidth > ternac_pkg::MaxAccWidth) begin : g_bad_acc_width
+    $fatal(1, "ternac_lane: AccWidth must be in %0d..%0d for TreeInputs = %0d, got %0d",
+           TreeWidth + 1, ternac_pkg::MaxAccWidth, TreeInputs, AccWidth);
   end
-  if (TokenTile < 1 || TokenTile > 4096) begin : g_bad_token_tile
-    $error("ternac_lane: TokenTile must be in 1..4096, got %0d", TokenTile);
+  if (TokenTile < 1 || TokenTile > ternac_pkg::MaxTokenTile) begin : g_bad_token_tile
+    $fatal(1, "ternac_lane: TokenTile must be in 1..%0d, got %0d", ternac_pkg::MaxTokenTile,
+           TokenTile);
   end
   if (Datapath > ternac_pkg::DatapathInt8) begin : g_bad_datapath
-    $error("ternac_lane: Datapath must be 0 (ternary) or 1 (INT8 baseline), got %0d", Datapath);
+    $fatal(1, "ternac_lane: Datapath must be 0 (ternary) or 1 (INT8 baseline), got %0d", Datapath);
   end
   if (Reduction > ternac_pkg::ReductionCsa) begin : g_bad_reduction
-    $error("ternac_lane: Reduction must be 0 (signed), 1 (split) or 2 (carry-save), got %0d",
+    $fatal(1, "ternac_lane: Reduction must be 0 (signed), 1 (split) or 2 (carry-save), got %0d",
            Reduction);
   end
   if (Reduction != ternac_pkg::ReductionSigned && Datapath != ternac_pkg::DatapathTernary)
   begin : g_bad_reduction_datapath
-    $error("ternac_lane: Reduction %0d needs the ternary datapath (the INT8 baseline is signed)",
+    $fatal(1, "ternac_lane: Reduction %0d needs the ternary datapath (the INT8 baseline is signed)",
            Reduction);
   end
   if (Reduction == ternac_pkg::ReductionCsa && (PipeEvery != 0 || LevelWidthCap != 0 ||
                                                 TreeInputs < 3)) begin : g_bad_csa
-    $error("ternac_lane: carry-save needs PipeEvery = 0, LevelWidthCap = 0, TreeInputs >= 3");
+    $fatal(1, "ternac_lane: carry-save needs PipeEvery = 0, LevelWidthCap = 0, TreeInputs >= 3");
   end
 
   // Stage 0: selects and tree.

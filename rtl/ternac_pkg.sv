@@ -5,12 +5,25 @@
 package ternac_pkg;
 
   // Activations are signed int8, as produced by BitLinear's per-token absmax quantization.
-  localparam int unsigned ActWidth = 8;
+  // Constants marked public are emitted by Verilator into the C++ model, where the golden
+  // model's mirror (model/config.h) is checked against them at compile time
+  // (sim/pkg_mirror.cpp).
+  localparam int unsigned ActWidth /*verilator public*/ = 8;
+
+  // Legal ranges of the array's parameters (the modules' elaboration checks; ArrayConfig::validate
+  // in C++ and `ternac config --check` apply the same rules). AccWidth's lower bound depends on
+  // the tree: root_width() + 1; LevelWidthCap is 0 or operand_bits + 1 .. operand_bits + MaxCapGrowth.
+  localparam int unsigned MaxLanes      /*verilator public*/ = 1024;
+  localparam int unsigned MaxTreeInputs /*verilator public*/ = 4096;
+  localparam int unsigned MaxTokenTile  /*verilator public*/ = 4096;
+  localparam int unsigned MaxAccWidth   /*verilator public*/ = 64;
+  localparam int unsigned MaxPipeEvery  /*verilator public*/ = 12;
+  localparam int unsigned MaxCapGrowth  /*verilator public*/ = 12;
 
   // A weight is one 2-bit trit code. Bit 0 says "nonzero", bit 1 says "negate": a select unit
   // gates its operand with bit 0 and conditionally inverts it with bit 1. The fourth code
   // (negate without nonzero) is illegal; it raises a sticky status bit and is treated as zero.
-  localparam int unsigned TritWidth = 2;
+  localparam int unsigned TritWidth /*verilator public*/ = 2;
   typedef enum logic [TritWidth-1:0] {
     TritZero    = 2'b00,
     TritPos     = 2'b01,
@@ -20,8 +33,8 @@ package ternac_pkg;
 
   // Datapath of the lanes: the ternary select-and-add datapath, or the INT8 multiply-and-add
   // baseline of the same geometry (for energy comparisons only; it has multipliers).
-  localparam int unsigned DatapathTernary = 0;
-  localparam int unsigned DatapathInt8    = 1;
+  localparam int unsigned DatapathTernary /*verilator public*/ = 0;
+  localparam int unsigned DatapathInt8    /*verilator public*/ = 1;
 
   // Reduction of a lane's operands (ternac_lane's Reduction):
   //   ReductionSigned: one signed binary tree; a negation is an inverted operand plus a carry-in.
@@ -29,9 +42,9 @@ package ternac_pkg;
   //                    subtract (no inversion in the selects: each is two AND gates).
   //   ReductionCsa:    3:2 carry-save compressors down to two values, then one carry-propagate
   //                    adder; negation carries enter the free low bit of each carry vector.
-  localparam int unsigned ReductionSigned = 0;
-  localparam int unsigned ReductionSplit  = 1;
-  localparam int unsigned ReductionCsa    = 2;
+  localparam int unsigned ReductionSigned /*verilator public*/ = 0;
+  localparam int unsigned ReductionSplit  /*verilator public*/ = 1;
+  localparam int unsigned ReductionCsa    /*verilator public*/ = 2;
 
   // Bits of one weight on the weight stream and in the weight buffer.
   function automatic int unsigned weight_bits(int unsigned datapath);
@@ -46,7 +59,7 @@ package ternac_pkg;
   // Command fields are 32 bits wide on the interface; legal values are 1 .. MaxDim (and K is
   // further limited so that the accumulator can never overflow, see max_k()).
   localparam int unsigned CmdFieldWidth = 32;
-  localparam int unsigned DimWidth = 24;
+  localparam int unsigned DimWidth /*verilator public*/ = 24;
   localparam int unsigned MaxDim = (1 << DimWidth) - 1;
 
   // One GEMM command: Y[M x N] = X[M x K] * W^T with W of N x K trits.

@@ -41,7 +41,7 @@ module ternac_weight_buffer #(
 );
 
   if (WeightRowsPerBeat < 1 || WeightRowsPerBeat > Lanes) begin : g_bad_rows_per_beat
-    $error("ternac_weight_buffer: WeightRowsPerBeat must be in 1..Lanes (%0d), got %0d", Lanes,
+    $fatal(1, "ternac_weight_buffer: WeightRowsPerBeat must be in 1..Lanes (%0d), got %0d", Lanes,
            WeightRowsPerBeat);
   end
 
@@ -92,15 +92,14 @@ module ternac_weight_buffer #(
 
   // Bank storage: datapath, no reset. Beat b carries rows b * WeightRowsPerBeat + j; rows past
   // Lanes in the last beat of a narrow port are dropped; rows past row_valid and columns past
-  // col_valid are stored as zero codes. Every index is a constant of the unrolled loop, so no
-  // address arithmetic (and no multiplier) is synthesized.
-  always_ff @(posedge clk_i) begin
-    if (wr_fire) begin
-      for (int unsigned r = 0; r < Lanes; r++) begin
-        if (32'(wr_beat_i) == r / WeightRowsPerBeat) begin
-          bank_q[wr_sel_q][r*RowBits+:RowBits] <= (r < 32'(wr_row_valid_i)) ?
-              (wr_data_i[(r%WeightRowsPerBeat)*RowBits+:RowBits] & col_mask) : '0;
-        end
+  // col_valid are stored as zero codes. One process per row: every index is a constant of the
+  // generate loop, so no address arithmetic (and no multiplier) is synthesized, and a simulator
+  // need not unroll a procedural loop over up to MaxLanes rows.
+  for (genvar r = 0; r < Lanes; r++) begin : g_row
+    always_ff @(posedge clk_i) begin
+      if (wr_fire && 32'(wr_beat_i) == r / WeightRowsPerBeat) begin
+        bank_q[wr_sel_q][r*RowBits+:RowBits] <= (r < 32'(wr_row_valid_i)) ?
+            (wr_data_i[(r%WeightRowsPerBeat)*RowBits+:RowBits] & col_mask) : '0;
       end
     end
   end

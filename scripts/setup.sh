@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   verilator libsystemc-dev yosys
   slurmctld slurmd munge  # a single-node Slurm cluster for testbench/slurm/slurm_test.sh
   libfmt-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev

@@ -78,6 +78,10 @@ def parse_args(argv):
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--out", default="sweep-out")
     p.add_argument("--build-dir", default=os.path.join(ROOT, "build-sweep"))
+    p.add_argument("--ternac", default=None,
+                   help="the ternac binary whose `config --check` decides which points are legal "
+                        "(default: $TERNAC_BUILD_DIR/sim/ternac, else build/sim/ternac, else "
+                        "ternac on PATH)")
     p.add_argument("--no-synth", action="store_true", help="skip the Yosys lane synthesis")
     p.add_argument("--no-plots", action="store_true")
     g = p.add_argument_group("Slurm (docs/regression.md)")
@@ -102,14 +106,7 @@ def parse_args(argv):
     for r in a.reductions:
         if r not in RED_CODE:
             p.error(f"unknown reduction '{r}' (expected signed, split or csa)")
-    for t in a.tree_inputs:
-        if not 1 <= t <= 4096:
-            p.error(f"--tree-inputs values must be in 1..4096, got {t}")
-    for c in a.caps:
-        if c != 0 and not OPERAND_BITS + 1 <= c <= OPERAND_BITS + 12:
-            p.error(f"--caps values must be 0 or in {OPERAND_BITS + 1}..{OPERAND_BITS + 12}, got {c}")
-    if not 1 <= a.lanes <= 1024:
-        p.error(f"--lanes must be in 1..1024, got {a.lanes}")
+    a.ternac = find_ternac(p, a.ternac)
     if not 0.0 <= a.zeros <= 1.0:
         p.error(f"--zeros must be in [0, 1], got {a.zeros}")
     if a.jobs < 1:
@@ -131,21 +128,48 @@ def parse_args(argv):
     return a
 
 
+def find_ternac(p, given):
+    """The ternac binary: --ternac, $TERNAC_BUILD_DIR/sim/ternac, build/sim/ternac, or PATH's."""
+    cands = [given] if given else [
+        os.path.join(os.environ.get("TERNAC_BUILD_DIR") or os.path.join(ROOT, "build"), "sim",
+                     "ternac"), shutil.which("ternac")]
+    for c in cands:
+        if c and os.path.isfile(c) and os.access(c, os.X_OK):
+            return os.path.abspath(c)
+    p.error(f"no ternac binary ({given or 'build/sim/ternac'}): build it (scripts/build.sh) or "
+            "give --ternac")
+
+
+def check_config(a, t, r, cap):
+    """`ternac config --check` on one point: (its description, None) or (None, the rule it breaks).
+    The legality rules live in one place (ArrayConfig::validate, which the RTL's elaboration
+    checks agree with: test config_rules_agree)."""
+    cmd = [a.ternac, "config", "--check", "--format", "json", "--lanes", str(a.lanes),
+           "--tree-inputs", str(t), "--acc-width", str(a.acc_width), "--token-tile",
+           str(a.token_tile), "--pipe-every", str(a.pipe_every), "--width-cap", str(cap),
+           "--reduction", r]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode == 0:
+        return json.loads(res.stdout), None
+    if res.returncode == 2:
+        return None, res.stderr.strip().splitlines()[-1] if res.stderr.strip() else "illegal"
+    sys.exit(f"sweep: {' '.join(cmd)} failed ({res.returncode}): {res.stderr.strip()}")
+
+
 def grid(a):
     points, dropped = [], []
     for t in a.tree_inputs:
-        full = OPERAND_BITS + levels(t)
         for r in a.reductions:
             for cap in a.caps:
                 name = f"l{a.lanes}_t{t}_{r}" + (f"_cap{cap}" if cap else "")
-                if r == "csa" and (cap or a.pipe_every or t < 3):
-                    dropped.append(f"{name}: carry-save needs TreeInputs >= 3, no cap and no pipelining")
+                desc, why = check_config(a, t, r, cap)
+                if desc is None:
+                    dropped.append(f"{name}: {why}")
                     continue
-                if cap and cap >= full:
-                    dropped.append(f"{name}: the full root width is {full} bits, the cap changes nothing")
-                    continue
-                if a.acc_width < full + 2:
-                    dropped.append(f"{name}: AccWidth {a.acc_width} is too narrow for {full}-bit sums")
+                if cap and cap >= desc["operand_bits"] + desc["tree_levels"]:
+                    dropped.append(f"{name}: the widest tree level is "
+                                   f"{desc['operand_bits'] + desc['tree_levels']} bits, the cap "
+                                   "changes nothing")
                     continue
                 points.append({"name": name, "tree_inputs": t, "reduction": r, "cap": cap})
     return points, dropped

@@ -93,6 +93,33 @@ refuse "no-sweep was given a disallowed flag override" claims --no-sweep=1
 refuse "not expected: .*--bogus" run --bogus 1
 refuse "not expected: --bogus" shapes --bogus
 refuse "not expected: extra" config extra
+# Configurations (ternac config; rtl/configs.csv).
+refuse "array parameter AccWidth must be in 12..64, got 11" config --check --lanes 8 --tree-inputs 5 --acc-width 11
+refuse "array parameter Lanes must be in 1..1024, got 2000" config --lanes 2000
+refuse "no configuration named 'nope' \(the configurations: default, small" config --config nope
+refuse "--check needs --config or parameters" config --check
+refuse "--list takes no configuration" config --list --config small
+refuse "--datapath: expected ternary or int8, got 'fp8'" config --datapath fp8
+refuse "--format: expected text or json, got 'xml'" config --format xml
+refuse "--lanes needs a decimal integer, got '010'" config --lanes 010
+printf 'name,lanes\n' > "$dir/configs_bad.csv"
+refuse "configs_bad.csv:1: the header must be" config --list --configs-file configs_bad.csv
+# Workload files (ternac run --workload).
+printf 'name,m,n,k\nok,1,64,64\nbad,1,0x40,64\n' > "$dir/wl_hex.csv"
+printf 'name,m,n,k\nok,1,64\n' > "$dir/wl_short.csv"
+printf 'layer,m,n,k\nok,1,64,64\n' > "$dir/wl_header.csv"
+printf 'name,m,n,k\n# nothing\n' > "$dir/wl_empty.csv"
+printf 'name,m,n,k\nmy layer,1,64,64\n' > "$dir/wl_space.csv"
+printf 'name,m,n,k\nbig,1,64,16777216\n' > "$dir/wl_big.csv"
+refuse "--workload wl_hex.csv:3: N needs a decimal integer, got '0x40'" run --workload wl_hex.csv
+refuse "--workload wl_short.csv:2: 3 fields, expected name,M,N,K" run --workload wl_short.csv
+refuse "--workload wl_header.csv:1: the header must be name,m,n,k" run --workload wl_header.csv
+refuse "--workload wl_empty.csv: no layers" run --workload wl_empty.csv
+refuse "wl_space.csv:2: a layer name must be 1 to 64 printable characters" run --workload wl_space.csv
+refuse "wl_big.csv:2: K must be in 1..16777215" run --workload wl_big.csv
+refuse "--workload takes no --layer" run --workload wl_hex.csv --layer attn_k
+refuse "--workload: .*nope.csv" run --workload nope.csv
+refuse "--json is the same file as --workload \(.wl_hex.csv.\): an output must not overwrite an input" run --workload wl_hex.csv --json wl_hex.csv
 refuse "--m: 1 required M missing" run --m
 refuse "not expected: stray" run stray
 refuse "unknown command 'frobnicate'" frobnicate

@@ -50,11 +50,11 @@ expect_rc() {
 
 # ---- help and version ----
 declare -A opts=(
-  [run]="--layer --tokens --m --n --k --zeros --seed --backpressure --padding --energy-dir --onchip-bytes --nodes --json --csv --max-cycles --memory-limit"
+  [run]="--layer --tokens --m --n --k --workload --zeros --seed --backpressure --padding --energy-dir --onchip-bytes --nodes --json --csv --max-cycles --memory-limit"
   [model]="--model --blocks --gguf --tokens --zeros --seed --json --csv --energy-dir --onchip-bytes --nodes --jobs --max-cycles --memory-limit"
   [bitlinear]="--weights --alpha --gguf --tensor --acts --out --acc-out --max-cycles --memory-limit"
   [claims]="--layer --zeros --act-profile --seed --prefill --prefill-counts --energy-dir --onchip-bytes --nodes --activity-calibration --no-sweep --no-gate --gate-lanes --gate-beats --glitch-beats --json --csv --max-cycles --memory-limit"
-  [shapes]="" [config]=""
+  [shapes]="" [config]="--config --lanes --tree-inputs --acc-width --rows-per-beat --token-tile --datapath --pipe-every --width-cap --reduction --check --list --format --configs-file"
 )
 for cmd in "${!opts[@]}"; do
   expect_rc 0 "ternac $cmd --help" "$ternac" "$cmd" --help
@@ -197,6 +197,16 @@ import json
 layer = json.load(open("bp.json"))["layers"][0]
 # at least the model's cycles; under a million (about 6 / 1e-3 expected, never 2^64 - x)
 assert layer["model_cycles"] <= layer["cycles"] < 10**6, layer
+PY
+
+# ---- a workload file: its layers, in order, each checked ----
+printf '# two layers\nname,m,n,k\nproj_in,1,40,70\nproj_out,3,17,64\n' > wl.csv
+expect_rc 0 "run --workload wl.csv" "$ternac" run --workload wl.csv --json wl.json
+$py - <<'PY' || bad "run --workload: not the file's layers"
+import json
+d = json.load(open("wl.json"))
+got = [(l["layer"], l["m"], l["n"], l["k"], l["passed"]) for l in d["layers"]]
+assert got == [("proj_in", 1, 40, 70, True), ("proj_out", 3, 17, 64, True)], got
 PY
 
 # ---- reports: run and model, JSON and CSV ----

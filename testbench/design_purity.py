@@ -5,7 +5,8 @@
 
 Every source of the design list is read, and the check fails (exit 1, naming file and line) on:
 assertions, cover points, assertion/coverage/fault macros, plusargs, display tasks, initial
-blocks, Verilator public pragmas, or the word 'fault'. The only simulation-only code the design
+blocks, Verilator public pragmas (except on a localparam: the package's constants are public so
+that the C++ mirror is checked against them, sim/pkg_mirror.cpp), or the word 'fault'. The only simulation-only code the design
 may hold is the activity its datapath exposes for the bound energy monitors (docs/energy.md):
 inside `ifndef SYNTHESIS regions, declarations and continuous assignments of probe_* signals
 (and unused_probes), the localparams that size them and the generate blocks that build them, and no
@@ -22,7 +23,7 @@ FORBIDDEN = [
     (r"\$(value|test)\$plusargs", "a plusarg"),
     (r"\$(display|write|monitor|strobe)\b", "a display task"),
     (r"^\s*initial\b", "an initial block"),
-    (r"verilator\s+public", "a Verilator public pragma"),
+    (r"^(?!\s*localparam\b).*verilator\s+public", "a Verilator public pragma (other than on a constant)"),
     (r"(?i)\bfault", "fault code"),
     (r"`include\s+\"ternac_assert", "the assertion header"),
 ]

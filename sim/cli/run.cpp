@@ -28,6 +28,9 @@ void declare(Options& o) {
   o.value("m", "M", "a custom shape instead of --layer: M tokens (with --n and --k)");
   o.value("n", "N", "a custom shape: N output rows");
   o.value("k", "K", "a custom shape: K inputs");
+  o.value("workload", "FILE",
+          "the layers of a workload file instead of --layer: a CSV 'name,m,n,k' with one layer "
+          "per line (docs/outputs.md)");
   o.value("zeros", "F", "fraction of zero weights, 0..1 (default: 0.4)");
   o.value("seed", "S", "random seed of weights and activations (default: 1)");
   o.value("backpressure", "P",
@@ -55,6 +58,7 @@ double ratio(std::uint64_t a, std::uint64_t b) {
 // What the command line asks for, every value checked.
 struct Request {
   std::vector<LayerJob> jobs;
+  std::string workload;  // --workload FILE: jobs are read from it once it has passed the checks
   double zeros = 0.4;
   std::uint64_t seed = 1;
   double backpressure = 1.0;
@@ -65,7 +69,12 @@ struct Request {
 
 Request read_request(const Options& o) {
   Request q;
-  if (o.has("m") || o.has("n") || o.has("k")) {
+  if (o.has("workload")) {
+    if (o.has("m") || o.has("n") || o.has("k") || o.has("layer") || o.has("tokens")) {
+      throw std::invalid_argument("--workload takes no --layer, --tokens, --m, --n or --k");
+    }
+    q.workload = o.str("workload", "");
+  } else if (o.has("m") || o.has("n") || o.has("k")) {
     if (!(o.has("m") && o.has("n") && o.has("k")) || o.has("layer") || o.has("tokens")) {
       throw std::invalid_argument(
           "a custom shape needs all of --m, --n, --k and no --layer/--tokens");
@@ -269,11 +278,13 @@ Json print_claims(const ArrayConfig& cfg, const LayerReport& layers, const OpCou
 
 int run(const Options& o) {
   // Everything is checked before the first layer is made: options, files, tables, shapes, memory.
-  const Request q = read_request(o);
-  const std::vector<LayerJob>& jobs = q.jobs;
+  Request q = read_request(o);
   Files files;
+  if (!q.workload.empty()) files.input("--workload", q.workload);
   files.outputs_of(o, {"json", "csv"});
   files.check();
+  if (!q.workload.empty()) q.jobs = workload_file_layers(q.workload);
+  const std::vector<LayerJob>& jobs = q.jobs;
   const EnergyTables tables = EnergyTables::load(q.energy.dir);
   Harness harness;
   const ArrayConfig& cfg = harness.config();

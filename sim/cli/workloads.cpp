@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <stdexcept>
 
 #include "text_io.h"
@@ -31,6 +32,58 @@ std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t 
     jobs.push_back({l.name, 0, {tokens, l.n, l.k}, ""});
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string(e.what()) + ", or 'all'");
+  }
+  return jobs;
+}
+
+std::vector<LayerJob> workload_file_layers(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(fmt::format("--workload: cannot read {}", printable(path)));
+  std::vector<LayerJob> jobs;
+  std::string line;
+  bool header = false;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = fmt::format("--workload {}:{}", printable(path), number);
+    std::vector<std::string> f;
+    for (std::size_t start = 0;;) {
+      const std::size_t comma = line.find(',', start);
+      f.push_back(line.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (f.size() != 4) {
+      throw std::invalid_argument(
+          fmt::format("{}: {} fields, expected name,M,N,K", where, f.size()));
+    }
+    if (!header) {
+      if (f[0] != "name" || f[1] != "m" || f[2] != "n" || f[3] != "k") {
+        throw std::invalid_argument(fmt::format("{}: the header must be name,m,n,k", where));
+      }
+      header = true;
+      continue;
+    }
+    const std::string& name = f[0];
+    bool plain = !name.empty() && name.size() <= 64;
+    for (const char c : name) plain = plain && c > ' ' && c < 127;
+    if (!plain) {
+      throw std::invalid_argument(fmt::format(
+          "{}: a layer name must be 1 to 64 printable characters without spaces, got '{}'", where,
+          printable(name)));
+    }
+    GemmShape shape;
+    try {
+      shape.m = static_cast<std::uint32_t>(parse_decimal(f[1], "M", 1, kMaxDim));
+      shape.n = static_cast<std::uint32_t>(parse_decimal(f[2], "N", 1, kMaxDim));
+      shape.k = static_cast<std::uint32_t>(parse_decimal(f[3], "K", 1, kMaxDim));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("{}: {}", where, e.what()));
+    }
+    jobs.push_back({name, 0, shape, ""});
+  }
+  if (jobs.empty()) {
+    throw std::invalid_argument(fmt::format("--workload {}: no layers", printable(path)));
   }
   return jobs;
 }

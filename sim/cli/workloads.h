@@ -24,6 +24,11 @@ struct LayerJob {
 const LayerShape& layer_2b4t(const std::string& name);
 // Layer `name` of a 2B4T block, or all seven for "all", with M = tokens.
 std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t tokens);
+// The layers of a workload file: one layer per line, "name,M,N,K" (a header line
+// "name,m,n,k" first; '#' comments and empty lines skipped). Throws std::invalid_argument naming
+// the file, the line and what is wrong (a missing field, a dimension not strictly decimal in
+// 1..2^24 - 1, a name that is empty, longer than 64 characters or not printable ASCII).
+std::vector<LayerJob> workload_file_layers(const std::string& path);
 // The first `blocks` blocks of `model` (every block's seven layers), M = tokens.
 std::vector<LayerJob> model_layers(const ModelShape& model, std::uint32_t blocks,
                                    std::uint32_t tokens);
