@@ -148,6 +148,14 @@ list(GET TERNAC_COSIM_CONFIGS 0 TERNAC_DEFAULT_CONFIG)
 if(NOT TERNAC_DEFAULT_CONFIG MATCHES "^default:")
   message(FATAL_ERROR "${TERNAC_CONFIGS_FILE}: the first cosim row must be 'default'")
 endif()
+# The CLI's array: the default row, or (for a build of the CLI for another configuration, which
+# ternac makes on first use of that configuration, docs/build_cache.md) a config string.
+set(TERNAC_CLI_CONFIG "" CACHE STRING
+    "The array of the ternac CLI as name:Lanes:TreeInputs:... (empty: rtl/configs.csv's default)")
+set(TERNAC_CLI_ARRAY ${TERNAC_DEFAULT_CONFIG})
+if(TERNAC_CLI_CONFIG)
+  set(TERNAC_CLI_ARRAY ${TERNAC_CLI_CONFIG})
+endif()
 
 # ternac_config_fields(<config string> <prefix>): sets <prefix>_NAME, _LANES, _TREE_INPUTS,
 # _ACC_WIDTH, _ROWS_PER_BEAT, _TOKEN_TILE and _DATAPATH in the caller's scope.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
@@ -116,6 +117,20 @@ class FstWriter : public WaveWriter {
   VerilatedFstC fst_;
 };
 
+// Verilated models of very wide trees evaluate in deep stack frames: the 1 x 4096 array (the
+// TreeInputs maximum) needs more than the usual 8 MB. Raises the soft stack limit of the
+// process to 256 MB (or the hard limit) if it is lower; the main thread's stack grows up to the
+// limit in force when it grows.
+inline void raise_stack_limit() {
+  constexpr rlim_t kWant = rlim_t{256} << 20;
+  rlimit r{};
+  if (getrlimit(RLIMIT_STACK, &r) != 0 || r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= kWant) {
+    return;
+  }
+  r.rlim_cur = (r.rlim_max == RLIM_INFINITY || r.rlim_max > kWant) ? kWant : r.rlim_max;
+  setrlimit(RLIMIT_STACK, &r);
+}
+
 template <typename VTop>
 class RtlHarness {
  public:
@@ -128,6 +143,7 @@ class RtlHarness {
   // A model in the caller's context, which must outlive the harness. Models in different
   // contexts may be evaluated on different threads at once (ternac model --jobs).
   explicit RtlHarness(VerilatedContext* ctx) {
+    raise_stack_limit();
     static std::atomic<int> models{0};
     const std::string name = "top" + std::to_string(models++);
     apply_plusargs(*ctx);  // the monitors' initial blocks read them

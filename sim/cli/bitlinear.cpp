@@ -17,11 +17,13 @@
 #include "harness.h"
 #include "npy.h"
 #include "text_io.h"
+#include "variant.h"
 
 namespace ternac::cli {
 namespace {
 
 void declare(Options& o) {
+  declare_array_options(o);
   o.value("weights", "W.npy", "N x K weights: float (ternarized by absmean) or integers in -1..1");
   o.value("alpha", "A", "the scale of integer weights, finite as a float (default: 1)");
   o.value("gguf", "FILE", "instead of --weights: a bitnet.cpp GGUF file (with --tensor)");

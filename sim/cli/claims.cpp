@@ -10,22 +10,33 @@
 #include <algorithm>
 #include <string>
 
-#include "Vternac_rtl_default_int8.h"
-#include "Vternac_rtl_default_toggles.h"
 #include "commands.h"
 #include "gate_runner.h"
 #include "harness.h"
+#if TERNAC_CLI_CLAIMS
+#include "Vternac_rtl_default_int8.h"
+#include "Vternac_rtl_default_toggles.h"
+#endif
 #include "report.h"
 #include "text_io.h"
+#include "variant.h"
 #include "workloads.h"
 
 namespace ternac::cli {
 namespace {
 
+#if TERNAC_CLI_CLAIMS
 using TogglesHarness = RtlHarness<Vternac_rtl_default_toggles>;
 using Int8Harness = RtlHarness<Vternac_rtl_default_int8>;
+#else
+// A build of the CLI without the claims' models (an on-demand build for run, model and
+// bitlinear, sim/cli/variant.cpp): never simulated, see run().
+using TogglesHarness = Harness;
+using Int8Harness = Harness;
+#endif
 
 void declare(Options& o) {
+  declare_array_options(o);
   o.value("layer", "NAME",
           "the 2B4T layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down; "
           "default: ffn_down)");
@@ -148,10 +159,15 @@ ArrayConfig int8_config(const ArrayConfig& c) {
   ArrayConfig c8 = c;
   c8.datapath = Datapath::kInt8;
   c8.reduction = Reduction::kSigned;
+  c8.level_width_cap = 0;  // a ternary cap is below the INT8 operand width (sim/CMakeLists.txt)
+  c8.acc_width = std::max(c8.acc_width, c8.tree_width() + 1);  // and its root is wider
   return c8;
 }
 
 int run(const Options& o) {
+#if !TERNAC_CLI_CLAIMS
+  throw std::logic_error("this build of ternac has no claims models (TERNAC_CLI_CLAIMS=OFF)");
+#endif
   // Everything is checked before the first cycle: options, files, tables, calibration, shapes.
   Files files;
   files.outputs_of(o, {"json", "csv"});

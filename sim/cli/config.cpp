@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <optional>
 
 #include "commands.h"
 #include "harness.h"
 #include "report.h"
 #include "text_io.h"
+#include "variant.h"
 
 namespace ternac::cli {
 namespace {
@@ -43,8 +45,8 @@ bool any_param(const Options& o) {
 // The configuration the options describe: --config's row (default: "default"), then each
 // parameter option over it. Throws std::invalid_argument naming a bad value or rule.
 ArrayConfig requested(const Options& o) {
-  const std::vector<NamedConfig> named =
-      load_named_configs(o.str("configs-file", default_configs_file()));
+  const std::vector<NamedConfig> named = load_named_configs(
+      o.has("configs-file") ? o.str("configs-file", "") : default_configs_file());
   ArrayConfig c = find_named_config(named, o.str("config", "default")).config;
   const auto num = [&](const char* name, int value) {
     return static_cast<int>(o.decimal(name, 0, 1u << 20, static_cast<std::uint64_t>(value)));
@@ -96,6 +98,18 @@ void print_text(const ArrayConfig& c, const char* what) {
 }
 
 }  // namespace
+
+void declare_array_options(Options& o) {
+  o.value("config", "NAME",
+          "run on a named array configuration of rtl/configs.csv instead of the built-in one "
+          "(built on first use, then cached; docs/build_cache.md)");
+  for (const Param& p : kParams) o.value(p.option, "V", p.help);
+}
+
+std::optional<ArrayConfig> requested_array(const Options& o) {
+  if (!o.has("config") && !any_param(o)) return std::nullopt;
+  return requested(o);
+}
 
 Command add_config(CLI::App& root) {
   return make_command(

@@ -29,6 +29,7 @@
 #include "commands.h"
 #include "common.h"
 #include "text_io.h"
+#include "variant.h"
 
 namespace ternac::cli {
 namespace {
@@ -113,6 +114,10 @@ int run_main(int argc, char** argv) {
     const std::string name = "ternac " + c.app->get_name();
     try {
       c.options->check_once();
+      const std::string& cmd = c.app->get_name();
+      if (cmd == "run" || cmd == "model" || cmd == "claims" || cmd == "bitlinear") {
+        switch_to_requested_array(*c.options, cmd);  // another array: its ternac runs it
+      }
       return c.run(*c.options);
     } catch (const CheckFailed& e) {
       return error(name, e.what(), kExitCheckFailed);
@@ -138,6 +143,7 @@ int main(int argc, char** argv) {
   // blocks up to the largest threshold glibc allows in its heaps, and freed memory mapped.
   // The memory estimates (common.h, layer_runner.cpp) know these thresholds.
   mallopt(M_MMAP_THRESHOLD, static_cast<int>(ternac::cli::kMmapThreshold));
+  ternac::cli::remember_command_line(argc, argv);
   mallopt(M_TRIM_THRESHOLD, static_cast<int>(ternac::cli::kTrimThreshold));
   int code = ternac::cli::run_main(argc, argv);
   // A report cut short on standard output (a full disk, a closed pipe, /dev/full) is a failure:

@@ -15,12 +15,14 @@
 #include "layer_runner.h"
 #include "report.h"
 #include "text_io.h"
+#include "variant.h"
 #include "workloads.h"
 
 namespace ternac::cli {
 namespace {
 
 void declare(Options& o) {
+  declare_array_options(o);
   o.value("layer", "NAME",
           "a 2B4T layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down) or "
           "'all' (default: all)");

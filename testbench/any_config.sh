@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Any array from the command line (docs/build_cache.md): ternac run on a named configuration and
+# on the same configuration given by its parameters builds that configuration's ternac once (in
+# TERNAC_CACHE_DIR) and reuses it; the built-in configuration builds nothing; an illegal one is
+# refused before any build. Usage: any_config.sh <ternac>
+set -u
+ternac=$1
+: "${TERNAC_CACHE_DIR:?any_config.sh: set TERNAC_CACHE_DIR, the cache of the build tree}"
+py=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 2
+fail=0
+checks=0
+bad() { echo "FAIL: $*"; fail=1; }
+run() {  # run <name> <want exit> <ternac arguments...>: stdout in <name>.out, stderr in <name>.err
+  local name=$1 want=$2
+  shift 2
+  checks=$((checks + 1))
+  timeout 1200 "$ternac" "$@" >"$name.out" 2>"$name.err"
+  local rc=$?
+  [ $rc -eq "$want" ] || { bad "ternac $*: exit $rc, want $want"; tail -5 "$name.err"; }
+}
+
+run first 0 run --config small --layer attn_k --json first.json
+run again 0 run --config small --layer attn_k --json again.json
+run params 0 run --lanes 4 --tree-inputs 8 --token-tile 8 --layer attn_k --json params.json
+run builtin 0 run --config default --m 1 --n 16 --k 64
+run illegal 2 run --lanes 8 --tree-inputs 5 --acc-width 11
+grep -q "AccWidth must be in 12..64, got 11" illegal.err || bad "illegal configuration: $(cat illegal.err)"
+for f in again params builtin illegal; do
+  if grep -q "building" $f.err; then bad "$f: built again: $(grep building $f.err)"; fi
+done
+$py - <<'PY' || bad "the configuration's runs: wrong array or results"
+import json
+runs = [json.load(open(f"{n}.json")) for n in ("first", "again", "params")]
+for r in runs:
+    assert r["passed"], r["provenance"]["configuration"]
+    c = r["provenance"]["configuration"]
+    assert (c["lanes"], c["tree_inputs"], c["token_tile"], c["name"]) == (4, 8, 8, "4x8_tt8"), c
+strip = lambda r: [{k: v for k, v in l.items()} for l in r["layers"]]
+assert strip(runs[0]) == strip(runs[1]) == strip(runs[2])
+PY
+checks=$((checks + 1))
+echo "any_config: $checks checks, $([ $fail -eq 0 ] && echo all passed || echo FAILURES above)"
+exit $fail
