@@ -165,19 +165,6 @@ ArrayConfig default_config() { return ArrayConfig{}; }
 
 namespace {
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    out.push_back(
-        line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 const char* const kConfigColumns[] = {
     "name",       "lanes",    "tree_inputs", "acc_width",       "rows_per_beat",
     "token_tile", "datapath", "pipe_every",  "level_width_cap", "reduction",
@@ -196,7 +183,7 @@ std::vector<NamedConfig> load_named_configs(const std::string& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
     const std::string where = fmt::format("{}:{}", printable(path), number);
-    const std::vector<std::string> f = split_csv_line(line);
+    const std::vector<std::string> f = split_commas(line);
     constexpr std::size_t kColumns = std::size(kConfigColumns);
     if (!header) {
       for (std::size_t i = 0; i < kColumns; ++i) {

@@ -228,4 +228,14 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+std::vector<std::string> split_commas(std::string_view line) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = line.find(',', start);
+    out.emplace_back(line.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
 }  // namespace ternac

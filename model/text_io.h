@@ -17,6 +17,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ternac {
 
@@ -44,5 +45,9 @@ std::string printable_message(std::string_view text);
 // end with a space; otherwise in double quotes with every quote doubled. The bytes are kept (a
 // CSV reader gets the name back exactly).
 std::string csv_field(std::string_view text);
+
+// The comma-separated fields of one line of a simple CSV (no quoting: ternac's own input files,
+// rtl/configs.csv and workload files), empty fields kept.
+std::vector<std::string> split_commas(std::string_view line);
 
 }  // namespace ternac

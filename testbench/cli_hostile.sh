@@ -104,6 +104,8 @@ refuse "--format: expected text or json, got 'xml'" config --format xml
 refuse "--lanes needs a decimal integer, got '010'" config --lanes 010
 printf 'name,lanes\n' > "$dir/configs_bad.csv"
 refuse "configs_bad.csv:1: the header must be" config --list --configs-file configs_bad.csv
+refuse "unknown model 'gpt' \(known: 2b4t, large" claims --model gpt --no-gate
+refuse "unknown layer 'ffn_mid' of large \(known: attn_q" claims --model large --layer ffn_mid --no-gate
 # Workload files (ternac run --workload).
 printf 'name,m,n,k\nok,1,64,64\nbad,1,0x40,64\n' > "$dir/wl_hex.csv"
 printf 'name,m,n,k\nok,1,64\n' > "$dir/wl_short.csv"

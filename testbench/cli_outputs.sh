@@ -53,7 +53,7 @@ declare -A opts=(
   [run]="--layer --tokens --m --n --k --workload --zeros --seed --backpressure --padding --energy-dir --onchip-bytes --nodes --json --csv --max-cycles --memory-limit"
   [model]="--model --blocks --gguf --tokens --zeros --seed --json --csv --energy-dir --onchip-bytes --nodes --jobs --max-cycles --memory-limit"
   [bitlinear]="--weights --alpha --gguf --tensor --acts --out --acc-out --max-cycles --memory-limit"
-  [claims]="--layer --zeros --act-profile --seed --prefill --prefill-counts --energy-dir --onchip-bytes --nodes --activity-calibration --no-sweep --no-gate --gate-lanes --gate-beats --glitch-beats --json --csv --max-cycles --memory-limit"
+  [claims]="--model --layer --zeros --act-profile --seed --prefill --prefill-counts --energy-dir --onchip-bytes --nodes --activity-calibration --no-sweep --no-gate --gate-lanes --gate-beats --glitch-beats --json --csv --max-cycles --memory-limit"
   [shapes]="" [config]="--config --lanes --tree-inputs --acc-width --rows-per-beat --token-tile --datapath --pipe-every --width-cap --reduction --check --list --format --configs-file"
 )
 for cmd in "${!opts[@]}"; do

@@ -37,8 +37,11 @@ using Int8Harness = Harness;
 
 void declare(Options& o) {
   declare_array_options(o);
+  o.value("model", "NAME",
+          "the model whose layer it is: 2b4t, large, 3b or llama3-8b (default: 2b4t; "
+          "'ternac shapes')");
   o.value("layer", "NAME",
-          "the 2B4T layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down; "
+          "the layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down; "
           "default: ffn_down)");
   o.value("zeros", "F",
           "fraction of zero weights (default: 0.3101, what absmean ternarization gives on "
@@ -72,6 +75,8 @@ void declare(Options& o) {
 
 // What the command line asks for, every value checked.
 struct Request {
+  const ModelShape* model = nullptr;
+  LayerShape shape;  // the layer's N and K
   std::string layer;
   double zeros = 0;
   std::string zeros_source;
@@ -90,8 +95,9 @@ struct Request {
 
 Request read_request(const Options& o, const EnergyTables& tables, const EnergyOptions& energy) {
   Request q;
+  q.model = &model_shape(o.str("model", "2b4t"));  // names the models when unknown
   q.layer = o.str("layer", "ffn_down");
-  (void)layer_2b4t(q.layer);  // names the layers when unknown
+  q.shape = model_layer(*q.model, q.layer);  // names the layers when unknown
   if (o.has("zeros")) {
     q.zeros = o.fraction("zeros", 0.0);
     q.zeros_source = "--zeros";
@@ -181,7 +187,7 @@ int run(const Options& o) {
   TogglesHarness harness;
   const ArrayConfig& cfg = harness.config();
   const ArrayConfig cfg8 = int8_config(cfg);
-  const LayerShape& layer = layer_2b4t(q.layer);
+  const LayerShape& layer = q.shape;
   const GemmShape decode{1, layer.n, layer.k};
   const GemmShape prefill{q.prefill, layer.n, layer.k};
   if (q.gate_lanes > cfg.lanes) {
@@ -194,7 +200,7 @@ int run(const Options& o) {
   }
   ClaimsReport report;
   report.config = cfg;
-  report.workload = "2B4T " + layer.name;
+  report.workload = q.model->title + " " + layer.name;
   report.zero_fraction = q.zeros;
   report.zero_fraction_source = q.zeros_source;
   report.act_profile = act_profile_name(q.act);
@@ -225,10 +231,10 @@ int run(const Options& o) {
   check_memory(memory, limit);
 
   fmt::print(
-      "ternac claims: array {}, 2B4T {} ({} x {}), {:.2f} % zero weights ({}), activations {}, "
+      "ternac claims: array {}, {} ({} x {}), {:.2f} % zero weights ({}), activations {}, "
       "seed {}\n",
-      cfg.name(), layer.name, layer.n, layer.k, q.zeros * 100, q.zeros_source, report.act_profile,
-      q.seed);
+      cfg.name(), report.workload, layer.n, layer.k, q.zeros * 100, q.zeros_source,
+      report.act_profile, q.seed);
   std::fflush(stdout);
 
   // Decode on the models that count toggles (the activity estimate needs them).

@@ -20,6 +20,16 @@ const LayerShape& layer_2b4t(const std::string& name) {
       fmt::format("unknown layer '{}' (known: {}; see 'ternac shapes')", printable(name), known));
 }
 
+LayerShape model_layer(const ModelShape& model, const std::string& name) {
+  std::string known;
+  for (const LayerShape& l : model.block_layers()) {
+    if (l.name == name) return l;
+    known += (known.empty() ? "" : ", ") + l.name;
+  }
+  throw std::invalid_argument(
+      fmt::format("unknown layer '{}' of {} (known: {})", printable(name), model.name, known));
+}
+
 std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t tokens) {
   std::vector<LayerJob> jobs;
   if (name_or_all == "all") {
@@ -46,13 +56,7 @@ std::vector<LayerJob> workload_file_layers(const std::string& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
     const std::string where = fmt::format("--workload {}:{}", printable(path), number);
-    std::vector<std::string> f;
-    for (std::size_t start = 0;;) {
-      const std::size_t comma = line.find(',', start);
-      f.push_back(line.substr(start, comma == std::string::npos ? comma : comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    const std::vector<std::string> f = split_commas(line);
     if (f.size() != 4) {
       throw std::invalid_argument(
           fmt::format("{}: {} fields, expected name,M,N,K", where, f.size()));

@@ -22,6 +22,9 @@ struct LayerJob {
 
 // The 2B4T layer `name`; throws std::invalid_argument listing the names.
 const LayerShape& layer_2b4t(const std::string& name);
+// Layer `name` (attn_q ... ffn_down) of a block of `model`; throws std::invalid_argument listing
+// the names.
+LayerShape model_layer(const ModelShape& model, const std::string& name);
 // Layer `name` of a 2B4T block, or all seven for "all", with M = tokens.
 std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t tokens);
 // The layers of a workload file: one layer per line, "name,M,N,K" (a header line
