@@ -7,19 +7,13 @@ set -u
 ternac=$1
 : "${TERNAC_CACHE_DIR:?any_config.sh: set TERNAC_CACHE_DIR, the cache of the build tree}"
 py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-fail=0
-checks=0
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 run() {  # run <name> <want exit> <ternac arguments...>: stdout in <name>.out, stderr in <name>.err
   local name=$1 want=$2
   shift 2
-  checks=$((checks + 1))
   timeout 1200 "$ternac" "$@" >"$name.out" 2>"$name.err"
   local rc=$?
-  [ $rc -eq "$want" ] || { bad "ternac $*: exit $rc, want $want"; tail -5 "$name.err"; }
+  if [ $rc -eq "$want" ]; then ok; else bad "ternac $*: exit $rc, want $want"; tail -5 "$name.err"; fi
 }
 
 run first 0 run --config small --layer attn_k --json first.json
@@ -41,6 +35,5 @@ for r in runs:
 strip = lambda r: [{k: v for k, v in l.items()} for l in r["layers"]]
 assert strip(runs[0]) == strip(runs[1]) == strip(runs[2])
 PY
-checks=$((checks + 1))
-echo "any_config: $checks checks, $([ $fail -eq 0 ] && echo all passed || echo FAILURES above)"
-exit $fail
+ok
+finish any_config

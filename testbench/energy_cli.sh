@@ -14,13 +14,7 @@ ternac=$1
 root=$2
 sweep=$3
 py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 2
-fail=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); echo "FAIL: $*"; fail=1; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 run() {  # run <name> <ternac arguments...>: text in <name>.txt, exit status checked
   local name=$1
   shift
@@ -128,5 +122,4 @@ else
   ok
 fi
 
-echo "energy_cli: $checks checks, $([ $fail -eq 0 ] && echo all passed || echo FAILURES above)"
-exit $fail
+finish energy_cli
