@@ -77,14 +77,22 @@ module ternac_adder_tree #(
     localparam int unsigned Nodes = ternac_pkg::tree_nodes(TreeInputs, l);
     localparam int unsigned Width = ternac_pkg::level_width(InWidth, l, LevelWidthCap);
     // sum / carry / ovf: what the next level reads (registered after every PipeEvery-th level).
-    logic [Nodes*Width-1:0] sum, sum_d;
-    logic [Nodes-1:0]       carry, carry_d;
+    // A level's sums are an array with one element per node rather than one packed vector:
+    // the same bits, which Verilator simulates without shifting and masking wide words
+    // (docs/performance.md).
+    logic [Width-1:0] sum [Nodes];
+    logic [Width-1:0] sum_d [Nodes];
+    logic [Nodes-1:0] carry, carry_d;
     logic                   ovf, ovf_d;
 
     if (ternac_pkg::tree_level_registered(TreeInputs, PipeEvery, l)) begin : g_reg
+      for (genvar j = 0; j < Nodes; j++) begin : g_sum_q
+        always_ff @(posedge clk_i) begin
+          if (en_i) sum[j] <= sum_d[j];
+        end
+      end
       always_ff @(posedge clk_i) begin
         if (en_i) begin
-          sum   <= sum_d;
           carry <= carry_d;
           ovf   <= ovf_d;
         end
@@ -92,16 +100,23 @@ module ternac_adder_tree #(
 `ifndef SYNTHESIS
       localparam int unsigned RegBase = ternac_pkg::tree_reg_bits_before(
           TreeInputs, InWidth, PipeEvery, LevelWidthCap, l);
-      assign probe_reg_q[RegBase+:Nodes*Width+Nodes+1] = {ovf, carry, sum};
+      for (genvar j = 0; j < Nodes; j++) begin : g_probe_sum
+        assign probe_reg_q[RegBase+j*Width+:Width] = sum[j];
+      end
+      assign probe_reg_q[RegBase+Nodes*Width+:Nodes+1] = {ovf, carry};
 `endif
     end else begin : g_wire
-      assign sum   = sum_d;
+      for (genvar j = 0; j < Nodes; j++) begin : g_sum
+        assign sum[j] = sum_d[j];
+      end
       assign carry = carry_d;
       assign ovf   = ovf_d;
     end
 
     if (l == 0) begin : g_leaves
-      assign sum_d   = operand_i;
+      for (genvar j = 0; j < Nodes; j++) begin : g_leaf
+        assign sum_d[j] = operand_i[j*InWidth+:InWidth];
+      end
       assign carry_d = carry_i;
       assign ovf_d   = 1'b0;
     end else begin : g_nodes
@@ -114,10 +129,10 @@ module ternac_adder_tree #(
             .Width   (PrevWidth),
             .Saturate(Width == PrevWidth)
           ) u_adder (
-            .a_i       (g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]),
-            .b_i       (g_level[l-1].sum[(2*i+1)*PrevWidth+:PrevWidth]),
+            .a_i       (g_level[l-1].sum[2*i]),
+            .b_i       (g_level[l-1].sum[2*i+1]),
             .carry_i   (g_level[l-1].carry[2*i]),
-            .sum_o     (sum_d[i*Width+:Width]),
+            .sum_o     (sum_d[i]),
             .overflow_o(node_ovf[i])
           );
           assign carry_d[i] = g_level[l-1].carry[2*i+1];
@@ -130,10 +145,9 @@ module ternac_adder_tree #(
 `endif
         end else begin : g_pass
           if (Width > PrevWidth) begin : g_extend
-            assign sum_d[i*Width+:Width] = {g_level[l-1].sum[(2*i+1)*PrevWidth-1],
-                                            g_level[l-1].sum[2*i*PrevWidth+:PrevWidth]};
+            assign sum_d[i] = {g_level[l-1].sum[2*i][PrevWidth-1], g_level[l-1].sum[2*i]};
           end else begin : g_same
-            assign sum_d[i*Width+:Width] = g_level[l-1].sum[2*i*PrevWidth+:PrevWidth];
+            assign sum_d[i] = g_level[l-1].sum[2*i];
           end
           assign carry_d[i]  = g_level[l-1].carry[2*i];
           assign node_ovf[i] = 1'b0;
@@ -143,7 +157,7 @@ module ternac_adder_tree #(
     end
   end
 
-  assign sum_o   = g_level[Levels].sum;
+  assign sum_o      = g_level[Levels].sum[0];
   assign carry_o    = g_level[Levels].carry[0];
   assign overflow_o = g_level[Levels].ovf;
 
