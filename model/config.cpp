@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "file_io.h"
 #include "text_io.h"
 
 namespace ternac {
@@ -173,6 +174,7 @@ const char* const kConfigColumns[] = {
 }  // namespace
 
 std::vector<NamedConfig> load_named_configs(const std::string& path) {
+  check_input_file(path);  // a regular file: a FIFO or a directory is refused, never read
   std::ifstream in(path);
   if (!in) throw std::invalid_argument(fmt::format("cannot read {}", printable(path)));
   std::vector<NamedConfig> out;

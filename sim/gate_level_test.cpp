@@ -10,15 +10,14 @@
 
 #include "energy_table.h"
 #include "gate_runner.h"
+#include "text_io.h"
 #include "workload.h"
 
 namespace ternac {
 namespace {
 
-std::uint64_t seed() {
-  const char* s = std::getenv("TERNAC_SEED");
-  return s && *s ? std::strtoull(s, nullptr, 10) : 7;
-}
+// TERNAC_SEED, strictly decimal (text_io.h: a malformed value stops the test with its name).
+std::uint64_t seed() { return env_decimal("TERNAC_SEED", 7); }
 
 ArrayConfig lane8(Datapath d) {
   ArrayConfig c;

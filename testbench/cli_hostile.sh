@@ -69,8 +69,9 @@ refuse "--seed needs a decimal integer, got '7 '" run --seed "7 "
 refuse "--seed must be in 0..18446744073709551615, got 18446744073709551616" \
   run --seed 18446744073709551616
 refuse "--tokens must be in 1..16777215, got 0" run --tokens 0
-refuse "--backpressure must be in \(0, 1\], got 0" run --backpressure 0
-refuse "--backpressure must be in \(0, 1\], got 2" run --backpressure 2
+refuse "--backpressure must be in \[1e-6, 1\], got 0" run --backpressure 0
+refuse "--backpressure must be in \[1e-6, 1\], got 2" run --backpressure 2
+refuse "--backpressure must be in \[1e-6, 1\], got 1e-300" run --m 1 --n 1 --k 1 --backpressure 1e-300
 refuse "--backpressure needs a decimal number .*got '0x1p-3'" run --backpressure 0x1p-3
 refuse "--padding must be zero or random, got 'sideways'" run --padding sideways
 refuse "--max-cycles must be in 1.." run --max-cycles 0
@@ -102,6 +103,9 @@ refuse "--list takes no configuration" config --list --config small
 refuse "--datapath: expected ternary or int8, got 'fp8'" config --datapath fp8
 refuse "--format: expected text or json, got 'xml'" config --format xml
 refuse "--lanes needs a decimal integer, got '010'" config --lanes 010
+mkfifo "$dir/configs_fifo.csv"
+refuse "configs_fifo.csv.*FIFO" config --list --configs-file configs_fifo.csv
+refuse "configs_fifo.csv.*FIFO" TERNAC_CONFIGS_FILE=configs_fifo.csv config --list
 printf 'name,lanes\n' > "$dir/configs_bad.csv"
 refuse "configs_bad.csv:1: the header must be" config --list --configs-file configs_bad.csv
 refuse "unknown model 'gpt' \(known: 2b4t, large" claims --model gpt --no-gate
@@ -146,6 +150,14 @@ refuse "energy table directory '/nonexistent/ternac' does not exist" \
 refuse "$dir" claims --energy-dir "$dir"
 refuse "energy table directory '/nonexistent' does not exist" \
   TERNAC_ENERGY_DIR=/nonexistent run --m 1 --n 1 --k 1
+# An output may not replace an energy table (the tables are inputs).
+mkdir -p "$dir/EE/calibration"
+cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/*.csv "$dir/EE/"
+cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/calibration/*.csv "$dir/EE/calibration/"
+refuse "--csv is the same file as --energy-dir \(.EE/45nm.csv.\)" \
+  run --m 1 --n 1 --k 1 --energy-dir EE --csv EE/45nm.csv
+refuse "--json is the same file as --energy-dir \(.EE/calibration/activity.csv.\)" \
+  claims --layer attn_k --no-gate --energy-dir EE --json EE/calibration/activity.csv
 refuse "energy table directory '/nonexistent' does not exist" \
   TERNAC_ENERGY_DIR=/nonexistent model --model 2b4t --blocks 1
 refuse "--zeros must be in \[0, 1\], got 2" claims --zeros 2

@@ -178,6 +178,7 @@ int run(const Options& o) {
   Files files;
   files.outputs_of(o, {"json", "csv"});
   const EnergyOptions energy = energy_options(o);
+  energy_inputs(files, energy);
   const EnergyTables tables = EnergyTables::load(energy.dir);
   const Request q = read_request(o, tables, energy);
   if (o.has("activity-calibration")) files.input("--activity-calibration", q.calibration);

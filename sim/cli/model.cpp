@@ -288,6 +288,7 @@ int run(const Options& o) {
   const Request q = read_request(o);
   Files files;
   if (!q.gguf.empty()) files.input("--gguf", q.gguf);
+  energy_inputs(files, q.energy);
   files.outputs_of(o, {"json", "csv"});
   files.check();
   const EnergyTables tables = EnergyTables::load(q.energy.dir);

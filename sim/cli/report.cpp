@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 
 #include "claims.h"
@@ -59,6 +60,18 @@ void declare_energy_options(Options& o) {
   o.value("nodes", "LIST",
           "energy tables to report, comma-separated: a node in nm (every table at that node, "
           "e.g. 7) or a table's key (7nm-pokebnn7) (default: every table)");
+}
+
+void energy_inputs(Files& files, const EnergyOptions& energy) {
+  namespace fs = std::filesystem;
+  for (const std::string& sub : {std::string(), std::string("/calibration")}) {
+    std::error_code ec;
+    for (const fs::directory_entry& e : fs::directory_iterator(energy.dir + sub, ec)) {
+      if (e.path().extension() == ".csv" && e.is_regular_file(ec)) {
+        files.input("--energy-dir", e.path().string());
+      }
+    }
+  }
 }
 
 EnergyOptions energy_options(const Options& o) {

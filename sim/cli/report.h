@@ -65,6 +65,9 @@ struct EnergyOptions {
 };
 // --energy-dir, --onchip-bytes and --nodes.
 void declare_energy_options(Options& o);
+// The energy directory's files (its *.csv and calibration/*.csv) as inputs of `files`, so that no
+// output of the command can replace a table.
+void energy_inputs(Files& files, const EnergyOptions& energy);
 EnergyOptions energy_options(const Options& o);
 // The tables --nodes names, in the tables' order (largest node first, each node's default table
 // first): a key ("7nm-pokebnn7") or a node in nm ("7": every table at 7 nm), comma-separated;

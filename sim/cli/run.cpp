@@ -36,7 +36,7 @@ void declare(Options& o) {
   o.value("zeros", "F", "fraction of zero weights, 0..1 (default: 0.4)");
   o.value("seed", "S", "random seed of weights and activations (default: 1)");
   o.value("backpressure", "P",
-          "probability that a stream is ready/valid each cycle, (0, 1] (default: 1, no stalls: "
+          "probability that a stream is ready/valid each cycle, [1e-6, 1] (default: 1, no stalls: "
           "cycles must equal the cycle model)");
   o.value("padding", "MODE", "zero or random: what padding rows/columns carry (default: zero)");
   declare_energy_options(o);
@@ -88,9 +88,11 @@ Request read_request(const Options& o) {
   q.zeros = o.fraction("zeros", 0.4);
   q.seed = o.decimal("seed", 0, UINT64_MAX, 1);
   q.backpressure = o.real("backpressure", 1.0);
-  if (!(q.backpressure > 0.0 && q.backpressure <= 1.0)) {
+  // At least 1e-6: a stream ready once in a million cycles on average already makes the smallest
+  // command take millions of cycles; below that a run would not end in useful time.
+  if (!(q.backpressure >= 1e-6 && q.backpressure <= 1.0)) {
     throw std::invalid_argument(
-        fmt::format("--backpressure must be in (0, 1], got {}", o.str("backpressure", "")));
+        fmt::format("--backpressure must be in [1e-6, 1], got {}", o.str("backpressure", "")));
   }
   q.watchdog = max_cycles(o);
   q.padding = o.str("padding", "zero");
@@ -283,6 +285,7 @@ int run(const Options& o) {
   Request q = read_request(o);
   Files files;
   if (!q.workload.empty()) files.input("--workload", q.workload);
+  energy_inputs(files, q.energy);
   files.outputs_of(o, {"json", "csv"});
   files.check();
   if (!q.workload.empty()) q.jobs = workload_file_layers(q.workload);
