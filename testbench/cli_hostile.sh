@@ -150,6 +150,12 @@ refuse "energy table directory '/nonexistent/ternac' does not exist" \
 refuse "$dir" claims --energy-dir "$dir"
 refuse "energy table directory '/nonexistent' does not exist" \
   TERNAC_ENERGY_DIR=/nonexistent run --m 1 --n 1 --k 1
+# A row only the off-chip level uses (dram_read), missing: refused before any simulation.
+mkdir -p "$dir/MR"
+cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/*.csv "$dir/MR/"
+sed -i '/^dram_read,/d' "$dir/MR/45nm.csv"
+refuse "dram_read" run --m 1 --n 1 --k 1 --energy-dir MR
+refuse "dram_read" model --blocks 1 --energy-dir MR
 # An output may not replace an energy table (the tables are inputs).
 mkdir -p "$dir/EE/calibration"
 cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/*.csv "$dir/EE/"
