@@ -59,4 +59,6 @@ for entry in "${configs[@]}"; do
   lint "design + dv $name" -F rtl/ternac.f -F testbench/dv/ternac_dv.f $c
 done
 lint "fault build" -F "$work/fault/ternac.f" -F testbench/dv/ternac_dv.f $fault_config
+# The lists read the other way, with -f from the repository root (paths relative to it).
+lint "design + dv, -f from the root" -f rtl/ternac.f -f testbench/dv/ternac_dv.f
 exit $status

@@ -305,10 +305,10 @@ def simulate_slurm(a, points):
 
 def rtl_digest():
     h = hashlib.sha256()
-    with open(os.path.join(ROOT, "rtl", "ternac.f")) as f:
-        files = [l.strip() for l in f if l.strip().endswith(".sv")]
-    for path in [os.path.join("rtl", f) for f in files] + ["scripts/synth_cost.sh"]:
-        with open(os.path.join(ROOT, path), "rb") as f:
+    files = subprocess.run([os.path.join(ROOT, "scripts", "file_list.sh")], capture_output=True,
+                           text=True, check=True).stdout.split()
+    for path in files + [os.path.join(ROOT, "scripts", "synth_cost.sh")]:
+        with open(path, "rb") as f:
             h.update(f.read())
     return h.hexdigest()[:16]
 

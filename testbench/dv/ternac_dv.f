@@ -1,6 +1,9 @@
 // The simulation-only verification modules bound to the design (docs/verification.md): read
 // after the design list rtl/ternac.f, with -F so that the paths are relative to this file.
 +incdir+.
+// Read with -f from the repository root instead, the files and the include directory are found
+// through this search path (with -F it names a directory that does not exist).
+-Itestbench/dv
 ternac_dv_pkg.sv
 ternac_stream_checker.sv
 ternac_top_sva.sv
