@@ -193,12 +193,9 @@ std::vector<DirectedCase> directed_cases(const ArrayConfig& config) {
 }
 
 std::vector<LayerShape> bitnet_2b4t_layers() {
-  // BitNet b1.58 2B4T: hidden 2560, FFN 6912, 20 heads, 5 KV heads (head dim 128).
-  return {
-      {"attn_q", 2560, 2560},      {"attn_k", 640, 2560},    {"attn_v", 640, 2560},
-      {"attn_output", 2560, 2560}, {"ffn_gate", 6912, 2560}, {"ffn_up", 6912, 2560},
-      {"ffn_down", 2560, 6912},
-  };
+  // BitNet b1.58 2B4T: hidden 2560, FFN 6912, 20 heads, 5 KV heads (head dim 128), from the
+  // model table below.
+  return model_shape("2b4t").block_layers();
 }
 
 std::vector<LayerShape> ModelShape::block_layers() const {

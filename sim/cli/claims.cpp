@@ -161,15 +161,6 @@ MonitorCounts simulate(H& harness, const GemmProblem& p, const Request& q, const
   return r.counted;
 }
 
-ArrayConfig int8_config(const ArrayConfig& c) {
-  ArrayConfig c8 = c;
-  c8.datapath = Datapath::kInt8;
-  c8.reduction = Reduction::kSigned;
-  c8.level_width_cap = 0;  // a ternary cap is below the INT8 operand width (sim/CMakeLists.txt)
-  c8.acc_width = std::max(c8.acc_width, c8.tree_width() + 1);  // and its root is wider
-  return c8;
-}
-
 int run(const Options& o) {
 #if !TERNAC_CLI_CLAIMS
   throw std::logic_error("this build of ternac has no claims models (TERNAC_CLI_CLAIMS=OFF)");
@@ -187,7 +178,10 @@ int run(const Options& o) {
 
   TogglesHarness harness;
   const ArrayConfig& cfg = harness.config();
-  const ArrayConfig cfg8 = int8_config(cfg);
+  // The INT8 baseline as its RTL was built (sim/CMakeLists.txt: the same geometry, a signed tree,
+  // no width cap, an accumulator as wide as its root needs), read from the model itself.
+  Int8Harness int8_harness;
+  const ArrayConfig& cfg8 = int8_harness.config();
   const LayerShape& layer = q.shape;
   const GemmShape decode{1, layer.n, layer.k};
   const GemmShape prefill{q.prefill, layer.n, layer.k};
@@ -239,7 +233,6 @@ int run(const Options& o) {
   std::fflush(stdout);
 
   // Decode on the models that count toggles (the activity estimate needs them).
-  Int8Harness int8_harness;
   {
     ClaimsRun run{"decode", decode};
     fmt::print("simulating decode {} on the ternary and INT8 arrays\n", decode.str());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "build_cache.h"
+#include "harness.h"
 
 namespace ternac::cli {
 namespace {
@@ -30,28 +31,8 @@ std::string config_string(const ArrayConfig& c) {
 void remember_command_line(int argc, char** argv) { g_argv.assign(argv, argv + argc); }
 
 ArrayConfig builtin_array() {
-  // TERNAC_CLI_ARRAY: the config string sim/CMakeLists.txt built the CLI's models with.
-  const std::string s = TERNAC_CLI_ARRAY;
-  std::vector<int> v;
-  std::size_t start = s.find(':') + 1;
-  while (start != 0 && start <= s.size()) {
-    const std::size_t colon = s.find(':', start);
-    v.push_back(std::stoi(s.substr(start, colon == std::string::npos ? colon : colon - start)));
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  if (v.size() != 9) throw std::logic_error("TERNAC_CLI_ARRAY is not a config string: " + s);
-  ArrayConfig c;
-  c.lanes = v[0];
-  c.tree_inputs = v[1];
-  c.acc_width = v[2];
-  c.weight_rows_per_beat = v[3];
-  c.token_tile = v[4];
-  c.datapath = static_cast<Datapath>(v[5]);
-  c.pipe_every = v[6];
-  c.level_width_cap = v[7];
-  c.reduction = static_cast<Reduction>(v[8]);
-  return c;
+  Harness harness;  // the configuration its RTL reports (hw_config_o), as built
+  return harness.config();
 }
 
 void switch_to_requested_array(const Options& o, const std::string& command) {

@@ -9,17 +9,6 @@
 
 namespace ternac::cli {
 
-const LayerShape& layer_2b4t(const std::string& name) {
-  static const std::vector<LayerShape> layers = bitnet_2b4t_layers();
-  std::string known;
-  for (const LayerShape& l : layers) {
-    if (l.name == name) return l;
-    known += (known.empty() ? "" : ", ") + l.name;
-  }
-  throw std::invalid_argument(
-      fmt::format("unknown layer '{}' (known: {}; see 'ternac shapes')", printable(name), known));
-}
-
 LayerShape model_layer(const ModelShape& model, const std::string& name) {
   std::string known;
   for (const LayerShape& l : model.block_layers()) {
@@ -27,8 +16,11 @@ LayerShape model_layer(const ModelShape& model, const std::string& name) {
     known += (known.empty() ? "" : ", ") + l.name;
   }
   throw std::invalid_argument(
-      fmt::format("unknown layer '{}' of {} (known: {})", printable(name), model.name, known));
+      fmt::format("unknown layer '{}' of {} (known: {}; see 'ternac shapes')", printable(name),
+                  model.name, known));
 }
+
+LayerShape layer_2b4t(const std::string& name) { return model_layer(model_shape("2b4t"), name); }
 
 std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t tokens) {
   std::vector<LayerJob> jobs;
@@ -38,7 +30,7 @@ std::vector<LayerJob> layers_2b4t(const std::string& name_or_all, std::uint32_t 
     return jobs;
   }
   try {
-    const LayerShape& l = layer_2b4t(name_or_all);
+    const LayerShape l = layer_2b4t(name_or_all);
     jobs.push_back({l.name, 0, {tokens, l.n, l.k}, ""});
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string(e.what()) + ", or 'all'");

@@ -20,8 +20,9 @@ struct LayerJob {
   std::string tensor;  // GGUF tensor name; empty for synthetic weights
 };
 
-// The 2B4T layer `name`; throws std::invalid_argument listing the names.
-const LayerShape& layer_2b4t(const std::string& name);
+// The 2B4T layer `name` (model_layer of the 2b4t model); throws std::invalid_argument listing
+// the names.
+LayerShape layer_2b4t(const std::string& name);
 // Layer `name` (attn_q ... ffn_down) of a block of `model`; throws std::invalid_argument listing
 // the names.
 LayerShape model_layer(const ModelShape& model, const std::string& name);

@@ -37,7 +37,7 @@ int run(const cli::Options& a) {
   const std::uint32_t tokens = a.dim("tokens", 1);
   const double zeros = a.fraction("zeros", 0.4);
   const std::uint64_t seed = a.decimal("seed", 0, UINT64_MAX, 1);
-  const LayerShape& l = cli::layer_2b4t(layer);
+  const LayerShape l = cli::layer_2b4t(layer);
   const GemmShape shape{tokens, l.n, l.k};
   const cli::EnergyOptions energy_opts = cli::energy_options(a);
   const EnergyTables tables = EnergyTables::load(energy_opts.dir);
