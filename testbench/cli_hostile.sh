@@ -42,7 +42,7 @@ refuse() {
   elif ! grep -qE -- "$want" <<<"$out"; then
     echo "FAIL: $what: error does not say '$want':"; echo "$out" | tail -3; fail=1
   elif grep -qE "^(memory: |layer |check: |claims report:|simulating |ternac bitlinear: [0-9])" <<<"$out"; then
-    echo "FAIL: $what: started running before refusing:"; echo "$out" | head -5; fail=1
+    echo "FAIL: $what: started running before refusing:"; sed -n 1,5p <<<"$out"; fail=1
   fi
 }
 

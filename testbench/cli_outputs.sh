@@ -147,7 +147,7 @@ rc=${PIPESTATUS[0]}
 [ $rc -eq 2 ] && grep -q "prev.json: cannot write .*File too large" out.txt ||
   bad "claims --json past the file-size limit: exit $rc, want 2: $(tail -1 out.txt)"
 [ "$(cat prev.json)" == previous ] || bad "claims --json: a failed write changed the previous file"
-ls -A | grep -q '\.tmp-' && bad "a failed write left a temporary file: $(ls -A | grep '\.tmp-')"
+ls -A | grep '\.tmp-' >/dev/null && bad "a failed write left a temporary file: $(ls -A | grep '\.tmp-')"
 # Concurrent writers of one path: one whole file from one of them.
 for round in 1 2 3; do
   "$ternac" run --m 2 --n 300 --k 300 --seed 11 --json same.json >/dev/null &
@@ -160,7 +160,7 @@ for round in 1 2 3; do
   $py -c "import json; json.load(open('same_claims.json'))" ||
     bad "two claims writing same_claims.json (round $round): not one whole JSON file"
 done
-ls -A | grep -q '\.tmp-' && bad "concurrent writers left a temporary file"
+ls -A | grep '\.tmp-' >/dev/null && bad "concurrent writers left a temporary file"
 # An output that is an input: refused, the model file untouched.
 cp tiny.gguf tiny.orig
 expect_rc 2 "model --gguf tiny.gguf --csv tiny.gguf" "$ternac" model --gguf tiny.gguf --csv tiny.gguf

@@ -25,7 +25,8 @@ set +e
 out=$("${regress[@]}" --tags fault --inject-fault 13 --out "$dir/fault" 2>&1)
 rc=$?
 set -e
-echo "$out" | grep -E "^(regress:|FAILED|  )" | head -8
+# (grep -m, not "| head": under pipefail, head closing the pipe early fails the script)
+grep -m8 -E "^(regress:|FAILED|  )" <<<"$out" || true
 [ $rc -ne 0 ] || { echo "regress_selftest: the injected fault was not caught"; exit 1; }
 grep -q "FAILED fault/Cosim.RandomGemms" <<<"$out"
 grep -q "reproduce: .*TERNAC_FAULT=13" <<<"$out"

@@ -31,12 +31,12 @@ esac
 status=0
 log=$(yosys -p "read_verilog -sv -DSYNTHESIS $define -Irtl $files; ${chparam:-} \
     hierarchy -top $top; proc; flatten; opt; memory; opt; $prove" 2>&1) || status=$?
-if echo "$log" | grep -q "SAT proof finished - model found: FAIL"; then
-  echo "$log" | sed -n '/model found: FAIL/,$p' | grep -E '^ +(\\|Time|-)' | head -16
+if grep -q "SAT proof finished - model found: FAIL" <<<"$log"; then
+  sed -n '/model found: FAIL/,$p' <<<"$log" | grep -E '^ +(\\|Time|-)' | sed -n 1,16p
   echo "prove: $unit ${2:-} ${3:-}: NOT equivalent (counterexample above)"
   exit 1
 fi
-if [ $status -ne 0 ] || ! echo "$log" | grep -q "SAT proof finished - no model found: SUCCESS"; then
+if [ $status -ne 0 ] || ! grep -q "SAT proof finished - no model found: SUCCESS" <<<"$log"; then
   echo "$log" | tail -20
   echo "prove: $unit ${2:-} ${3:-}: the proof did not run (exit $status)"
   exit 3

@@ -97,7 +97,7 @@ s = [socket.socket() for _ in range(2)]
 for x in s: x.bind(("127.0.0.1", 0))
 print(*(x.getsockname()[1] for x in s))')
 # The machine's CPUs and memory, as slurmd sees them, under the node name localhost.
-node=$(slurmd -C | head -1 | sed -e 's/^NodeName=[^ ]*/NodeName=localhost NodeAddr=127.0.0.1/')
+node=$(slurmd -C | sed -n 1p | sed -e 's/^NodeName=[^ ]*/NodeName=localhost NodeAddr=127.0.0.1/')
 cat >"$tmp/slurm.conf" <<EOF
 ClusterName=ternac-test
 SlurmctldHost=localhost(127.0.0.1)
