@@ -23,6 +23,12 @@ namespace {
 // directories have chains of one or two; the bound keeps every lookup's recursion shallow.
 constexpr int kMaxChain = 16;
 
+// Largest energy of one operation or one access accepted, read, derived or scaled: 1 uJ. The
+// largest real figure in the tables is a DRAM access of a few nJ; a bound six orders of
+// magnitude above every physical figure keeps every total, ratio and per-MAC figure finite
+// (1e300 pJ made "inf" and "-nan" totals with exit 0) and catches a wrong unit.
+constexpr double kMaxPj = 1e6;
+
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";
@@ -432,6 +438,11 @@ EnergyTable EnergyTable::parse(const std::string& text, const std::string& file)
         throw std::invalid_argument(
             fmt::format("energy {} pJ of {} width {} is not positive", f[2], r.operation, r.width));
       }
+      if (r.pj > kMaxPj) {
+        throw std::invalid_argument(fmt::format(
+            "energy {} pJ of {} width {} is above {:g} pJ, the largest figure ternac accepts", f[2],
+            r.operation, r.width, kMaxPj));
+      }
       if (std::find(kKinds.begin(), kKinds.end(), r.kind) == kKinds.end()) {
         throw std::invalid_argument(
             fmt::format("kind '{}' must be one of {}", r.kind, join(kKinds, ", ")));
@@ -621,10 +632,10 @@ EnergyRow EnergyTable::lookup(const std::string& operation, int width) const {
 
 EnergyRow EnergyTable::row(const std::string& operation, int width) const {
   EnergyRow r = lookup(operation, width);
-  if (!(std::isfinite(r.pj) && r.pj > 0.0)) {
-    throw std::out_of_range(
-        fmt::format("energy table {} nm ({}): {} width {} comes to {} pJ, out of range ({})",
-                    node_nm_, file_, operation, width, r.pj, r.source));
+  if (!(std::isfinite(r.pj) && r.pj > 0.0 && r.pj <= kMaxPj)) {
+    throw std::out_of_range(fmt::format(
+        "energy table {} nm ({}): {} width {} comes to {} pJ, out of range (0, {:g}] ({})",
+        node_nm_, file_, operation, width, r.pj, kMaxPj, r.source));
   }
   return r;
 }
@@ -677,7 +688,7 @@ EnergyRow EnergyTable::sram_read_bit(std::uint64_t capacity_bytes) const {
       "({:.6g} pJ, {}) and {} ({:.6g} pJ, {}), exponent {:.4f}; {}",
       bytes_text(capacity_bytes), word_pj, inside ? "between" : "extrapolated from", r0.operation,
       r0.pj, r0.kind, r1.operation, r1.pj, r1.kind, alpha, rref.source);
-  if (!(std::isfinite(out.pj) && out.pj > 0.0)) {
+  if (!(std::isfinite(out.pj) && out.pj > 0.0 && out.pj <= kMaxPj)) {
     throw std::out_of_range(fmt::format("energy table {} nm ({}): SRAM of {} comes to {} pJ",
                                         node_nm_, file_, bytes_text(capacity_bytes), out.pj));
   }
@@ -927,10 +938,10 @@ void EnergyTables::check_scaled_ranges() const {
       f *= from->base_factor_;
       for (std::size_t r = 0; r < b->rows_.size(); ++r) {
         const double v = b->rows_[r].pj * f;
-        if (!(std::isfinite(v) && v > 0.0)) {
+        if (!(std::isfinite(v) && v > 0.0 && v <= kMaxPj)) {
           throw std::invalid_argument(fmt::format(
               "energy table {}: {} width {} = {} pJ, scaled to {} nm by x{:.6g} ({}), is {} pJ: "
-              "out of range",
+              "out of range (0, 1e6]",
               b->where(b->row_lines_[r]), b->rows_[r].operation, b->rows_[r].width, b->rows_[r].pj,
               t.node_nm(), f, t.where(t.base_line_), v));
         }

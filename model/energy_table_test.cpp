@@ -581,25 +581,37 @@ TEST(EnergyRobustness, EnergiesMustBeFiniteAndPositive) {
   }
 }
 
-TEST(EnergyRobustness, OverflowAfterScalingIsALoadError) {
+TEST(EnergyRobustness, EnergiesAboveTheCeilingAreRejected) {
+  // 1e300 pJ parses as a finite double, but totals over it overflow ("inf", "-nan" ratios with
+  // exit 0): every figure read, derived or scaled stays at or below 1e6 pJ.
+  const std::string head = "# node: 45\n# voltage: 0.9\noperation,width,pj,kind,source\n";
+  for (const char* pj : {"1e300", "1e308", "1000000.5"}) {
+    expect_error([&] { EnergyTable::parse(head + "int_add,8," + pj + ",published,H\n", "c.csv"); },
+                 {"c.csv:4", "above 1e+06 pJ"});
+  }
+  EXPECT_NO_THROW(EnergyTable::parse(head + "dram_read,64,1e6,published,H\n", "c.csv"));
+}
+
+TEST(EnergyRobustness, ScaledAboveTheCeilingIsALoadError) {
   TempDir d;
-  write(d, "45.csv", kHead45 + "int_add,8,1e308,published,H\n");
+  write(d, "45.csv", kHead45 + "int_add,8,5e5,published,H\n");
   write(d, "130.csv",
         "# node: 130\n# voltage: 1.2\n# scale-from: 45\noperation,width,pj,kind,source\n");
   write(d, "stillmaker.csv", "node,e2,e1,e0\n45,1.018,-0.3107,0.1539\n130,7.171,-6.709,2.904\n");
-  // 1e308 x E_130(1.2 V) / E_45(0.9 V) = 1e308 x 7.4 overflows.
-  expect_error([&] { EnergyTables::load(d.path().string()); }, {"45.csv:5", "130.csv:3", "inf"});
+  // 5e5 x E_130(1.2 V) / E_45(0.9 V) = 5e5 x 7.4 is above the ceiling.
+  expect_error([&] { EnergyTables::load(d.path().string()); },
+               {"45.csv:5", "130.csv:3", "out of range (0, 1e6]"});
 }
 
-TEST(EnergyRobustness, ADerivedRowThatOverflowsIsNotAnswered) {
+TEST(EnergyRobustness, ADerivedRowAboveTheCeilingIsNotAnswered) {
   const std::vector<EnergyTable> tables{EnergyTable::parse(
       "# node: 45\n# voltage: 0.9\n# rule: int_mul quadratic\noperation,width,pj,kind,source\n"
-      "int_mul,8,1e305,published,H\n",
+      "int_mul,8,1e5,published,H\n",
       "45.csv")};
   const EnergyTables t = EnergyTables::from_tables(tables, {});
-  // 1e305 x (100000 / 8)^2 = 1.6e313 > DBL_MAX (1.8e308).
+  // 1e5 x (100000 / 8)^2 = 1.6e13 pJ.
   EXPECT_THROW(t.node(45).row("int_mul", 100000), std::out_of_range);
-  EXPECT_DOUBLE_EQ(t.node(45).pj("int_mul", 8), 1e305);
+  EXPECT_DOUBLE_EQ(t.node(45).pj("int_mul", 8), 1e5);
 }
 
 TEST(EnergyRobustness, MisspeltOperationsAreErrors) {

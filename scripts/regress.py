@@ -34,11 +34,27 @@ message, cycles, wall time, reproduction command, waveforms, log), logs/ (the co
 each ctest pass and the whole output of every failed or skipped test), and on the terminal a
 one-line reproduction command per failure.
 
+Integer options are strict: ASCII decimal digits only, no sign, no leading zero (but "0"
+itself), no spaces, within a range each: --jobs 1..1024, --seeds 0..1000, --base-seed
+0..4294967295 (and base seed + seeds - 1 too), --inject-fault 0..65535, --shard I/N with
+1 <= I <= N <= 1000, --shards 1..1000, --throttle 0..1000, --requeue-failed 0..100. An option
+that takes a value may be given once (as --opt VALUE or --opt=VALUE; options are never
+abbreviated); flags (--no-build, --list, --trace, --slurm) may repeat.
+
+merge and compare read a summary only from a regular file (a FIFO, a device or a directory
+without summary.json is refused before it is opened, so nothing blocks) of at most 64 MiB,
+strict JSON (no NaN or Infinity, no repeated key, integers within 64 bits, at most 32 levels
+deep) through the schema of META_FIELDS and ROW_FIELDS: anything else is refused with one line
+naming the file and the problem.
+
 Exit status: 0 every selected test passed; 1 a test failed (or the build, or a Slurm task);
 2 bad usage or input (an unknown tag, no test selected, an unreadable summary, an --out that
-cannot be written or is in use); 128+N when signal N stopped the run (130 SIGINT, 143 SIGTERM),
-after ending ctest with every test it started and writing the summary so far, marked
-"interrupted".
+cannot be written or is in use), always one line on stderr, never a traceback; 2 also when
+standard output cannot be written (a full disk, a closed descriptor, a pipe whose reader has
+gone, as in `regress.py --list | head -0`): "cannot write standard output", and a run stops there
+(ctest and its tests ended, no summary written); 128+N when signal N stopped the run (130
+SIGINT, 143 SIGTERM), after ending ctest with every test it started and writing the summary so
+far, marked "interrupted" (merge and compare stop at once, writing nothing).
 """
 
 import argparse
@@ -47,12 +63,14 @@ import datetime
 import fcntl
 import io
 import json
+import math
 import os
 import re
 import shlex
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -78,6 +96,15 @@ LEVELS = {
 }
 NIGHTLY_SEEDS = 4
 GRACE_S = 5  # after SIGTERM, the seconds a child's process group has before SIGKILL
+
+# Integer options: decimal digits only (ASCII: \d would take other scripts' digits, int() a
+# sign, spaces and underscores), no leading zero, each within its range.
+DECIMAL = "0|[1-9][0-9]*"
+SHARDS_MAX = 1000  # --shard N and --shards: Slurm's default MaxArraySize is 1001
+SEED_MAX = 2 ** 32 - 1
+INT_RANGES = {"--jobs": (1, 1024), "--seeds": (0, 1000), "--base-seed": (0, SEED_MAX),
+              "--inject-fault": (0, 65535), "--shards": (1, SHARDS_MAX),
+              "--throttle": (0, SHARDS_MAX), "--requeue-failed": (0, 100)}
 
 
 class UsageError(Exception):
@@ -105,11 +132,15 @@ class Signals:
     """SIGINT, SIGTERM and SIGHUP end the running child's whole process group (ctest with every
     test it started, or the build), then the run stops at its next check with Interrupted. Each
     child is started in its own session, so a signal meant for the runner reaches the child only
-    through here."""
+    through here. With `immediate` set (merge and compare, which start no child and write their
+    outputs atomically) the handler raises Interrupted at once instead, so that a read that
+    would block (PEP 475 retries a system call a handler returned to) cannot keep a signal
+    waiting."""
 
     def __init__(self):
         self.signum = None
         self.child = None
+        self.immediate = False
 
     def install(self):
         """Returns the handlers it replaced, for restore()."""
@@ -125,6 +156,8 @@ class Signals:
         if self.signum is None:
             self.signum = signum
         self.end_child()
+        if self.immediate:
+            raise Interrupted(signum)
 
     def end_child(self):
         p = self.child
@@ -234,12 +267,16 @@ def write_atomic(path, text):
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~UMASK)
         os.replace(tmp, path)
-    except OSError as e:
+    except BaseException as e:  # a signal in merge raises here too: no temporary file left
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise UsageError(f"cannot write {path}: {e.strerror or e}")
+        if isinstance(e, OSError):
+            raise UsageError(f"cannot write {path}: {e.strerror or e}")
+        if isinstance(e, UnicodeError):
+            raise UsageError(f"cannot write {path}: text that is not valid Unicode ({e.reason})")
+        raise
 
 
 def make_dirs(path):
@@ -403,12 +440,13 @@ def build(a):
 
 
 def parse_shard(text):
-    m = re.fullmatch(r"(\d+)/(\d+)", text)
+    m = re.fullmatch(f"({DECIMAL})/({DECIMAL})", text)
     if not m:
-        raise argparse.ArgumentTypeError(f"--shard wants I/N, got '{text}'")
+        raise argparse.ArgumentTypeError(f"wants I/N (two decimal integers without sign or "
+                                         f"leading zero), got {show_arg(text)}")
     i, n = int(m.group(1)), int(m.group(2))
-    if not (n >= 1 and 1 <= i <= n):
-        raise argparse.ArgumentTypeError(f"--shard {text}: need 1 <= I <= N")
+    if not (1 <= n <= SHARDS_MAX and 1 <= i <= n):
+        raise argparse.ArgumentTypeError(f"{show_arg(text)}: need 1 <= I <= N <= {SHARDS_MAX}")
     return (i, n)
 
 
@@ -917,58 +955,158 @@ def report(rows, out, meta):
 # Summaries: reading, checking, merging, comparing
 
 
-def _is_int(v, minimum=None):
-    return isinstance(v, int) and not isinstance(v, bool) and (minimum is None or v >= minimum)
+# Limits of what a summary may be, beyond its schema: a summary of the nightly level is about
+# 300 KB; 64 MiB holds some 100,000 results.
+SUMMARY_MAX_BYTES = 64 << 20
+JSON_MAX_DEPTH = 32  # the runner writes 4 levels; json.load itself stops near 1000 (RecursionError)
+INT_MAX = 2 ** 63 - 1
+TIME_MAX = 1e12  # seconds: more than any two timestamps apart; merge and junit.xml add times up
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+# What a text of a summary may hold: the characters of XML 1.0, as junit.xml holds these texts.
+# That leaves out the C0 controls but tab, newline and carriage return (a terminal's escape
+# sequences start with ESC) and unpaired surrogates (which have no UTF-8 form).
+NOT_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+SIGNAL_NAME = re.compile(r"SIG[A-Z0-9]{1,12}")
+
+
+def _is_int(v, minimum=None, maximum=INT_MAX):
+    return isinstance(v, int) and not isinstance(v, bool) and \
+        (minimum is None or v >= minimum) and v <= maximum
+
+
+def _is_number(v):
+    """A time in seconds: a number in 0..TIME_MAX (sums of them stay finite)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= TIME_MAX
+
+
+def _is_text(v):
+    return isinstance(v, str) and not NOT_TEXT.search(v)
+
+
+def _is_name(v, empty=False):
+    """A name printed on one line: a test, a pass, a configuration, a label, a commit."""
+    return isinstance(v, str) and (empty or v != "") and len(v) <= 1000 and v.isprintable()
+
+
+def _is_time(v):
+    if not isinstance(v, str) or not TIMESTAMP.fullmatch(v):
+        return False
+    try:
+        datetime.datetime.fromisoformat(v[:-1])
+    except ValueError:  # 2026-13-45T...
+        return False
+    return True
+
+
+def _is_record(v, fields):
+    """An object with exactly these keys, each value passing its check."""
+    return isinstance(v, dict) and set(v) == set(fields) and \
+        all(ok(v[k]) for k, ok in fields.items())
+
+
+def _in_range(option):
+    lo, hi = INT_RANGES[option]
+    return (lambda v: _is_int(v, lo, hi)), f"an integer in {lo}..{hi}"
 
 
 ROW_FIELDS = {
-    "test": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-    "configuration": (lambda v: isinstance(v, str), "a string"),
+    "test": (_is_name, "a non-empty string of printable characters"),
+    "configuration": (lambda v: _is_name(v, empty=True), "a string of printable characters"),
     "seed": (lambda v: v is None or _is_int(v, 0), "an integer >= 0 or null"),
-    "pass": (lambda v: isinstance(v, str) and v != "", "a non-empty string"),
-    "result": (lambda v: v in RESULTS, "one of " + ", ".join(RESULTS)),
-    "message": (lambda v: isinstance(v, str), "a string"),
-    "details": (lambda v: isinstance(v, str), "a string"),
+    "pass": (_is_name, "a non-empty string of printable characters"),
+    "result": (lambda v: isinstance(v, str) and v in RESULTS, "one of " + ", ".join(RESULTS)),
+    "message": (_is_text, "a string (of XML's characters)"),
+    "details": (_is_text, "a string (of XML's characters)"),
     "cycles": (lambda v: v is None or _is_int(v, 0), "an integer >= 0 or null"),
-    "wall_s": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
-               "a number >= 0"),
-    "reproduce": (lambda v: isinstance(v, str), "a string"),
-    "waveforms": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "wall_s": (_is_number, f"a number in 0..{TIME_MAX:.0e} (seconds)"),
+    "reproduce": (_is_text, "a string (of XML's characters)"),
+    "waveforms": (lambda v: isinstance(v, list) and all(_is_text(x) for x in v),
                   "a list of strings"),
-    "log": (lambda v: isinstance(v, str), "a string"),
+    "log": (_is_text, "a string (of XML's characters)"),
 }
+
+PASS_FIELDS = {"name": _is_name, "seed": lambda v: v is None or _is_int(v, 0),
+               "tests": lambda v: _is_int(v, 0), "start": _is_time, "end": _is_time,
+               "wall_s": _is_number}
+
+
+def _pass_problem(p):
+    """What is wrong with a record of meta.passes, or None."""
+    if not isinstance(p, dict):
+        return f"is {_show(p)}, expected {{{', '.join(PASS_FIELDS)}}}"
+    missing = [f for f in PASS_FIELDS if f not in p]
+    if missing:
+        return f"has no '{missing[0]}'"
+    extra = sorted(set(p) - set(PASS_FIELDS))
+    if extra:
+        return f"has unknown fields: {', '.join(_show(x, 40) for x in extra[:5])}"
+    bad = next((f for f in PASS_FIELDS if not PASS_FIELDS[f](p[f])), None)
+    if bad:
+        return f"has a bad '{bad}': {_show(p[bad])}"
+    if p["end"] < p["start"]:
+        return f"ends ({p['end']}) before it starts ({p['start']})"
+    return None
 
 
 def _shard_ok(v):
-    return v is None or (isinstance(v, dict) and _is_int(v.get("count"), 1) and
-                         _is_int(v.get("index"), 1) and v["index"] <= v["count"])
+    return v is None or (_is_record(v, {"index": lambda x: _is_int(x, 1),
+                                        "count": lambda x: _is_int(x, 1, SHARDS_MAX)})
+                         and v["index"] <= v["count"])
 
 
 META_FIELDS = {
-    "level": (lambda v: v in LEVELS, "one of " + ", ".join(LEVELS)),
-    "tags": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-             "a list of strings"),
-    "seeds": (lambda v: _is_int(v, 0), "an integer >= 0"),
-    "base_seed": (lambda v: _is_int(v, 0), "an integer >= 0"),
-    "inject_fault": (lambda v: _is_int(v, 0), "an integer >= 0"),
+    "level": (lambda v: isinstance(v, str) and v in LEVELS, "one of " + ", ".join(LEVELS)),
+    "tags": (lambda v: isinstance(v, list) and all(_is_name(x) for x in v),
+             "a list of labels"),
+    "seeds": _in_range("--seeds"),
+    "base_seed": _in_range("--base-seed"),
+    "inject_fault": _in_range("--inject-fault"),
     "trace": (lambda v: isinstance(v, bool), "true or false"),
-    "shard": (_shard_ok, "null or {index, count} with 1 <= index <= count"),
-    "interrupted": (lambda v: v is None or isinstance(v, str), "null or a signal name"),
-    "git": (lambda v: v is None or (isinstance(v, dict) and isinstance(v.get("commit"), str)),
-            "null or {commit, dirty}"),
-    "start": (lambda v: isinstance(v, str), "a timestamp"),
-    "end": (lambda v: isinstance(v, str), "a timestamp"),
-    "passes": (lambda v: isinstance(v, list) and all(
-        isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("start"), str)
-        and isinstance(p.get("end"), str) for p in v), "a list of {name, seed, start, end}"),
+    "shard": (_shard_ok, f"null or {{index, count}} with 1 <= index <= count <= {SHARDS_MAX}"),
+    "interrupted": (lambda v: v is None or (isinstance(v, str) and SIGNAL_NAME.fullmatch(v)),
+                    "null or a signal name"),
+    "git": (lambda v: v is None or _is_record(v, {
+        "commit": _is_name, "dirty": lambda x: x is None or isinstance(x, bool)}),
+        "null or {commit, dirty}"),
+    "start": (_is_time, "a UTC timestamp (2026-12-06T12:12:45Z)"),
+    "end": (_is_time, "a UTC timestamp (2026-12-06T12:12:45Z)"),
+    "passes": (lambda v: isinstance(v, list) and not any(_pass_problem(p) for p in v),
+               "a list of {" + ", ".join(PASS_FIELDS) + "}"),
 }
+
+# Checked when present (merge copies them, nothing else reads them).
+META_OPTIONAL = {
+    "jobs": (lambda v: v is None or _is_int(v, 1), "an integer >= 1"),
+    "build": (lambda v: v is None or isinstance(v, str), "a string"),
+    "out": (lambda v: v is None or isinstance(v, str), "a string"),
+    "host": (lambda v: v is None or isinstance(v, str), "a string"),
+    "command": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                "a list of strings"),
+    "tools": (lambda v: v is None or (isinstance(v, dict) and all(
+        x is None or isinstance(x, str) for x in v.values())), "null or {tool: version}"),
+    "incomplete": (lambda v: isinstance(v, bool), "true or false"),
+    "wall_s": (_is_number, f"a number in 0..{TIME_MAX:.0e} (seconds)"),
+    "merged_from": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+                    "a list of objects"),
+    "slurm": (lambda v: v is None or isinstance(v, dict), "null or an object"),
+}
+
+
+def _show(v, width=60):
+    """A value of a summary for an error message: JSON, ASCII, one line, cut at `width`."""
+    try:
+        text = json.dumps(v, ensure_ascii=True)
+    except (ValueError, TypeError, RecursionError):
+        text = f"<{type(v).__name__}>"
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def summary_problem(data):
     if not isinstance(data, dict) or data.get("kind") != "ternac-regress-summary":
         return "not a summary.json of scripts/regress.py"
-    if data.get("schema") != SCHEMA:
-        return (f"summary schema {data.get('schema', 1)!r}, this runner reads schema {SCHEMA} "
+    schema = data.get("schema", 1)
+    if not _is_int(schema) or schema != SCHEMA:
+        return (f"summary schema {_show(schema)}, this runner reads schema {SCHEMA} "
                 f"(run it again with this runner)")
     meta, rows = data.get("meta"), data.get("rows")
     if not isinstance(meta, dict):
@@ -977,36 +1115,165 @@ def summary_problem(data):
         if k not in meta:
             return f"meta has no '{k}'"
         if not ok(meta[k]):
-            return f"meta '{k}' is {json.dumps(meta[k])}, expected {want}"
+            if k == "passes" and isinstance(meta[k], list):
+                return next(f"meta 'passes' item {i} {_pass_problem(p)}"
+                            for i, p in enumerate(meta[k], 1) if _pass_problem(p))
+            return f"meta '{k}' is {_show(meta[k])}, expected {want}"
+    if meta["end"] < meta["start"]:  # same form (TIMESTAMP): compared as text
+        return f"meta 'end' ({meta['end']}) is before 'start' ({meta['start']})"
+    for k, (ok, want) in META_OPTIONAL.items():
+        if k in meta and not ok(meta[k]):
+            return f"meta '{k}' is {_show(meta[k])}, expected {want}"
     if not isinstance(rows, list):
         return "'rows' is not a list"
+    seen = {}
     for i, r in enumerate(rows, 1):
         if not isinstance(r, dict):
             return f"row {i} is not an object"
-        what = f"row {i} ({r['test']})" if isinstance(r.get("test"), str) else f"row {i}"
+        what = f"row {i} ({r['test']})" if _is_name(r.get("test")) and len(r["test"]) <= 200 \
+            else f"row {i}"
         for k, (ok, want) in ROW_FIELDS.items():
             if k not in r:
                 return f"{what} has no '{k}'"
             if not ok(r[k]):
-                return f"{what}: '{k}' is {json.dumps(r[k])}, expected {want}"
+                return f"{what}: '{k}' is {_show(r[k])}, expected {want}"
         extra = sorted(set(r) - set(ROW_FIELDS))
         if extra:
-            return f"{what} has unknown fields: {', '.join(extra)}"
+            return f"{what} has unknown fields: {', '.join(_show(x, 40) for x in extra[:5])}"
+        key = (r["pass"], r["test"], r["seed"])
+        if key in seen:
+            return f"{what} repeats row {seen[key]} (the same test, pass and seed)"
+        seen[key] = i
+    # Each pass once, and no more tests than results (merge adds the counts up: bounded so).
+    names = [p["name"] for p in meta["passes"]]
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice is not None:
+        return f"meta 'passes' has pass {_show(twice, 40)} twice"
+    tests = sum(p["tests"] for p in meta["passes"])
+    if tests > len(rows):
+        return f"meta 'passes' count {tests} tests, but the summary has {len(rows)} results"
     return None
 
 
-def load_summary(path):
-    if os.path.isdir(path):
-        path = os.path.join(path, "summary.json")
+class _Refused(ValueError):
+    """Valid JSON that a summary may not hold: raised by the hooks of json.loads."""
+
+
+def _json_int(text):
+    if len(text.lstrip("-")) > 19 or abs(int(text)) > INT_MAX:
+        raise _Refused(f"the integer {text[:24]}{'...' if len(text) > 24 else ''} is out of range "
+                       f"(a summary's integers are within 64 bits)")
+    return int(text)
+
+
+def _json_float(text):
+    v = float(text)
+    if not math.isfinite(v):
+        raise _Refused(f"the number {text[:24]}{'...' if len(text) > 24 else ''} is out of "
+                       f"range (not finite as a double)")
+    return v
+
+
+def _json_constant(name):
+    raise _Refused(f"{name} is not a JSON number (Python's json module reads it, JSON has no "
+                   f"such value)")
+
+
+def _json_object(pairs):
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise _Refused(f"the key {_show(k, 40)} appears twice in one object")
+        d[k] = v
+    return d
+
+
+def _json_depth(data):
+    """The nesting depth of parsed JSON, found iteratively (no recursion limit), up to
+    JSON_MAX_DEPTH + 1."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > JSON_MAX_DEPTH:
+                break
+            stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+              (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+              (stat.S_ISSOCK, "a socket"))
+
+
+def read_regular_file(path, limit):
+    """The bytes of a regular file of at most `limit` bytes. Anything else is refused before it
+    is opened (opening a FIFO for reading waits for a writer), and the descriptor is checked
+    again, opened with O_NONBLOCK, in case the path changed in between."""
+    def not_regular(mode):
+        kind = next((k for f, k in FILE_KINDS if f(mode)), "not a regular file")
+        return UsageError(f"{path}: {kind}, not a regular file: a summary is read from a file")
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise not_regular(mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file")
     except OSError as e:
-        raise UsageError(f"{path}: cannot read it: {e.strerror}")
-    except (ValueError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: cannot read it: {e.strerror or e}")
+    except ValueError:  # a NUL byte
+        raise UsageError(f"{_show(path)}: not a valid path")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise not_regular(st.st_mode)
+        chunks, size = [], 0
+        while True:
+            SIGNALS.check()
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise UsageError(f"{path}: larger than {limit >> 20} MiB: not a summary of this "
+                                 f"runner")
+            chunks.append(chunk)
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read it: {e.strerror or e}")
+    finally:
+        os.close(fd)
+    SIGNALS.check()
+    return b"".join(chunks)
+
+
+def load_summary(path):
+    """A summary.json (or a directory holding one), read and checked: UsageError with one line
+    naming the file and the problem for anything but a summary of this runner's schema."""
+    try:
+        if os.path.isdir(path):
+            path = os.path.join(path, "summary.json")
+    except ValueError:
+        raise UsageError(f"{_show(path)}: not a valid path")
+    raw = read_regular_file(path, SUMMARY_MAX_BYTES)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{path}: not UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})")
+    try:
+        data = json.loads(text, parse_int=_json_int, parse_float=_json_float,
+                          parse_constant=_json_constant, object_pairs_hook=_json_object)
+    except _Refused as e:
+        raise UsageError(f"{path}: {e}")
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to be a summary (at most {JSON_MAX_DEPTH} "
+                         f"levels)")
+    except ValueError as e:
         raise UsageError(f"{path}: not valid JSON ({e})")
+    if _json_depth(data) > JSON_MAX_DEPTH:
+        raise UsageError(f"{path}: nested deeper than a summary is (at most {JSON_MAX_DEPTH} "
+                         f"levels)")
     problem = summary_problem(data)
     if problem:
         raise UsageError(f"{path}: {problem}")
@@ -1320,21 +1587,90 @@ def run_slurm(a, chosen):
 # Commands
 
 
+def show_arg(text):
+    """A command-line value quoted for an error message, on one line whatever it holds."""
+    text = text if len(text) <= 40 else text[:40] + "..."
+    return "'" + text + "'" if text.isprintable() else json.dumps(text)
+
+
+def strict_int(option):
+    lo, hi = INT_RANGES[option]
+
+    def parse(text):
+        if not re.fullmatch(DECIMAL, text):
+            raise argparse.ArgumentTypeError(
+                f"{show_arg(text)} is not a strict decimal integer (ASCII digits only: no sign, "
+                f"no leading zero, no spaces); {option} takes {lo}..{hi}")
+        if len(text) > 20 or not lo <= int(text) <= hi:  # (int() of 5000 digits would fail)
+            raise argparse.ArgumentTypeError(f"{show_arg(text)} is out of range: {option} takes "
+                                             f"{lo}..{hi}")
+        return int(text)
+    parse.__name__ = option  # argparse names the type in some messages
+    return parse
+
+
+class Once(argparse.Action):
+    """Stores an option's value, refusing the option a second time (as --opt V or --opt=V):
+    "last wins" would let a command line built up by a script change meaning silently."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        def text(v):
+            return f"{v[0]}/{v[1]}" if isinstance(v, tuple) else str(v)
+        given = namespace.__dict__.setdefault("_given", {})
+        if self.dest in given:
+            name = self.option_strings[0] if self.option_strings else self.dest
+            parser.error(f"{name} is given more than once ({show_arg(text(given[self.dest]))}, "
+                         f"then {show_arg(text(values))}): give it once")
+        given[self.dest] = values
+        setattr(namespace, self.dest, values)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, strict: no abbreviated options, an error is one line (UsageError, exit 2),
+    value options once each (Once)."""
+
+    def __init__(self, **kw):
+        super().__init__(allow_abbrev=False, **kw)
+        # The default action (no action=) of this parser and its groups, which share the
+        # registry: store once. Flags (store_true) may repeat: that changes nothing.
+        self.register("action", None, Once)
+
+    def error(self, message):
+        raise UsageError(f"{message} ({self.prog} --help lists the options)")
+
+    def parse_args(self, args=None, namespace=None):
+        a = super().parse_args(args, namespace)
+        a.__dict__.pop("_given", None)
+        return a
+
+
+def utf8_path(option, path):
+    """A path from the command line that ends up in summary.json, summary.csv and junit.xml,
+    which are UTF-8: a name that is not (a surrogate escape of a raw byte) is refused here,
+    before it could fail a write at the end of the run."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{option} {json.dumps(path)}: the path is not valid UTF-8")
+    return path
+
+
 def build_dir_default():
     # An empty TERNAC_BUILD_DIR means unset, as in scripts/build.sh and scripts/test.sh.
     return os.environ.get("TERNAC_BUILD_DIR") or os.path.join(ROOT, "build")
 
 
 def parse_run_args(argv):
-    p = argparse.ArgumentParser(prog="regress", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = Parser(prog="regress", description=__doc__,
+               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--level", choices=sorted(LEVELS), default="default")
     p.add_argument("--tags", default="", help="comma-separated CTest labels (any of them)")
-    p.add_argument("--seeds", type=int, default=None,
+    p.add_argument("--seeds", type=strict_int("--seeds"), default=None,
                    help=f"seeded passes (nightly: {NIGHTLY_SEEDS}, others 0)")
-    p.add_argument("--base-seed", type=int, default=1)
+    p.add_argument("--base-seed", type=strict_int("--base-seed"), default=1)
     p.add_argument("--shard", type=parse_shard, default=None)
-    p.add_argument("--jobs", type=int, default=None, help="parallel tests (default: the cores)")
+    p.add_argument("--jobs", type=strict_int("--jobs"), default=None,
+                   help="parallel tests (default: the cores, at most 1024)")
     p.add_argument("--build", default=None,
                    help="the build tree to build and test (default $TERNAC_BUILD_DIR or build/)")
     p.add_argument("--out", default=None)
@@ -1344,17 +1680,19 @@ def parse_run_args(argv):
                    help="auto: a line redrawn in place on a terminal, else a line per 10 %%")
     p.add_argument("--trace", action="store_true",
                    help="write every co-simulation as an FST waveform into <out>/waves/")
-    p.add_argument("--inject-fault", type=int, default=0, metavar="N",
+    p.add_argument("--inject-fault", type=strict_int("--inject-fault"), default=0, metavar="N",
                    help="choose test-only RTL fault N (docs/assertions.md) in the fault build "
                         "(cosim_test_fault): the regression must catch it")
     g = p.add_argument_group("Slurm (docs/regression.md)")
     g.add_argument("--slurm", action="store_true",
                    help="run the shards as a Slurm job array and merge them")
-    g.add_argument("--shards", type=int, default=None, help="array tasks (default 4)")
+    g.add_argument("--shards", type=strict_int("--shards"), default=None,
+                   help="array tasks (default 4)")
     g.add_argument("--sbatch-args", default="", help="more sbatch options, e.g. '-p debug -t 60'")
-    g.add_argument("--throttle", type=int, default=0, metavar="K",
+    g.add_argument("--throttle", type=strict_int("--throttle"), default=0, metavar="K",
                    help="at most K tasks at once (--array=...%%K)")
-    g.add_argument("--requeue-failed", type=int, default=0, metavar="R",
+    g.add_argument("--requeue-failed", type=strict_int("--requeue-failed"), default=0,
+                   metavar="R",
                    help="submit tasks that failed (no result: node failure, time limit, "
                         "cancelled) again, up to R times")
     a = p.parse_args(argv)
@@ -1362,23 +1700,18 @@ def parse_run_args(argv):
         a.build = build_dir_default()
     elif a.build == "":
         p.error("--build: empty path")
-    a.build = os.path.abspath(a.build)
+    a.build = os.path.abspath(utf8_path("--build", a.build))
     if a.out == "":
         p.error("--out: empty path")
-    a.out = os.path.abspath(a.out or os.path.join(a.build, "regress", a.level))
+    a.out = os.path.abspath(utf8_path("--out", a.out or os.path.join(a.build, "regress", a.level)))
     if a.seeds is None:
         a.seeds = NIGHTLY_SEEDS if a.level == "nightly" else 0
-    if a.seeds < 0:
-        p.error(f"--seeds must be at least 0, got {a.seeds}")
-    if a.base_seed < 0:
-        p.error(f"--base-seed must be at least 0, got {a.base_seed}")
-    if a.inject_fault < 0:
-        p.error(f"--inject-fault must be at least 0, got {a.inject_fault}")
+    if a.base_seed + max(a.seeds, 1) - 1 > SEED_MAX:
+        p.error(f"--base-seed {a.base_seed} with {a.seeds} seeds: the last seed would be past "
+                f"{SEED_MAX}")
     a.jobs_given = a.jobs is not None
     if a.jobs is None:
-        a.jobs = os.cpu_count() or 1
-    if a.jobs < 1:
-        p.error(f"--jobs must be at least 1, got {a.jobs}")
+        a.jobs = min(os.cpu_count() or 1, INT_RANGES["--jobs"][1])
     a.tags = parse_tags(a.tags) if a.tags.strip() else []
     try:
         a.sbatch_args = shlex.split(a.sbatch_args)
@@ -1394,8 +1727,6 @@ def parse_run_args(argv):
     if a.slurm:
         if a.shard:
             p.error("--slurm makes the shards itself: leave out --shard")
-        if a.shards < 1 or a.throttle < 0 or a.requeue_failed < 0:
-            p.error("--shards must be at least 1, --throttle and --requeue-failed at least 0")
         if not shutil.which("sbatch") or not shutil.which("squeue"):
             raise UsageError("--slurm: sbatch or squeue is not on PATH (Slurm's client "
                              "commands, Debian's slurm-client)")
@@ -1480,14 +1811,17 @@ def main_run(argv):
 
 
 def main_merge(argv):
-    p = argparse.ArgumentParser(prog="regress merge",
-                                description="combine the output directories of a run's shards")
+    p = Parser(prog="regress merge",
+               description="combine the output directories of a run's shards")
     p.add_argument("--out", required=True)
     p.add_argument("--compare", default=None,
                    help="a summary.json to compare with (e.g. of an unsharded run)")
     p.add_argument("dirs", nargs="+")
     a = p.parse_args(argv)
-    out = os.path.abspath(a.out)
+    for option, path in (("--out", a.out), ("--compare", a.compare)):
+        if path == "":
+            p.error(f"{option}: empty path")
+    out = os.path.abspath(utf8_path("--out", a.out))
     for d in a.dirs:
         if os.path.abspath(d) == out:
             raise UsageError(f"--out {a.out} is one of the inputs: merge into another directory")
@@ -1513,8 +1847,7 @@ def main_merge(argv):
 
 
 def main_compare(argv):
-    p = argparse.ArgumentParser(prog="regress compare",
-                                description="compare two runs' results and cycles")
+    p = Parser(prog="regress compare", description="compare two runs' results and cycles")
     p.add_argument("summary")
     p.add_argument("other")
     a = p.parse_args(argv)
@@ -1522,22 +1855,111 @@ def main_compare(argv):
     return compare_rows(mine["rows"], theirs["rows"], a.other)
 
 
+class StdoutError(UsageError):
+    """Standard output could not be written: exit status 2."""
+
+
+class GuardedStdout:
+    """sys.stdout for main(): a write or flush that fails (a full disk, a closed pipe: Python
+    ignores SIGPIPE, so a reader that has gone is EPIPE) raises StdoutError, which no handler
+    of OSError takes for a failure of the file it writes (stream_child's log)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _guarded(self, f, *args):
+        try:
+            return f(*args)
+        except OSError as e:
+            raise StdoutError(f"cannot write standard output: {e.strerror or e}") from None
+
+    def write(self, text):
+        return self._guarded(self._stream.write, text)
+
+    def flush(self):
+        return self._guarded(self._stream.flush)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def open_std_fds():
+    """Opens /dev/null on any of descriptors 0, 1 and 2 that is closed, so that no file the
+    runner opens takes its number (and ctest does not inherit a closed one); returns those that
+    were closed."""
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    if 2 in closed:
+        sys.stderr = open(os.devnull, "w")
+    return closed
+
+
+def drop_stdout():
+    """After a failed write: what is left in the buffer goes to /dev/null, so that the
+    interpreter's own flush at exit does not fail again (with a traceback)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass
+
+
 def main(argv):
+    if 1 in open_std_fds():
+        sys.stdout = sys.__stdout__ = open(os.devnull, "w")
+        print("regress: standard output is closed: nothing could be reported", file=sys.stderr)
+        return 2
+    sys.stdout = GuardedStdout(sys.stdout)
+    # Texts the runner prints come from test output and summaries: an encoding that cannot
+    # show a character (LANG=C with an old Python, a Latin-1 locale) escapes it, never fails.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     SIGNALS.install()
     commands = {"merge": main_merge, "compare": main_compare}
     try:
-        if argv and argv[0] in commands:
-            return commands[argv[0]](argv[1:])
-        return main_run(argv)
+        try:
+            if argv and argv[0] in commands:
+                # No child to end, outputs written atomically: a signal ends them at once.
+                SIGNALS.immediate = True
+                status = commands[argv[0]](argv[1:])
+            else:
+                status = main_run(argv)
+            sys.stdout.flush()
+            return status
+        except SystemExit as e:  # --help (argparse exits after printing it)
+            sys.stdout.flush()
+            return e.code
+        finally:
+            SIGNALS.immediate = False
     except UsageError as e:
-        print(f"regress: {e}", file=sys.stderr)
-        return 2
+        if isinstance(e, StdoutError):
+            drop_stdout()
+        return complain(e, 2)
     except RunError as e:
-        print(f"regress: {e}", file=sys.stderr)
-        return 1
+        return complain(e, 1)
     except Interrupted as e:
-        print(f"regress: interrupted by {e}", file=sys.stderr)
-        return 128 + e.signum
+        return complain(f"interrupted by {e}", 128 + e.signum)
+
+
+def complain(text, status):
+    try:
+        print(f"regress: {text}", file=sys.stderr, flush=True)
+    except OSError:  # stderr unwritable too: the status says it
+        pass
+    return status
 
 
 if __name__ == "__main__":

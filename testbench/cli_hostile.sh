@@ -214,6 +214,13 @@ refuse "needs about .* more than the limit of 1.00 MiB \(from --memory-limit\)" 
   run --m 1 --n 4096 --k 4096 --memory-limit 1M
 refuse "needs about .* \(70 workers .*\), more than the limit of 64.0 MiB" \
   model --jobs 70 --memory-limit 64M
+# A GGUF tensor is sized from the header before it is decoded (a byte per weight): 16 M weights
+# in a 4 MiB file.
+/usr/bin/python3 "$(dirname "$0")/../scripts/make_gguf.py" --tensor w:4096:4096 \
+  --out "$dir/big.gguf" >/dev/null
+npy "$dir/x4096.npy" '|i1' '(1, 4096)' 4096
+refuse "tensor w, 16777216 weights decoded to a byte each.* more than the limit of 16.0 MiB" \
+  bitlinear --gguf big.gguf --tensor w --acts x4096.npy --out y.npy --memory-limit 16M
 
 echo "cli_hostile: $count hostile command lines tried, $([ $fail -eq 0 ] && echo all refused with a clear error || echo FAILURES above)"
 exit $fail

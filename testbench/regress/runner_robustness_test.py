@@ -8,8 +8,10 @@ build.ninja), so it needs no build of ternac and takes seconds.
 
 Exit 0 when every check passed, 1 when one failed (each failure is printed)."""
 
+import copy
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,9 +31,14 @@ def check(cond, what, detail=""):
     return cond
 
 
-def run(args, cwd=None, env=None, timeout=120, prefix=()):
-    r = subprocess.run(list(prefix) + REGRESS + args, capture_output=True, text=True, cwd=cwd,
-                       env=env, timeout=timeout)
+def run(args, cwd=None, env=None, timeout=120, prefix=(), **kw):
+    """(exit status, stdout, stderr); a runner still running after `timeout` seconds is killed
+    and reported as status None."""
+    try:
+        r = subprocess.run(list(prefix) + REGRESS + args, capture_output=True, text=True,
+                           cwd=cwd, env=env, timeout=timeout, **kw)
+    except subprocess.TimeoutExpired:
+        return None, "", f"(still running after {timeout} s: killed)"
     return r.returncode, r.stdout, r.stderr
 
 
@@ -93,6 +100,215 @@ def alive(pid):
         return False
     with open(f"/proc/{pid}/stat") as f:  # a zombie is gone for this purpose
         return f.read().split(") ")[-1][0] != "Z"
+
+
+def write_json(path, data, raw=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(raw if raw is not None else json.dumps(data).encode())
+
+
+def strict_options(tmp, fake):
+    """Integer options strict and in range, single-valued options given once (issue 18)."""
+    listing = ["--list", "--no-build", "--build", fake]
+    for args, words in (
+            (["--jobs", "010"], ["--jobs", "'010'"]),  # not ten, not octal eight
+            (["--jobs", "+3"], ["--jobs", "'+3'"]),
+            (["--jobs", " 3"], ["--jobs", "' 3'"]),
+            (["--jobs=-3"], ["--jobs", "'-3'"]),
+            (["--jobs", "\u0663"], ["--jobs"]),  # ARABIC-INDIC DIGIT THREE: int() reads it
+            (["--jobs", "1025"], ["--jobs", "1025", "1..1024"]),
+            (["--jobs", "99999999999999999999"], ["--jobs", "99999999999999999999"]),
+            (["--seeds", "0x10"], ["--seeds", "'0x10'"]),
+            (["--seeds", "1_0"], ["--seeds", "'1_0'"]),
+            (["--seeds", "1001"], ["--seeds", "1001", "0..1000"]),
+            (["--base-seed", "-1"], ["--base-seed", "'-1'"]),
+            (["--base-seed", "4294967295", "--seeds", "2"], ["--base-seed", "4294967295"]),
+            (["--inject-fault", "65536"], ["--inject-fault", "65536"]),
+            (["--shard", "01/2"], ["--shard", "'01/2'"]),
+            (["--shard", "1/1001"], ["--shard", "1/1001"]),
+            (["--shards", "3"], ["--shards", "--slurm"])):
+        rc, out, err = run(listing + args)
+        check(one_line_error(rc, err, *words), f"strict integer option: {' '.join(args)} is "
+              f"refused naming the option and the value", f"rc {rc}: {err or out[:200]}")
+    for args, option in ((["--jobs", "2", "--jobs", "3"], "--jobs"),
+                         (["--jobs=2", "--jobs=2"], "--jobs"),
+                         (["--out", f"{tmp}/oa", f"--out={tmp}/ob"], "--out"),
+                         (["--level", "smoke", "--level", "smoke"], "--level"),
+                         (["--tags", "unit", "--tags", "small"], "--tags"),
+                         (["--shard", "1/2", "--shard=2/2"], "--shard")):
+        rc, out, err = run(listing + args)
+        check(one_line_error(rc, err, option, "more than once"),
+              f"repeated option: {' '.join(args)} is refused naming {option}",
+              f"rc {rc}: {err or out[:200]}")
+    rc, out, err = run(listing + ["--job", "2"])
+    check(one_line_error(rc, err, "--job"), "an abbreviated option (--job) is not taken for --jobs",
+          f"rc {rc}: {err or out[:200]}")
+    rc, out, err = run(listing + ["--jobs", "3", "--no-build", "--list", "--tags", "unit"])
+    check(rc == 0 and "unit/Pass.One" in out, "--jobs 3 and repeated flags (--no-build, --list) "
+          "are fine", f"rc {rc}: {err or out[:200]}")
+
+
+def hostile_summaries(tmp, fake, s1, s2):
+    """merge and compare on summaries with fields of wrong JSON types, malformed JSON, FIFOs;
+    standard output that cannot be written; SIGTERM while reading (issue 18)."""
+    base = summary(s2)
+    fail = copy.deepcopy(base)
+    fail["rows"][0].update(result="fail", test="unit/\ud800")
+
+    def meta(k, v):
+        d = copy.deepcopy(base)
+        d["meta"][k] = v
+        return d
+
+    def row(k, v):
+        d = copy.deepcopy(base)
+        d["rows"][0][k] = v
+        return d
+
+    text = json.dumps(base)
+    deep_tools = copy.deepcopy(base)
+    deep_tools["meta"]["tools"] = {"verilator": None}
+    deep_text = json.dumps(deep_tools).replace('"verilator": null', '"verilator": ' +
+                                               "[" * 900 + "]" * 900)
+    passes_back = copy.deepcopy(base)
+    passes_back["meta"]["passes"][0]["end"] = "2000-01-01T00:00:00Z"
+    repeated = copy.deepcopy(base)
+    repeated["rows"].append(copy.deepcopy(repeated["rows"][0]))
+    cases = [  # (name, data or raw bytes, words the error must have)
+        ("level-list", meta("level", []), ["'level'"]),
+        ("tags-object", meta("tags", {"0": "unit"}), ["'tags'"]),
+        ("seeds-string", meta("seeds", "0"), ["'seeds'"]),
+        ("shard-huge", meta("shard", {"index": 1, "count": 10 ** 15}), ["'shard'"]),
+        ("shard-extra", meta("shard", {"index": 1, "count": 2, "x": [[[]]]}), ["'shard'"]),
+        ("git-null-commit", meta("git", {"commit": None, "dirty": False}), ["'git'"]),
+        ("start-naive", meta("start", "2026-12-06T18:04:27"), ["'start'"]),
+        ("start-junk", meta("start", "yesterday"), ["'start'"]),
+        ("interrupted-escape", meta("interrupted", "\x1b[2J"), ["'interrupted'"]),
+        ("passes-tests-string", None, ["'passes'", "'tests'"]),
+        ("passes-end-first", passes_back, ["'passes'", "before"]),
+        ("meta-null", dict(base, meta=None), ["'meta'"]),
+        ("rows-object", dict(base, rows={"0": base["rows"][0]}), ["'rows'"]),
+        ("row-null", dict(base, rows=[None]), ["row 1"]),
+        ("cycles-string", row("cycles", "7"), ["'cycles'"]),
+        ("waveforms-object", row("waveforms", {"a": "b"}), ["'waveforms'"]),
+        ("row-repeated", repeated, ["repeats row 1"]),
+        ("test-surrogate", fail, ["'test'"]),
+        ("wall-infinity", None, ["Infinity"]),
+        ("wall-nan", None, ["NaN"]),
+        ("wall-1e999", None, ["1e999"]),
+        ("cycles-huge", None, ["integer", "out of range"]),
+        ("seed-2-to-64", None, ["integer", "out of range"]),
+        ("key-twice", None, ["twice"]),
+        ("not-utf8", None, ["UTF-8"]),
+        ("nested-100000", None, ["nested"]),
+        ("nested-900-in-tools", None, ["nested"]),
+        ("truncated", None, ["JSON"]),
+    ]
+    raw = {
+        "passes-tests-string": text.replace('"tests": 1', '"tests": "1"', 1),
+        "wall-infinity": re.sub(r'"wall_s": [0-9.]+', '"wall_s": Infinity', text, count=1),
+        "wall-nan": re.sub(r'"wall_s": [0-9.]+', '"wall_s": NaN', text, count=1),
+        "wall-1e999": re.sub(r'"wall_s": [0-9.]+', '"wall_s": 1e999', text, count=1),
+        "cycles-huge": re.sub(r'"cycles": [0-9]+', '"cycles": ' + "9" * 5000, text, count=1),
+        "seed-2-to-64": text.replace('"base_seed": 1', '"base_seed": 18446744073709551616'),
+        "key-twice": text.replace('"meta": {', '"meta": {"level": "smoke", ', 1),
+        "not-utf8": text.replace("unit/", "unit\xff/", 1),
+        "nested-100000": text.replace('"level": ', '"deep": ' + "[" * 100000 + "]" * 100000 +
+                                      ', "level": ', 1),
+        "nested-900-in-tools": deep_text,
+        "truncated": text[:len(text) // 2],
+    }
+    for name, t in raw.items():
+        assert t != text, f"the case {name} changed nothing"
+    for name, data, words in cases:
+        path = os.path.join(tmp, "hostile", name, "summary.json")
+        if name in raw:
+            write_json(path, None, raw[name].encode("latin-1" if name == "not-utf8" else "utf-8",
+                                                    "surrogatepass"))
+        else:
+            write_json(path, None, json.dumps(data).encode())
+        for cmd in (["compare", path, s2], ["merge", "--out", f"{tmp}/hm-{name}", s1,
+                                             os.path.dirname(path)]):
+            rc, out, err = run(cmd, timeout=60)
+            check(one_line_error(rc, err, path, *words),
+                  f"{cmd[0]} of a summary with {name}: one line naming the file and the problem, "
+                  f"exit 2", f"rc {rc}: {err[-300:] or out[-300:]}")
+
+    # Standard output that cannot be written: exit 2, one line, no traceback.
+    listing = ["--list", "--no-build", "--build", fake]
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(REGRESS + listing, stdout=full, stderr=subprocess.PIPE, text=True,
+                           timeout=60)
+        check(one_line_error(r.returncode, r.stderr, "cannot write standard output",
+                             "No space left"), "--list > /dev/full: exit 2, one line",
+              f"rc {r.returncode}: {r.stderr[-300:]}")
+        r = subprocess.run(REGRESS + ["compare", s2, s2], stdout=full, stderr=subprocess.PIPE,
+                           text=True, timeout=60)
+        check(one_line_error(r.returncode, r.stderr, "cannot write standard output"),
+              "compare > /dev/full: exit 2, one line", f"rc {r.returncode}: {r.stderr[-300:]}")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # a reader that has gone, as with `| head -0`
+    r = subprocess.run(REGRESS + listing, stdout=write_end, stderr=subprocess.PIPE, text=True,
+                       timeout=60)
+    os.close(write_end)
+    check(one_line_error(r.returncode, r.stderr, "cannot write standard output", "Broken pipe"),
+          "--list into a pipe nobody reads: exit 2, one line", f"rc {r.returncode}: {r.stderr}")
+    r = subprocess.run(REGRESS + listing, stderr=subprocess.PIPE, text=True, timeout=60,
+                       preexec_fn=lambda: os.close(1))
+    check(one_line_error(r.returncode, r.stderr, "standard output is closed"),
+          "--list with standard output closed: exit 2, one line",
+          f"rc {r.returncode}: {r.stderr[-300:]}")
+
+    # A FIFO as a summary: refused at once (opening it would wait for a writer), exit 2.
+    fifo_dir = os.path.join(tmp, "fifo")
+    os.makedirs(fifo_dir)
+    fifo = os.path.join(fifo_dir, "summary.json")
+    os.mkfifo(fifo)
+    for cmd in (["compare", fifo, s2], ["merge", "--out", f"{tmp}/fm1", s1, fifo_dir],
+                ["merge", "--out", f"{tmp}/fm2", s1, s2, "--compare", fifo]):
+        t0 = time.monotonic()
+        rc, out, err = run(cmd, timeout=20)
+        check(one_line_error(rc, err, fifo, "FIFO") and time.monotonic() - t0 < 10,
+              f"{cmd[0]}{' --compare' if '--compare' in cmd else ''} of a FIFO: refused at "
+              f"once, exit 2", f"rc {rc}: {err or out}")
+    rc, out, err = run(["compare", "/dev/null", s2])
+    check(one_line_error(rc, err, "/dev/null", "character device"),
+          "compare of /dev/null: refused as a device", f"rc {rc}: {err or out}")
+
+    # SIGTERM while merge reads and checks a large summary: it ends at once with 143 and writes
+    # nothing (before, merge ignored the signal it had caught and ran to the end).
+    big = copy.deepcopy(base)
+    big["rows"] = [dict(base["rows"][0], test=f"unit/Big.T{i}", details="x" * 200)
+                   for i in range(60000)]
+    write_json(os.path.join(tmp, "big", "summary.json"), big)
+    out_dir = os.path.join(tmp, "big-merged")
+    p = subprocess.Popen(REGRESS + ["merge", "--out", out_dir, os.path.join(tmp, "big")],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    caught = False
+    end = time.monotonic() + 30
+    while time.monotonic() < end and p.poll() is None and not caught:
+        try:
+            with open(f"/proc/{p.pid}/status") as f:
+                sigcgt = next(l for l in f if l.startswith("SigCgt:")).split()[1]
+            caught = bool(int(sigcgt, 16) & (1 << (signal.SIGTERM - 1)))
+        except (OSError, StopIteration):
+            pass
+        if not caught:
+            time.sleep(0.005)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    took = time.monotonic() - t0
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(caught and p.returncode == 143 and len(lines) == 1 and "SIGTERM" in lines[0] and
+          took < 5 and not os.path.exists(os.path.join(out_dir, "summary.json")),
+          "SIGTERM while merge reads a 60000-row summary: exit 143 at once, nothing written",
+          f"rc {p.returncode} after {took:.1f} s: {err[-300:]}")
 
 
 def main():
@@ -192,6 +408,9 @@ def main():
     rc, out, err = run(["merge", "--out", s["s1"], s["s1"], s["s2"]])
     check(one_line_error(rc, err, "input"), "merge never writes over one of its inputs",
           f"rc {rc}: {err or out}")
+
+    strict_options(tmp, fake)
+    hostile_summaries(tmp, fake, s["s1"], s["s2"])
 
     # Malformed command lines and outputs: one line, exit 2.
     rc, out, err = run(["--no-build", "--build", fake, "--tags", "(", "--out", f"{tmp}/o5"])
