@@ -53,24 +53,29 @@ module ternac_adder_tree #(
   // ternac_pkg::tree_adders_before, tree_sum_bits_before and tree_reg_bits_before), for the
   // bound energy monitor: each adder's "nonzero input" and its output, each registered level's
   // bits. Sized at least one bit (a tree of one operand has no adder and no register).
+  // probe_add_nz is an array of one bit per adder rather than a packed vector: each adder
+  // writes its own element (a packed vector is rebuilt bit by bit, one read-modify-write of the
+  // same word after another, which dominated the simulation of the counters:
+  // docs/performance.md).
   localparam int unsigned ProbeAdders = ternac_pkg::tree_adders_before(TreeInputs, Levels + 1);
   localparam int unsigned ProbeSumBits =
       ternac_pkg::tree_sum_bits_before(TreeInputs, InWidth, LevelWidthCap, Levels + 1);
   localparam int unsigned ProbeRegBits = ternac_pkg::tree_reg_bits_before(
       TreeInputs, InWidth, PipeEvery, LevelWidthCap, Levels + 1);
-  logic [(ProbeAdders > 0 ? ProbeAdders : 1)-1:0]   probe_add_nz;
+  localparam int unsigned ProbeAdderSlots = ProbeAdders > 0 ? ProbeAdders : 1;
+  logic                                             probe_add_nz [ProbeAdderSlots];
   logic [(ProbeSumBits > 0 ? ProbeSumBits : 1)-1:0] probe_add_sum;
   logic [(ProbeRegBits > 0 ? ProbeRegBits : 1)-1:0] probe_reg_q;
   if (ProbeAdders == 0) begin : g_no_adder_probe
-    assign probe_add_nz  = '0;
-    assign probe_add_sum = '0;
+    assign probe_add_nz[0] = 1'b0;
+    assign probe_add_sum   = '0;
   end
   if (ProbeRegBits == 0) begin : g_no_reg_probe
     assign probe_reg_q = '0;
   end
   // Read by the lane that instantiates the tree (not every part in every configuration).
   logic unused_probes;
-  assign unused_probes = ^{probe_add_nz, probe_add_sum, probe_reg_q};
+  assign unused_probes = ^{probe_add_nz[0], probe_add_sum, probe_reg_q};
 `endif
 
   for (genvar l = 0; l <= Levels; l++) begin : g_level

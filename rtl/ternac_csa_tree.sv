@@ -39,7 +39,7 @@ module ternac_csa_tree #(
   // nonzero input (a value or its injected carry), and its outputs (sum and carry vectors; the
   // final sum).
   localparam int unsigned Compressors = ternac_pkg::csa_before(TreeInputs, Levels);
-  logic [Compressors:0]                probe_add_nz;
+  logic                                probe_add_nz [Compressors + 1];  // one bit per adder
   logic [Compressors*2*W+W-1:0]        probe_add_sum;
 `endif
 

@@ -112,16 +112,19 @@ module ternac_lane #(
         * ternac_pkg::tree_reg_bits_before(TreeInputs, OW, PipeEvery, LevelWidthCap,
                                            ternac_pkg::tree_levels(TreeInputs) + 1);
   localparam int unsigned ProbeRegBits = ProbeTreeRegBits + TreeWidth + 2;
-  logic [TreeInputs-1:0]                            probe_sel_pos, probe_sel_neg;
+  // The one-bit probes are arrays, one element per select or adder (the tree's comment says why).
+  localparam int unsigned ProbeAdderSlots = ProbeAdders > 0 ? ProbeAdders : 1;
+  logic                                             probe_sel_pos [TreeInputs];
+  logic                                             probe_sel_neg [TreeInputs];
   logic [ProbeSelBits-1:0]                          probe_sel_out;
-  logic [(ProbeAdders > 0 ? ProbeAdders : 1)-1:0]   probe_add_nz;
+  logic                                             probe_add_nz [ProbeAdderSlots];
   logic [(ProbeAddBits > 0 ? ProbeAddBits : 1)-1:0] probe_add_sum;
   logic [ProbeRegBits-1:0]                          probe_reg_q;
   logic                                             probe_acc_nz;
   // Read by the bound monitor only (testbench/dv/ternac_bind.sv): unused when the lane is linted
   // alone.
   logic unused_probes;
-  assign unused_probes = ^{probe_sel_pos, probe_sel_neg, probe_sel_out, probe_add_nz,
+  assign unused_probes = ^{probe_sel_pos[0], probe_sel_neg[0], probe_sel_out, probe_add_nz[0],
                            probe_add_sum, probe_reg_q, probe_acc_nz};
 `endif
 
@@ -196,8 +199,10 @@ module ternac_lane #(
       localparam int unsigned Base = ternac_pkg::entry_adder_base(TreeInputs, Reduction, e);
       localparam int unsigned Bits =
           ternac_pkg::entry_bit_base(OW, TreeInputs, LevelWidthCap, Reduction, e);
-      assign probe_add_nz[Base+:N]          = u_pos_tree.probe_add_nz[TreeBase+:N];
-      assign probe_add_nz[Base+N+:N]        = u_neg_tree.probe_add_nz[TreeBase+:N];
+      for (genvar a = 0; a < N; a++) begin : g_adder
+        assign probe_add_nz[Base+a]   = u_pos_tree.probe_add_nz[TreeBase+a];
+        assign probe_add_nz[Base+N+a] = u_neg_tree.probe_add_nz[TreeBase+a];
+      end
       assign probe_add_sum[Bits+:N*W]       = u_pos_tree.probe_add_sum[TreeBits+:N*W];
       assign probe_add_sum[Bits+N*W+:N*W]   = u_neg_tree.probe_add_sum[TreeBits+:N*W];
     end
@@ -243,7 +248,9 @@ module ternac_lane #(
       end
       assign carry = '0;
 `ifndef SYNTHESIS
-      assign probe_sel_neg = '0;
+      for (genvar i = 0; i < TreeInputs; i++) begin : g_no_negate
+        assign probe_sel_neg[i] = 1'b0;
+      end
 `endif
     end
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what ternac needs on Debian 12 (as root, or through sudo), only what is missing.
 # Idempotent and quiet when everything is already there. Extra packages named as arguments are
-# installed too (scripts/fuzz.sh asks for clang).
+# installed too.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache
+  clang  # the default compiler (CMakeLists.txt, docs/performance.md) and libFuzzer's
   verilator libsystemc-dev yosys
   slurmctld slurmd munge  # a single-node Slurm cluster for testbench/slurm/slurm_test.sh
   libfmt-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev

@@ -46,7 +46,7 @@ bind ternac_lane ternac_lane_cov #(.TreeInputs(TreeInputs), .Datapath(Datapath))
 bind ternac_lane ternac_lane_monitor #(
   .TreeInputs(TreeInputs), .AccWidth(AccWidth), .Datapath(Datapath), .PipeEvery(PipeEvery),
   .LevelWidthCap(LevelWidthCap), .Reduction(Reduction), .SelBits($bits(probe_sel_out)),
-  .Adders($bits(probe_add_nz)), .AddBits($bits(probe_add_sum)), .RegBits($bits(probe_reg_q))
+  .Adders($size(probe_add_nz)), .AddBits($bits(probe_add_sum)), .RegBits($bits(probe_reg_q))
 ) u_monitor (
   .clk_i(clk_i), .rst_ni(rst_ni), .en_i(en_i), .s0_valid_i(s0_valid_i), .s1_valid_i(s1_valid_i),
   .s1_first_i(s1_first_i), .sel_pos_i(probe_sel_pos), .sel_neg_i(probe_sel_neg),
