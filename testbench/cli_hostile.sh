@@ -134,6 +134,15 @@ refuse "a custom shape needs all of --m, --n, --k" run --m 1
 refuse "a custom shape needs all of --m, --n, --k and no --layer" run --m 1 --n 1 --k 1 --layer attn_k
 refuse "unknown layer 'nope'" run --layer nope
 refuse "unknown layer 'nope'" claims --layer nope
+printf 'name,m,n,k\na,1,64,256\nb,1,32,128\n' > "$dir/two.csv"
+refuse "--workload two.csv: more than one layer: choose one with --layer \(its layers: a, b\)" \
+  claims --workload two.csv
+refuse "--workload two.csv: no layer 'c' \(its layers: a, b\)" claims --workload two.csv --layer c
+refuse "give the layer one way" claims --workload two.csv --model 2b4t
+refuse "--n and --k go together" claims --n 64
+refuse "--gguf and --tensor go together" claims --gguf v1.gguf
+refuse "--gguf takes its layer and its weights .* no --layer or --zeros" \
+  claims --gguf v1.gguf --tensor t --zeros 0.1
 refuse "unknown model '7b' \(known: 2b4t, large, 3b, llama3-8b\)" model --model 7b
 refuse "--blocks must be in 1..24 for bitnet_b1_58-large, got 0" model --model large --blocks 0
 refuse "--blocks must be in 1..30" model --model 2b4t --blocks 31

@@ -122,4 +122,32 @@ else
   ok
 fi
 
+# ---- claims on any layer: a workload file's, a custom shape, a GGUF tensor's real weights ----
+printf 'name,m,n,k\nmine,1,64,256\n' > one.csv
+quick=(--no-gate --no-sweep --prefill 0 --nodes 45)
+run w_claims claims --workload one.csv "${quick[@]}" --json w_claims.json
+run c_claims claims --n 64 --k 256 "${quick[@]}" --json c_claims.json
+"$py" "$root/scripts/make_gguf.py" --tensor blk.0.ffn_down.weight:64:256 --zeros 0.35 --seed 7 \
+  --npy-dir npy --out t.gguf >/dev/null || bad "make_gguf.py failed"
+run g_claims claims --gguf t.gguf --tensor blk.0.ffn_down.weight "${quick[@]}" --json g_claims.json
+$py - <<'PY' || bad "claims on a workload file, a custom shape or a GGUF tensor"
+import json
+import numpy as np
+w, c, g = (json.load(open(f"{n}_claims.json")) for n in ("w", "c", "g"))
+for d in (w, c, g):
+    r = d["runs"][0]
+    assert (r["name"], r["m"], r["n"], r["k"]) == ("decode", 1, 64, 256), r
+assert w["workload"] == "one.csv mine" and c["workload"] == "custom layer", (w["workload"], c["workload"])
+# The same shape, seed and zero fraction: the same weights, the same counts.
+assert w["runs"][0]["ternary"] == c["runs"][0]["ternary"]
+# The tensor's own weights (read independently from the .npy make_gguf.py wrote): its zero
+# fraction, and every -1 weight is a select that took the -x path in the RTL's count.
+W = np.load("npy/blk.0.ffn_down.weight.npy")
+assert abs(g["zero_fraction"] - float((W == 0).mean())) < 1e-12, (g["zero_fraction"], (W == 0).mean())
+assert g["zero_fraction_source"] == "the tensor's weights"
+assert g["runs"][0]["ternary"]["operations"]["sel_neg"] == int((W == -1).sum())
+assert g["activation_profile"] == "relu2"  # an ffn_down tensor
+PY
+ok
+
 finish energy_cli
