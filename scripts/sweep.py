@@ -62,7 +62,19 @@ def parse_args(argv):
     p.add_argument("--acc-width", type=int, default=32)
     p.add_argument("--pipe-every", type=int, default=0)
     p.add_argument("--token-tile", type=int, default=128)
-    p.add_argument("--layer", default="ffn_down", help="a 2B4T layer name (ternac shapes)")
+    p.add_argument("--model", default=None,
+                   help="the model whose layer is swept: 2b4t (default), large, 3b, llama3-8b")
+    p.add_argument("--layer", default=None,
+                   help="the model's layer (default ffn_down), or with --workload the file's line "
+                        "of that name")
+    p.add_argument("--workload", default=None, metavar="FILE",
+                   help="the layer from a workload file ('name,m,n,k'; its only line or --layer)")
+    p.add_argument("--n", type=int, default=None, help="a custom layer: N outputs (with --k)")
+    p.add_argument("--k", type=int, default=None, help="... and K inputs")
+    p.add_argument("--gguf", default=None, metavar="FILE",
+                   help="the layer and its real weights from an I2_S tensor of a GGUF file "
+                        "(with --tensor; --zeros does not apply)")
+    p.add_argument("--tensor", default=None, help="the I2_S tensor of --gguf")
     p.add_argument("--tokens", type=int, default=1)
     p.add_argument("--zeros", type=float, default=0.4)
     p.add_argument("--seed", type=int, default=1)
@@ -208,8 +220,14 @@ def build(a, points):
 
 def point_command(a, pt):
     exe = os.path.join(a.build_dir, "sim", "sweep", f"sweep_point_{pt['name']}")
-    cmd = [exe, "--layer", a.layer, "--tokens", str(a.tokens), "--zeros", str(a.zeros),
-           "--seed", str(a.seed)]
+    cmd = [exe, "--tokens", str(a.tokens), "--seed", str(a.seed)]
+    if a.gguf is None:
+        cmd += ["--zeros", str(a.zeros)]
+    # The layer options go to every point as given: the points read the layer (sim/cli/workloads.h).
+    for opt in ("model", "layer", "workload", "n", "k", "gguf", "tensor"):
+        value = getattr(a, opt)
+        if value is not None:
+            cmd += [f"--{opt}", os.path.abspath(value) if opt in ("workload", "gguf") else str(value)]
     for opt, value in (("--energy-dir", a.energy_dir), ("--nodes", a.nodes),
                        ("--onchip-bytes", a.onchip_bytes)):
         if value is not None:
@@ -354,7 +372,8 @@ def write_tables(a, rows):
     tables = [e["table"] for e in rows[0]["energy"]]
     with open(os.path.join(a.out, "sweep.json"), "w") as f:
         json.dump({"grid": {k: getattr(a, k) for k in ("tree_inputs", "reductions", "caps", "lanes",
-                                                     "acc_width", "pipe_every", "layer", "tokens",
+                                                     "acc_width", "pipe_every", "model", "layer",
+                                                     "workload", "n", "k", "gguf", "tensor", "tokens",
                                                      "zeros", "seed", "energy_dir", "nodes",
                                                      "onchip_bytes")},
                    "rows": rows}, f, indent=1)
@@ -372,8 +391,17 @@ def write_tables(a, rows):
             w.writerow(line)
 
 
+def workload_label(a, rows):
+    """The swept layer as the plots and the summary name it: the layer name for a 2B4T layer
+    (as before), else the points' own description."""
+    if all(getattr(a, o) is None for o in ("model", "workload", "n", "k", "gguf", "tensor")):
+        return rows[0]["layer"]
+    return rows[0]["workload"]
+
+
 def summary(a, rows):
-    print(f"\nsweep: {a.layer} M={a.tokens}, {a.zeros:.0%} zero weights, seed {a.seed}, "
+    print(f"\nsweep: {workload_label(a, rows)} M={a.tokens}, "
+          f"{rows[0]['zero_fraction']:.0%} zero weights, seed {a.seed}, "
           f"{a.lanes} lanes; energy per MAC at {a.node} nm in fJ (arith = selects and adds, "
           f"total = with on-chip storage: registers, partial sums, buffers)")
     fmt = "{:<26} {:>7} {:>9} {:>9} {:>8} {:>10} {:>9} {:>7} {:>10} {:>6}  {}"
@@ -438,7 +466,8 @@ def plots(a, rows):
     ax.set_xscale("log", base=2)
     ax.set_xlabel("TreeInputs (fan-in of each lane)")
     ax.set_ylabel(f"energy per MAC at {a.node} nm (fJ)")
-    ax.set_title(f"{a.layer}, M={a.tokens}, {a.zeros:.0%} zeros, {a.lanes} lanes, full precision")
+    ax.set_title(f"{workload_label(a, rows)}, M={a.tokens}, {rows[0]['zero_fraction']:.0%} zeros, "
+                 f"{a.lanes} lanes, full precision")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -494,7 +523,8 @@ def plots(a, rows):
         ax.set_yscale("log")
         ax.set_xlabel("level-width cap (bits; the last point of a line is full precision)")
         ax.set_ylabel("saturated tree evaluations / all (floor 1e-7)")
-        ax.set_title(f"overflow rate, {a.layer}, {a.zeros:.0%} zeros")
+        ax.set_title(f"overflow rate, {workload_label(a, rows)}, "
+                     f"{rows[0]['zero_fraction']:.0%} zeros")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=7)
         fig.tight_layout()

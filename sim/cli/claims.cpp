@@ -37,21 +37,7 @@ using Int8Harness = Harness;
 
 void declare(Options& o) {
   declare_array_options(o);
-  o.value("model", "NAME",
-          "the model whose layer it is: 2b4t, large, 3b or llama3-8b (default: 2b4t; "
-          "'ternac shapes')");
-  o.value("layer", "NAME",
-          "the layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down; "
-          "default: ffn_down); with --workload, the line of that name");
-  o.value("workload", "FILE",
-          "the layer from a workload file instead ('name,m,n,k' per line, docs/outputs.md): its "
-          "only line, or the one --layer names; its M is not used (decode M = 1, --prefill)");
-  o.value("n", "N", "a layer of this many outputs (with --k) instead of a model's layer");
-  o.value("k", "K", "... and this many inputs");
-  o.value("gguf", "FILE",
-          "the layer and its real ternary weights from an I2_S tensor of a bitnet.cpp GGUF file "
-          "(with --tensor): the zero fraction is the tensor's");
-  o.value("tensor", "NAME", "the I2_S tensor of --gguf ('ternac model --gguf FILE' lists them)");
+  declare_layer_options(o, "ffn_down");
   o.value("zeros", "F",
           "fraction of zero weights (default: 0.3101, what absmean ternarization gives on "
           "Gaussian weights)");
@@ -105,87 +91,14 @@ struct Request {
 
 Request read_request(const Options& o, const EnergyTables& tables, const EnergyOptions& energy) {
   Request q;
-  const int sources = int(o.has("workload")) + int(o.has("n") || o.has("k")) +
-                      int(o.has("gguf") || o.has("tensor")) + int(o.has("model"));
-  if (sources > 1) {
-    throw std::invalid_argument(
-        "give the layer one way: --model/--layer, --workload [--layer], --n/--k or "
-        "--gguf/--tensor");
-  }
-  if (o.has("workload")) {
-    const std::string path = o.str("workload", "");
-    const std::vector<LayerJob> jobs = workload_file_layers(path);
-    const LayerJob* job = nullptr;
-    if (o.has("layer")) {
-      for (const LayerJob& j : jobs) {
-        if (j.kind == o.str("layer", "")) job = &j;
-      }
-    } else if (jobs.size() == 1) {
-      job = &jobs.front();
-    }
-    if (!job) {
-      std::string names;
-      for (const LayerJob& j : jobs) names += (names.empty() ? "" : ", ") + j.kind;
-      throw std::invalid_argument(
-          fmt::format("--workload {}: {} (its layers: {})", printable(path),
-                      o.has("layer") ? fmt::format("no layer '{}'", printable(o.str("layer", "")))
-                                     : "more than one layer: choose one with --layer",
-                      names));
-    }
-    q.layer = job->kind;
-    q.shape = {job->kind, job->shape.n, job->shape.k};
-    q.title = printable(path) + " " + job->kind;
-  } else if (o.has("n") || o.has("k")) {
-    if (!o.has("n") || !o.has("k")) throw std::invalid_argument("--n and --k go together");
-    if (o.has("layer")) throw std::invalid_argument("--n/--k take no --layer");
-    q.layer = "custom";
-    q.shape = {"custom", static_cast<std::uint32_t>(o.decimal("n", 1, kMaxDim, 1)),
-               static_cast<std::uint32_t>(o.decimal("k", 1, kMaxDim, 1))};
-    q.title = fmt::format("custom layer");
-  } else if (o.has("gguf") || o.has("tensor")) {
-    if (!o.has("gguf") || !o.has("tensor")) {
-      throw std::invalid_argument("--gguf and --tensor go together");
-    }
-    if (o.has("layer") || o.has("zeros")) {
-      throw std::invalid_argument(
-          "--gguf takes its layer and its weights (and so the zero fraction) from the tensor: "
-          "no --layer or --zeros");
-    }
-    const std::string path = o.str("gguf", ""), name = o.str("tensor", "");
-    const GgufFile file = GgufFile::open(path);
-    const GgufTensorInfo& info = file.tensor(name);  // names a few tensors when unknown
-    check_memory({kBaseBytes + info.bytes + info.elements(),
-                  fmt::format("tensor {}, {} weights decoded to a byte each", printable(name),
-                              info.elements())},
-                 memory_limit(o));
-    const TernaryTensorData t = file.i2s(name);
-    if (t.n > kMaxDim || t.k > kMaxDim) {
-      throw std::invalid_argument(
-          fmt::format("--tensor {}: {} x {} is larger than a layer ternac "
-                      "takes (N and K at most {})",
-                      printable(name), t.n, t.k, kMaxDim));
-    }
-    std::string kind = name;
-    for (const char* layer :
-         {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"}) {
-      if (name.find(layer) != std::string::npos) kind = layer;
-    }
-    q.layer = kind;
-    q.shape = {kind, t.n, t.k};
-    q.weights = t.codes;
-    q.title = printable(path) + ":" + printable(name);
-    std::uint64_t zero = 0;
-    for (std::uint8_t c : q.weights) zero += c == static_cast<std::uint8_t>(TritCode::kZero);
-    q.zeros = double(zero) / double(q.weights.size());
+  ChosenLayer layer = choose_layer(o, "ffn_down", memory_limit(o));
+  q.title = layer.title;
+  q.layer = layer.kind;
+  q.shape = layer.shape;
+  if (!layer.weights.empty()) {
+    q.zeros = layer.zero_fraction();
     q.zeros_source = "the tensor's weights";
-  } else {
-    const ModelShape& model = model_shape(o.str("model", "2b4t"));  // names the models
-    q.layer = o.str("layer", "ffn_down");
-    q.shape = model_layer(model, q.layer);  // names the layers when unknown
-    q.title = model.title + " " + q.layer;
-  }
-  if (!q.weights.empty()) {
-    // the zero fraction is the tensor's (above)
+    q.weights = std::move(layer.weights);
   } else if (o.has("zeros")) {
     q.zeros = o.fraction("zeros", 0.0);
     q.zeros_source = "--zeros";
@@ -261,8 +174,7 @@ int run(const Options& o) {
   // Everything is checked before the first cycle: options, files, tables, calibration, shapes.
   Files files;
   files.outputs_of(o, {"json", "csv"});
-  if (o.has("workload")) files.input("--workload", o.str("workload", ""));
-  if (o.has("gguf")) files.input("--gguf", o.str("gguf", ""));
+  for (const auto& [option, path] : layer_input_files(o)) files.input(option, path);
   if (o.has("activity-calibration")) {
     files.input("--activity-calibration", o.str("activity-calibration", ""));
   }

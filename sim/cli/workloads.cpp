@@ -139,4 +139,116 @@ std::vector<LayerJob> gguf_layers(const GgufFile& file, const std::string& path,
   return jobs;
 }
 
+double ChosenLayer::zero_fraction() const {
+  if (weights.empty()) return 0.0;
+  std::uint64_t zero = 0;
+  for (std::uint8_t c : weights) zero += c == static_cast<std::uint8_t>(TritCode::kZero);
+  return double(zero) / double(weights.size());
+}
+
+void declare_layer_options(Options& o, const std::string& default_layer) {
+  o.value("model", "NAME",
+          "the model whose layer it is: 2b4t, large, 3b or llama3-8b (default: 2b4t; "
+          "'ternac shapes')");
+  o.value("layer", "NAME",
+          "the layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down; "
+          "default: " +
+              default_layer + "); with --workload, the line of that name");
+  o.value("workload", "FILE",
+          "the layer from a workload file instead ('name,m,n,k' per line, docs/outputs.md): its "
+          "only line, or the one --layer names; its M is not used");
+  o.value("n", "N", "a layer of this many outputs (with --k) instead of a model's layer");
+  o.value("k", "K", "... and this many inputs");
+  o.value("gguf", "FILE",
+          "the layer and its real ternary weights from an I2_S tensor of a bitnet.cpp GGUF file "
+          "(with --tensor): the zero fraction is the tensor's");
+  o.value("tensor", "NAME", "the I2_S tensor of --gguf ('ternac model --gguf FILE' lists them)");
+}
+
+std::vector<std::pair<std::string, std::string>> layer_input_files(const Options& o) {
+  std::vector<std::pair<std::string, std::string>> files;
+  if (o.has("workload")) files.emplace_back("--workload", o.str("workload", ""));
+  if (o.has("gguf")) files.emplace_back("--gguf", o.str("gguf", ""));
+  return files;
+}
+
+ChosenLayer choose_layer(const Options& o, const std::string& default_layer,
+                         const MemoryLimit& limit) {
+  const int ways = int(o.has("workload")) + int(o.has("n") || o.has("k")) +
+                   int(o.has("gguf") || o.has("tensor")) + int(o.has("model"));
+  if (ways > 1) {
+    throw std::invalid_argument(
+        "give the layer one way: --model/--layer, --workload [--layer], --n/--k or "
+        "--gguf/--tensor");
+  }
+  ChosenLayer c;
+  if (o.has("workload")) {
+    const std::string path = o.str("workload", "");
+    const std::vector<LayerJob> jobs = workload_file_layers(path);
+    const LayerJob* job = nullptr;
+    if (o.has("layer")) {
+      for (const LayerJob& j : jobs) {
+        if (j.kind == o.str("layer", "")) job = &j;
+      }
+    } else if (jobs.size() == 1) {
+      job = &jobs.front();
+    }
+    if (!job) {
+      std::string names;
+      for (const LayerJob& j : jobs) names += (names.empty() ? "" : ", ") + j.kind;
+      throw std::invalid_argument(
+          fmt::format("--workload {}: {} (its layers: {})", printable(path),
+                      o.has("layer") ? fmt::format("no layer '{}'", printable(o.str("layer", "")))
+                                     : std::string("more than one layer: choose one with --layer"),
+                      names));
+    }
+    c.kind = job->kind;
+    c.shape = {job->kind, job->shape.n, job->shape.k};
+    c.title = printable(path) + " " + job->kind;
+  } else if (o.has("n") || o.has("k")) {
+    if (!o.has("n") || !o.has("k")) throw std::invalid_argument("--n and --k go together");
+    if (o.has("layer")) throw std::invalid_argument("--n/--k take no --layer");
+    c.kind = "custom";
+    c.shape = {"custom", o.dim("n", 1), o.dim("k", 1)};
+    c.title = "custom layer";
+  } else if (o.has("gguf") || o.has("tensor")) {
+    if (!o.has("gguf") || !o.has("tensor")) {
+      throw std::invalid_argument("--gguf and --tensor go together");
+    }
+    if (o.has("layer") || o.has("zeros")) {
+      throw std::invalid_argument(
+          "--gguf takes its layer and its weights (and so the zero fraction) from the tensor: "
+          "no --layer or --zeros");
+    }
+    const std::string path = o.str("gguf", ""), name = o.str("tensor", "");
+    const GgufFile file = GgufFile::open(path);
+    const GgufTensorInfo& info = file.tensor(name);  // names a few tensors when unknown
+    check_memory({kBaseBytes + info.bytes + info.elements(),
+                  fmt::format("tensor {}, {} weights decoded to a byte each", printable(name),
+                              info.elements())},
+                 limit);
+    TernaryTensorData t = file.i2s(name);
+    if (t.n > kMaxDim || t.k > kMaxDim) {
+      throw std::invalid_argument(
+          fmt::format("--tensor {}: {} x {} is larger than a layer ternac takes (N and K at "
+                      "most {})",
+                      printable(name), t.n, t.k, kMaxDim));
+    }
+    c.kind = name;
+    for (const char* layer :
+         {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"}) {
+      if (name.find(layer) != std::string::npos) c.kind = layer;
+    }
+    c.shape = {c.kind, t.n, t.k};
+    c.weights = std::move(t.codes);
+    c.title = printable(path) + ":" + printable(name);
+  } else {
+    const ModelShape& model = model_shape(o.str("model", "2b4t"));  // names the models
+    c.kind = o.str("layer", default_layer);
+    c.shape = model_layer(model, c.kind);  // names the layers when unknown
+    c.title = model.title + " " + c.kind;
+  }
+  return c;
+}
+
 }  // namespace ternac::cli

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common.h"
 #include "gemm.h"
 #include "gguf.h"
 #include "workload.h"
@@ -41,5 +42,26 @@ std::vector<LayerJob> model_layers(const ModelShape& model, std::uint32_t blocks
 // file without I2_S tensors.
 std::vector<LayerJob> gguf_layers(const GgufFile& file, const std::string& path,
                                   std::uint32_t tokens);
+
+// One layer chosen on the command line (claims, the sweep points), one of four ways: a model's
+// layer (--model NAME --layer NAME; default the 2b4t model and `default_layer`), a workload file's
+// layer (--workload FILE: its only line, or the one --layer names; M is not used), a custom shape
+// (--n N --k K) or an I2_S tensor of a GGUF file with its real weights (--gguf FILE --tensor
+// NAME). Two ways at once, or a half of a pair, is refused naming the options.
+struct ChosenLayer {
+  std::string title;  // as a report names it: "BitNet b1.58 2B4T ffn_down", "w.csv mine", ...
+  std::string kind;   // attn_q ... ffn_down (also recognised in a tensor's name), or the name
+  LayerShape shape;   // N and K
+  std::vector<std::uint8_t> weights;  // --gguf: the tensor's N x K trit codes; else empty
+  // The fraction of zero weights of `weights` (0 when there are none).
+  double zero_fraction() const;
+};
+void declare_layer_options(Options& o, const std::string& default_layer);
+// The input files the options name (--workload, --gguf), for the caller's Files::input before its
+// check(): nothing is opened here.
+std::vector<std::pair<std::string, std::string>> layer_input_files(const Options& o);
+// Reads the layer; a GGUF tensor's decoded size is checked against `limit` before it is decoded.
+ChosenLayer choose_layer(const Options& o, const std::string& default_layer,
+                         const MemoryLimit& limit);
 
 }  // namespace ternac::cli

@@ -1,11 +1,13 @@
-// One point of an adder-tree sweep (scripts/sweep.py): runs a 2B4T-shaped layer through the
+// One point of an adder-tree sweep (scripts/sweep.py): runs one layer through the
 // Verilated array this binary was built with, checks every result and counter against the golden
 // model (the width-capped one where the tree saturates), and prints one JSON object: cycles,
 // utilization, overflow count, the worst error against exact arithmetic, and energy per MAC (fJ)
 // with every energy table at the three storage levels (docs/energy.md).
 //
-//   sweep_point_<name> [--layer ffn_down] [--tokens 1] [--zeros 0.4] [--seed 1] [--energy-dir D]
-//                      [--onchip-bytes SIZE]
+//   sweep_point_<name> [--model 2b4t --layer ffn_down | --workload FILE [--layer NAME] |
+//                       --n N --k K | --gguf FILE --tensor NAME] [--tokens 1] [--zeros 0.4]
+//                      [--seed 1] [--energy-dir D] [--onchip-bytes SIZE]
+// (the layer options are claims', sim/cli/workloads.h: a GGUF tensor brings its real weights)
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -33,12 +35,14 @@ namespace ternac {
 namespace {
 
 int run(const cli::Options& a) {
-  const std::string layer = a.str("layer", "ffn_down");
+  cli::Files files;
+  for (const auto& [option, path] : cli::layer_input_files(a)) files.input(option, path);
+  files.check();
   const std::uint32_t tokens = a.dim("tokens", 1);
-  const double zeros = a.fraction("zeros", 0.4);
   const std::uint64_t seed = a.decimal("seed", 0, UINT64_MAX, 1);
-  const LayerShape l = cli::layer_2b4t(layer);
-  const GemmShape shape{tokens, l.n, l.k};
+  const cli::ChosenLayer l = cli::choose_layer(a, "ffn_down", cli::memory_limit(a));
+  const double zeros = l.weights.empty() ? a.fraction("zeros", 0.4) : l.zero_fraction();
+  const GemmShape shape{tokens, l.shape.n, l.shape.k};
   const cli::EnergyOptions energy_opts = cli::energy_options(a);
   const EnergyTables tables = EnergyTables::load(energy_opts.dir);
   const std::vector<std::string> keys = cli::chosen_tables(energy_opts, tables);
@@ -46,7 +50,8 @@ int run(const cli::Options& a) {
   RtlHarness<TERNAC_VTOP> harness;
   const ArrayConfig& cfg = harness.config();
   check_shape(shape, cfg);
-  const GemmProblem problem = random_problem({shape, seed, zeros, ActProfile::kGaussian});
+  GemmProblem problem = random_problem({shape, seed, zeros, ActProfile::kGaussian});
+  if (!l.weights.empty()) problem.weights = l.weights;  // the GGUF tensor's own weights
   RunOptions opt;
   opt.seed = seed;
   const auto t0 = std::chrono::steady_clock::now();
@@ -100,7 +105,8 @@ int run(const cli::Options& a) {
                            {"reduction", reduction_name(cfg.reduction)},
                            {"level_width_cap", cfg.level_width_cap},
                            {"pipe_every", cfg.pipe_every},
-                           {"layer", l.name},
+                           {"layer", l.kind},
+                           {"workload", l.title},
                            {"m", shape.m},
                            {"n", shape.n},
                            {"k", shape.k},
@@ -133,11 +139,12 @@ int main(int argc, char** argv) {
                "sweep_point");
   cli::format_help(app);
   cli::Options options(&app);
-  options.value("layer", "NAME", "the 2B4T layer (default: ffn_down)");
+  cli::declare_layer_options(options, "ffn_down");
   options.value("tokens", "M", "tokens (default: 1)");
   options.value("zeros", "F", "fraction of zero weights (default: 0.4)");
   options.value("seed", "S", "random seed (default: 1)");
   cli::declare_energy_options(options);
+  cli::declare_memory_limit(options);
   int code = 2;
   try {
     app.parse(argc, argv);
