@@ -36,4 +36,24 @@ strip = lambda r: [{k: v for k, v in l.items()} for l in r["layers"]]
 assert strip(runs[0]) == strip(runs[1]) == strip(runs[2])
 PY
 ok
+
+# A run description (docs/outputs.md): the same run as its options on the command line; paths
+# relative to the file's directory.
+mkdir -p sub
+printf 'name,m,n,k\nmine,1,32,128\nyours,2,16,64\n' > sub/layers.csv
+cat > sub/run.json <<'JSON'
+{"workload": {"workload": "layers.csv", "zeros": 0.35},
+ "energy": {"nodes": "45"}, "checks": {"seed": 3}, "outputs": {"json": "d.json"}}
+JSON
+run desc 0 run --description sub/run.json
+run same 0 run --workload sub/layers.csv --zeros 0.35 --nodes 45 --seed 3 --json same.json
+$py - <<'PY' || bad "the run description is not the same run as its options"
+import json
+d, s = json.load(open("sub/d.json")), json.load(open("same.json"))
+assert [l["layer"] for l in d["layers"]] == ["mine", "yours"], d["layers"]
+assert d["layers"] == s["layers"], (d["layers"], s["layers"])
+o = d["provenance"]["options"]
+assert o["seed"] == "3" and o["zeros"] == "0.35" and o["workload"] == "sub/layers.csv", o
+PY
+ok
 finish any_config

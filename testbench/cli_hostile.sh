@@ -134,6 +134,21 @@ refuse "a custom shape needs all of --m, --n, --k" run --m 1
 refuse "a custom shape needs all of --m, --n, --k and no --layer" run --m 1 --n 1 --k 1 --layer attn_k
 refuse "unknown layer 'nope'" run --layer nope
 refuse "unknown layer 'nope'" claims --layer nope
+printf '{"layer": "attn_k", "bogus": 1}' > "$dir/d_key.json"
+printf '{"workload": {"seed": 1}, "checks": {"seed": 2}}' > "$dir/d_twice.json"
+printf '{"seed": 1}' > "$dir/d_seed.json"
+printf '[1, 2]' > "$dir/d_array.json"
+printf '{"seed": -1}' > "$dir/d_neg.json"
+printf '{"seed": [1]}' > "$dir/d_type.json"
+refuse "--description d_key.json: 'bogus' is not an option of ternac run" run --description d_key.json
+refuse "'seed' is given twice" run --description d_twice.json
+refuse "'seed' is also given on the command line" run --description d_seed.json --seed 2
+refuse "d_array.json: not a JSON object" run --description d_array.json
+refuse "'seed': -1 is negative" run --description d_neg.json
+refuse "'seed': array is not a string, a number or true" run --description d_type.json
+refuse "--description is given more than once" run --description d_seed.json --description d_key.json
+refuse "--description: .*fifo.npy.*FIFO" run --description fifo.npy
+refuse "--description: .*/nonexistent.json" run --description /nonexistent.json
 printf 'name,m,n,k\na,1,64,256\nb,1,32,128\n' > "$dir/two.csv"
 refuse "--workload two.csv: more than one layer: choose one with --layer \(its layers: a, b\)" \
   claims --workload two.csv

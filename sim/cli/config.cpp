@@ -100,6 +100,8 @@ void print_text(const ArrayConfig& c, const char* what) {
 }  // namespace
 
 void declare_array_options(Options& o) {
+  o.value("description", "FILE",
+          "the options of this run from a run description file (JSON; docs/outputs.md)");
   o.value("config", "NAME",
           "run on a named array configuration of rtl/configs.csv instead of the built-in one "
           "(built on first use, then cached; docs/build_cache.md)");

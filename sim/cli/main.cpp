@@ -28,6 +28,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "description.h"
 #include "text_io.h"
 #include "variant.h"
 
@@ -80,8 +81,21 @@ int run_main(int argc, char** argv) {
   std::string topic;
   help->add_option("command", topic, "the command whose options to show");
 
+  // A run description (--description FILE) becomes the options it holds, before parsing.
+  std::vector<std::string> args(argv, argv + argc);
+  if (args.size() > 2) {
+    for (const Command& c : commands) {
+      if (c.app->get_name() != args[1]) continue;
+      try {
+        expand_description(args, *c.app);
+      } catch (const std::exception& e) {
+        return error("ternac " + args[1], e.what(), kExitError);
+      }
+    }
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);  // CLI11 takes them so
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       app.exit(e);  // --help, --version: printed on standard output
