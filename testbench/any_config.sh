@@ -56,4 +56,15 @@ o = d["provenance"]["options"]
 assert o["seed"] == "3" and o["zeros"] == "0.35" and o["workload"] == "sub/layers.csv", o
 PY
 ok
+
+# model --workload: the file's layers as a model, every layer at M = --tokens.
+run mw 0 model --workload sub/layers.csv --tokens 2 --json mw.json
+$py - <<'PY' || bad "model --workload"
+import json
+d = json.load(open("mw.json"))
+assert d["workload"]["workload_file"] == "sub/layers.csv", d["workload"]
+got = [(l["kind"], l["m"], l["n"], l["k"], l["passed"]) for l in d["layers"]]
+assert got == [("mine", 2, 32, 128, True), ("yours", 2, 16, 64, True)], got
+PY
+ok
 finish any_config

@@ -146,6 +146,8 @@ refuse "'seed' is also given on the command line" run --description d_seed.json 
 refuse "d_array.json: not a JSON object" run --description d_array.json
 refuse "'seed': -1 is negative" run --description d_neg.json
 refuse "'seed': array is not a string, a number or true" run --description d_type.json
+refuse "--workload is the model's layer list: no --model, --gguf or --blocks" \
+  model --workload two.csv --blocks 1
 refuse "--description is given more than once" run --description d_seed.json --description d_key.json
 refuse "--description: .*fifo.npy.*FIFO" run --description fifo.npy
 refuse "--description: .*/nonexistent.json" run --description /nonexistent.json

@@ -26,6 +26,9 @@ void declare(Options& o) {
   o.value("model", "NAME", "2b4t, large, 3b or llama3-8b (default: 2b4t), synthetic weights");
   o.value("blocks", "B", "run the first B transformer blocks only (default: all)");
   o.value("gguf", "FILE", "instead: every I2_S (ternary) tensor of a bitnet.cpp GGUF file");
+  o.value("workload", "FILE",
+          "instead: the layers of a workload file as the model, synthetic weights ('name,m,n,k' "
+          "per line, docs/outputs.md; every layer's M is --tokens)");
   o.value("tokens", "M", "1 is decode (GEMV), more is prefill (default: 1)");
   o.value("zeros", "F", "fraction of zero synthetic weights (default: 0.4)");
   o.value("seed", "S", "random seed of weights and activations (default: 1)");
@@ -48,7 +51,8 @@ struct Request {
   std::uint64_t watchdog = 0;         // --max-cycles
   const ModelShape* shape = nullptr;  // synthetic weights; null with --gguf
   std::uint32_t blocks = 0;
-  std::string gguf;  // the GGUF file, or empty
+  std::string gguf;      // the GGUF file, or empty
+  std::string workload;  // the workload file, or empty
   EnergyOptions energy;
 };
 
@@ -61,6 +65,14 @@ Request read_request(const Options& o) {
   r.jobs = o.decimal("jobs", 1, 256, std::min<std::uint64_t>(cores, 256));
   r.watchdog = max_cycles(o);
   r.energy = energy_options(o);
+  if (o.has("workload")) {
+    if (o.has("model") || o.has("gguf") || o.has("blocks")) {
+      throw std::invalid_argument(
+          "--workload is the model's layer list: no --model, --gguf or --blocks with it");
+    }
+    r.workload = o.str("workload", "");
+    return r;
+  }
   if (o.has("gguf")) {
     if (o.has("model") || o.has("zeros") || o.has("blocks")) {
       throw std::invalid_argument(
@@ -232,10 +244,11 @@ Json report_json(const Request& q, const std::string& title, std::uint64_t worke
           {"workload",
            {{"title", title},
             {"model", synthetic ? Json(q.shape->name) : Json(nullptr)},
-            {"gguf", synthetic ? Json(nullptr) : Json(q.gguf)},
+            {"gguf", q.gguf.empty() ? Json(nullptr) : Json(q.gguf)},
+            {"workload_file", q.workload.empty() ? Json(nullptr) : Json(q.workload)},
             {"blocks", synthetic ? Json(q.blocks) : Json(nullptr)},
             {"tokens", q.tokens},
-            {"zeros", synthetic ? Json(q.zeros) : Json(nullptr)},
+            {"zeros", q.gguf.empty() ? Json(q.zeros) : Json(nullptr)},
             {"seed", q.seed},
             {"onchip_bytes", q.energy.storage.onchip_bytes},
             {"workers", workers}}},
@@ -288,6 +301,7 @@ int run(const Options& o) {
   const Request q = read_request(o);
   Files files;
   if (!q.gguf.empty()) files.input("--gguf", q.gguf);
+  if (!q.workload.empty()) files.input("--workload", q.workload);
   energy_inputs(files, q.energy);
   files.outputs_of(o, {"json", "csv"});
   files.check();
@@ -299,6 +313,11 @@ int run(const Options& o) {
     gguf = std::make_unique<GgufFile>(GgufFile::open(q.gguf));
     jobs = gguf_layers(*gguf, q.gguf, q.tokens);
     title = printable(q.gguf);
+  } else if (!q.workload.empty()) {
+    jobs = workload_file_layers(q.workload);
+    for (LayerJob& j : jobs) j.shape.m = q.tokens;  // a model's layers all see the same tokens
+    title = fmt::format("{} ({} layer{}, synthetic weights, {:.0f}% zeros)", printable(q.workload),
+                        jobs.size(), jobs.size() == 1 ? "" : "s", q.zeros * 100);
   } else {
     jobs = model_layers(*q.shape, q.blocks, q.tokens);
     title = fmt::format("{} ({} of {} blocks, synthetic weights, {:.0f}% zeros)", q.shape->title,
