@@ -199,8 +199,8 @@ module ternac_lane_monitor #(
           if (Int8) begin
             ternac_counters_q[LMuls] = ternac_counters_q[LMuls] + 64'(sel_pos);
           end else begin
-            ternac_counters_q[LSelPos]  <= ternac_counters_q[LSelPos] + 64'(sel_pos);
-            ternac_counters_q[LSelNeg]  <= ternac_counters_q[LSelNeg] + 64'(sel_neg);
+            ternac_counters_q[LSelPos]  = ternac_counters_q[LSelPos] + 64'(sel_pos);
+            ternac_counters_q[LSelNeg]  = ternac_counters_q[LSelNeg] + 64'(sel_neg);
             ternac_counters_q[LSelZero] = ternac_counters_q[LSelZero]
                                          + 64'(TreeInputs) - 64'(sel_pos) - 64'(sel_neg);
           end
@@ -231,8 +231,8 @@ module ternac_lane_monitor #(
           if (Int8) begin
             ternac_counters_q[LTogMul] = ternac_counters_q[LTogMul] + pos;
           end else begin
-            ternac_counters_q[LTogSelPos]  <= ternac_counters_q[LTogSelPos] + pos;
-            ternac_counters_q[LTogSelNeg]  <= ternac_counters_q[LTogSelNeg] + neg;
+            ternac_counters_q[LTogSelPos]  = ternac_counters_q[LTogSelPos] + pos;
+            ternac_counters_q[LTogSelNeg]  = ternac_counters_q[LTogSelNeg] + neg;
             ternac_counters_q[LTogSelZero] = ternac_counters_q[LTogSelZero] + zero;
           end
           ternac_counters_q[LTogAcc] = ternac_counters_q[LTogAcc] + 64'($countones(acc_i ^ acc_q));
