@@ -270,10 +270,11 @@ int run(const Options& o) {
     fmt::print("simulating the zero-fraction sweep (decode, 0 to 60 %)\n");
     std::fflush(stdout);
     for (int z = 0; z <= 60; z += 10) {
-      Request zq = q;
-      zq.zeros = z / 100.0;
-      report.sweep.push_back(
-          {zq.zeros, simulate(fast, problem(decode, zq, false), zq, "ternary").ops, decode.macs()});
+      // Synthetic weights at each fraction, whatever the layer's own (a GGUF tensor's would be
+      // the same weights seven times).
+      const double zeros = z / 100.0;
+      const GemmProblem p = random_problem({decode, q.seed, zeros, q.act});
+      report.sweep.push_back({zeros, simulate(fast, p, q, "ternary").ops, decode.macs()});
     }
   }
   if (q.gate) {
