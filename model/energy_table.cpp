@@ -28,6 +28,7 @@ constexpr int kMaxChain = 16;
 // magnitude above every physical figure keeps every total, ratio and per-MAC figure finite
 // (1e300 pJ made "inf" and "-nan" totals with exit 0) and catches a wrong unit.
 constexpr double kMaxPj = 1e6;
+bool in_energy_range(double pj) { return std::isfinite(pj) && pj > 0.0 && pj <= kMaxPj; }
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r");
@@ -632,7 +633,7 @@ EnergyRow EnergyTable::lookup(const std::string& operation, int width) const {
 
 EnergyRow EnergyTable::row(const std::string& operation, int width) const {
   EnergyRow r = lookup(operation, width);
-  if (!(std::isfinite(r.pj) && r.pj > 0.0 && r.pj <= kMaxPj)) {
+  if (!in_energy_range(r.pj)) {
     throw std::out_of_range(fmt::format(
         "energy table {} nm ({}): {} width {} comes to {} pJ, out of range (0, {:g}] ({})",
         node_nm_, file_, operation, width, r.pj, kMaxPj, r.source));
@@ -688,7 +689,7 @@ EnergyRow EnergyTable::sram_read_bit(std::uint64_t capacity_bytes) const {
       "({:.6g} pJ, {}) and {} ({:.6g} pJ, {}), exponent {:.4f}; {}",
       bytes_text(capacity_bytes), word_pj, inside ? "between" : "extrapolated from", r0.operation,
       r0.pj, r0.kind, r1.operation, r1.pj, r1.kind, alpha, rref.source);
-  if (!(std::isfinite(out.pj) && out.pj > 0.0 && out.pj <= kMaxPj)) {
+  if (!in_energy_range(out.pj)) {
     throw std::out_of_range(fmt::format("energy table {} nm ({}): SRAM of {} comes to {} pJ",
                                         node_nm_, file_, bytes_text(capacity_bytes), out.pj));
   }
@@ -938,7 +939,7 @@ void EnergyTables::check_scaled_ranges() const {
       f *= from->base_factor_;
       for (std::size_t r = 0; r < b->rows_.size(); ++r) {
         const double v = b->rows_[r].pj * f;
-        if (!(std::isfinite(v) && v > 0.0 && v <= kMaxPj)) {
+        if (!in_energy_range(v)) {
           throw std::invalid_argument(fmt::format(
               "energy table {}: {} width {} = {} pJ, scaled to {} nm by x{:.6g} ({}), is {} pJ: "
               "out of range (0, 1e6]",

@@ -18,6 +18,7 @@
 #include "npy.h"
 #include "text_io.h"
 #include "variant.h"
+#include "workloads.h"
 
 namespace ternac::cli {
 namespace {
@@ -93,14 +94,10 @@ int run(const Options& o) {
   if (o.has("gguf")) {
     wname = printable(o.str("gguf", "")) + ":" + printable(o.str("tensor", ""));
     const GgufFile file = GgufFile::open(o.str("gguf", ""));
-    // The file is mapped, not read: what is decoded is one byte per weight of the tensor (its
-    // packed bytes are touched once), and the tensor's shape is known from the header alone.
-    const GgufTensorInfo& info = file.tensor(o.str("tensor", ""));
-    check_memory({kBaseBytes + file_size(xname) + info.bytes + info.elements(),
-                  fmt::format("tensor {}, {} weights decoded to a byte each, and the activations",
-                              printable(o.str("tensor", "")), info.elements())},
-                 limit);
-    const TernaryTensorData t = file.i2s(o.str("tensor", ""));
+    // The file is mapped, not read: what is decoded is one byte per weight of the tensor, checked
+    // against the limit from the header before decoding.
+    const TernaryTensorData t = decode_i2s(
+        file, o.str("tensor", ""), {kBaseBytes + file_size(xname), ", and the activations"}, limit);
     w = {t.n, t.k, t.codes, t.alpha};
   } else {
     const std::string path = o.str("weights", "");

@@ -70,10 +70,7 @@ void declare(Options& o) {
 
 // What the command line asks for, every value checked.
 struct Request {
-  std::string title;                  // the workload, as the report names it
-  LayerShape shape;                   // the layer's N and K
-  std::string layer;                  // its kind (attn_q ... ffn_down, or a name of the user's)
-  std::vector<std::uint8_t> weights;  // --gguf: the tensor's N x K trit codes; else empty
+  ChosenLayer layer;  // what it is called, its N and K, and a GGUF tensor's weights
   double zeros = 0;
   std::string zeros_source;
   ActProfile act = ActProfile::kGaussian;
@@ -91,14 +88,10 @@ struct Request {
 
 Request read_request(const Options& o, const EnergyTables& tables, const EnergyOptions& energy) {
   Request q;
-  ChosenLayer layer = choose_layer(o, "ffn_down", memory_limit(o));
-  q.title = layer.title;
-  q.layer = layer.kind;
-  q.shape = layer.shape;
-  if (!layer.weights.empty()) {
-    q.zeros = layer.zero_fraction();
+  q.layer = choose_layer(o, "ffn_down", memory_limit(o));
+  if (!q.layer.weights.empty()) {
+    q.zeros = q.layer.zero_fraction();
     q.zeros_source = "the tensor's weights";
-    q.weights = std::move(layer.weights);
   } else if (o.has("zeros")) {
     q.zeros = o.fraction("zeros", 0.0);
     q.zeros_source = "--zeros";
@@ -106,7 +99,7 @@ Request read_request(const Options& o, const EnergyTables& tables, const EnergyO
     q.zeros = absmean_gaussian_zero_fraction();
     q.zeros_source = "absmean ternarization of Gaussian weights";
   }
-  q.act = realistic_act_profile(q.layer);
+  q.act = realistic_act_profile(q.layer.kind);
   if (o.has("act-profile")) {
     const std::string name = o.str("act-profile", "");
     try {
@@ -148,12 +141,7 @@ Request read_request(const Options& o, const EnergyTables& tables, const EnergyO
 GemmProblem problem(const GemmShape& shape, const Request& q, bool int8) {
   RandomSpec spec{shape, q.seed, int8 ? 0.0 : q.zeros, q.act};
   if (int8) spec.format = WeightFormat::kInt8;
-  GemmProblem p = random_problem(spec);
-  // --gguf: the tensor's own weights (the small dry runs before the simulation keep random ones)
-  if (!int8 && !q.weights.empty() && shape.n == q.shape.n && shape.k == q.shape.k) {
-    p.weights = q.weights;
-  }
-  return p;
+  return q.layer.problem(spec);  // --gguf: the tensor's own weights on the ternary array
 }
 
 template <typename H>
@@ -191,7 +179,7 @@ int run(const Options& o) {
   // no width cap, an accumulator as wide as its root needs), read from the model itself.
   Int8Harness int8_harness;
   const ArrayConfig& cfg8 = int8_harness.config();
-  const LayerShape& layer = q.shape;
+  const LayerShape& layer = q.layer.shape;
   const GemmShape decode{1, layer.n, layer.k};
   const GemmShape prefill{q.prefill, layer.n, layer.k};
   if (q.gate_lanes > cfg.lanes) {
@@ -204,7 +192,7 @@ int run(const Options& o) {
   }
   ClaimsReport report;
   report.config = cfg;
-  report.workload = q.title;
+  report.workload = q.layer.title;
   report.zero_fraction = q.zeros;
   report.zero_fraction_source = q.zeros_source;
   report.act_profile = act_profile_name(q.act);
@@ -228,7 +216,7 @@ int run(const Options& o) {
     (void)claims_text(dry);
   }
   const std::uint64_t largest = gemm_bytes(q.prefill ? prefill : decode);
-  const MemoryEstimate memory{kBaseBytes + 3 * kModelBytes + largest + q.weights.size(),
+  const MemoryEstimate memory{kBaseBytes + 3 * kModelBytes + largest + q.layer.weights.size(),
                               "the largest run's weights, activations and expected results, and "
                               "three Verilated models"};
   const MemoryLimit limit = memory_limit(o);

@@ -15,10 +15,13 @@
 namespace ternac::cli {
 namespace {
 
-// Options whose values are paths: relative ones are read from the description's directory.
-const std::set<std::string> kPathOptions = {
-    "workload",     "gguf", "weights", "acts", "energy-dir", "activity-calibration",
-    "configs-file", "json", "csv",     "out",  "acc-out"};
+// Whether an option's value is a path (relative ones are read from the description's
+// directory), from the type its declaration shows in the help: FILE, DIR, or a file name such
+// as X.npy.
+bool names_a_path(const CLI::Option& option) {
+  const std::string type = option.get_type_name();
+  return type == "FILE" || type == "DIR" || type.find('.') != std::string::npos;
+}
 const std::set<std::string> kSections = {"array", "workload", "energy", "checks", "outputs"};
 
 std::string value_text(const nlohmann::json& v, const std::string& where) {
@@ -88,7 +91,8 @@ void expand_description(std::vector<std::string>& args, const CLI::App& command)
   std::set<std::string> seen;
   const auto add = [&](const std::string& key, const nlohmann::json& v) {
     const std::string where = fmt::format("--description {}: '{}'", shown, printable(key));
-    if (key == "description" || !command.get_option_no_throw("--" + key)) {
+    const CLI::Option* option = command.get_option_no_throw("--" + key);
+    if (key == "description" || !option) {
       throw std::invalid_argument(
           fmt::format("{} is not an option of ternac {}", where, command.get_name()));
     }
@@ -101,7 +105,7 @@ void expand_description(std::vector<std::string>& args, const CLI::App& command)
       return;
     }
     std::string value = value_text(v, where);
-    if (kPathOptions.count(key) && !value.empty() && value[0] != '/' && !dir.empty()) {
+    if (names_a_path(*option) && !value.empty() && value[0] != '/' && !dir.empty()) {
       value = (dir / value).string();
     }
     added.push_back("--" + key);

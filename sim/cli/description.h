@@ -8,7 +8,8 @@
 // "layer", "nodes", "json", ...), either at the top level or grouped in the sections "array",
 // "workload", "energy", "checks" and "outputs" (the grouping is for the reader: a key means the
 // same in any section). Values are strings, non-negative integers, numbers, or true for a flag
-// (false leaves it out). Paths are relative to the file's directory.
+// (false leaves it out). Paths (the options whose value the help shows as FILE, DIR or a file
+// name) are relative to the file's directory.
 #pragma once
 
 #include <CLI/CLI.hpp>

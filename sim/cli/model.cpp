@@ -23,7 +23,7 @@ namespace {
 
 void declare(Options& o) {
   declare_array_options(o);
-  o.value("model", "NAME", "2b4t, large, 3b or llama3-8b (default: 2b4t), synthetic weights");
+  o.value("model", "NAME", model_names_text() + " (default: 2b4t), synthetic weights");
   o.value("blocks", "B", "run the first B transformer blocks only (default: all)");
   o.value("gguf", "FILE", "instead: every I2_S (ternary) tensor of a bitnet.cpp GGUF file");
   o.value("workload", "FILE",

@@ -23,9 +23,7 @@ namespace {
 
 void declare(Options& o) {
   declare_array_options(o);
-  o.value("layer", "NAME",
-          "a 2B4T layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down) or "
-          "'all' (default: all)");
+  o.value("layer", "NAME", "a 2B4T layer (" + layer_names_text() + ") or 'all' (default: all)");
   o.value("tokens", "M", "tokens per layer: 1 is decode (GEMV), more is prefill (default: 1)");
   o.value("m", "M", "a custom shape instead of --layer: M tokens (with --n and --k)");
   o.value("n", "N", "a custom shape: N output rows");

@@ -94,49 +94,71 @@ std::vector<LayerJob> model_layers(const ModelShape& model, std::uint32_t blocks
   return jobs;
 }
 
+LayerJob i2s_layer_job(const GgufTensorInfo& t, const std::string& shown, std::uint32_t tokens) {
+  if (t.ne.size() != 2) {
+    throw std::invalid_argument(fmt::format("{}: I2_S tensor '{}' has {} dimensions, not 2", shown,
+                                            printable(t.name), t.ne.size()));
+  }
+  if (t.ne[0] > kMaxDim || t.ne[1] > kMaxDim) {
+    throw std::invalid_argument(
+        fmt::format("{}: tensor '{}' is {} x {}, past the array's largest dimension {}", shown,
+                    printable(t.name), t.ne[1], t.ne[0], kMaxDim));
+  }
+  // "blk.<b>.<kind>.weight": block b, layer kind; any other name is its own kind.
+  std::string kind = t.name;
+  std::uint32_t block = 0;
+  const std::string prefix = "blk.";
+  const std::size_t dot = t.name.find('.', prefix.size());
+  if (t.name.compare(0, prefix.size(), prefix) == 0 && dot != std::string::npos &&
+      dot > prefix.size() && dot - prefix.size() <= 9 &&
+      t.name.find_first_not_of("0123456789", prefix.size()) == dot) {
+    block =
+        static_cast<std::uint32_t>(std::stoul(t.name.substr(prefix.size(), dot - prefix.size())));
+    kind = t.name.substr(dot + 1);
+    const std::string suffix = ".weight";
+    if (kind.size() > suffix.size() &&
+        kind.compare(kind.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      kind.resize(kind.size() - suffix.size());
+    }
+  }
+  return {kind,
+          block,
+          {tokens, static_cast<std::uint32_t>(t.ne[1]), static_cast<std::uint32_t>(t.ne[0])},
+          t.name};
+}
+
+TernaryTensorData decode_i2s(const GgufFile& file, const std::string& tensor,
+                             const MemoryEstimate& besides, const MemoryLimit& limit) {
+  const GgufTensorInfo& info = file.tensor(tensor);  // names a few tensors when unknown
+  check_memory({besides.bytes + info.bytes + info.elements(),
+                fmt::format("tensor {}, {} weights decoded to a byte each{}", printable(tensor),
+                            info.elements(), besides.what)},
+               limit);
+  return file.i2s(tensor);
+}
+
 std::vector<LayerJob> gguf_layers(const GgufFile& file, const std::string& path,
                                   std::uint32_t tokens) {
   std::vector<LayerJob> jobs;
   const std::string shown = printable(path);
   for (const GgufTensorInfo& t : file.tensors()) {
     if (t.type != kGgmlTypeI2S) continue;  // embeddings, norms: not linear ternary layers
-    if (t.ne.size() != 2) {
-      throw std::invalid_argument(fmt::format("{}: I2_S tensor '{}' has {} dimensions, not 2",
-                                              shown, printable(t.name), t.ne.size()));
-    }
-    if (t.ne[0] > kMaxDim || t.ne[1] > kMaxDim) {
-      throw std::invalid_argument(
-          fmt::format("{}: tensor '{}' is {} x {}, past the array's largest dimension {}", shown,
-                      printable(t.name), t.ne[1], t.ne[0], kMaxDim));
-    }
-    // "blk.<b>.<kind>.weight": block b, layer kind; any other name is its own kind.
-    std::string kind = t.name;
-    std::uint32_t block = 0;
-    const std::string prefix = "blk.";
-    const std::size_t dot = t.name.find('.', prefix.size());
-    if (t.name.compare(0, prefix.size(), prefix) == 0 && dot != std::string::npos &&
-        dot > prefix.size() && dot - prefix.size() <= 9 &&
-        t.name.find_first_not_of("0123456789", prefix.size()) == dot) {
-      block =
-          static_cast<std::uint32_t>(std::stoul(t.name.substr(prefix.size(), dot - prefix.size())));
-      kind = t.name.substr(dot + 1);
-      const std::string suffix = ".weight";
-      if (kind.size() > suffix.size() &&
-          kind.compare(kind.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        kind.resize(kind.size() - suffix.size());
-      }
-    }
-    jobs.push_back(
-        {kind,
-         block,
-         {tokens, static_cast<std::uint32_t>(t.ne[1]), static_cast<std::uint32_t>(t.ne[0])},
-         t.name});
+    jobs.push_back(i2s_layer_job(t, shown, tokens));
   }
   if (jobs.empty()) {
     throw std::invalid_argument(
         fmt::format("{}: no I2_S (type {}) tensor in the file", shown, kGgmlTypeI2S));
   }
   return jobs;
+}
+
+GemmProblem ChosenLayer::problem(const RandomSpec& spec) const {
+  GemmProblem p = random_problem(spec);
+  if (!weights.empty() && spec.format == WeightFormat::kTritCodes && spec.shape.n == shape.n &&
+      spec.shape.k == shape.k) {
+    p.weights = weights;
+  }
+  return p;
 }
 
 double ChosenLayer::zero_fraction() const {
@@ -146,14 +168,30 @@ double ChosenLayer::zero_fraction() const {
   return double(zero) / double(weights.size());
 }
 
+std::string model_names_text() {
+  std::string text;
+  const std::vector<ModelShape> models = model_shapes();
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == models.size() ? " or " : ", ") + models[i].name;
+  }
+  return text;
+}
+
+std::string layer_names_text() {
+  std::string text;
+  for (const LayerShape& l : model_shape("2b4t").block_layers()) {
+    text += (text.empty() ? "" : ", ") + l.name;
+  }
+  return text;
+}
+
 void declare_layer_options(Options& o, const std::string& default_layer) {
-  o.value("model", "NAME",
-          "the model whose layer it is: 2b4t, large, 3b or llama3-8b (default: 2b4t; "
-          "'ternac shapes')");
+  o.value(
+      "model", "NAME",
+      "the model whose layer it is: " + model_names_text() + " (default: 2b4t; 'ternac shapes')");
   o.value("layer", "NAME",
-          "the layer (attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down; "
-          "default: " +
-              default_layer + "); with --workload, the line of that name");
+          "the layer (" + layer_names_text() + "; default: " + default_layer +
+              "); with --workload, the line of that name");
   o.value("workload", "FILE",
           "the layer from a workload file instead ('name,m,n,k' per line, docs/outputs.md): its "
           "only line, or the one --layer names; its M is not used");
@@ -222,25 +260,10 @@ ChosenLayer choose_layer(const Options& o, const std::string& default_layer,
     }
     const std::string path = o.str("gguf", ""), name = o.str("tensor", "");
     const GgufFile file = GgufFile::open(path);
-    const GgufTensorInfo& info = file.tensor(name);  // names a few tensors when unknown
-    check_memory({kBaseBytes + info.bytes + info.elements(),
-                  fmt::format("tensor {}, {} weights decoded to a byte each", printable(name),
-                              info.elements())},
-                 limit);
-    TernaryTensorData t = file.i2s(name);
-    if (t.n > kMaxDim || t.k > kMaxDim) {
-      throw std::invalid_argument(
-          fmt::format("--tensor {}: {} x {} is larger than a layer ternac takes (N and K at "
-                      "most {})",
-                      printable(name), t.n, t.k, kMaxDim));
-    }
-    c.kind = name;
-    for (const char* layer :
-         {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"}) {
-      if (name.find(layer) != std::string::npos) c.kind = layer;
-    }
-    c.shape = {c.kind, t.n, t.k};
-    c.weights = std::move(t.codes);
+    const LayerJob job = i2s_layer_job(file.tensor(name), printable(path), 1);  // before decoding
+    c.kind = job.kind;
+    c.shape = {job.kind, job.shape.n, job.shape.k};
+    c.weights = decode_i2s(file, name, {kBaseBytes, ""}, limit).codes;
     c.title = printable(path) + ":" + printable(name);
   } else {
     const ModelShape& model = model_shape(o.str("model", "2b4t"));  // names the models

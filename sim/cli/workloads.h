@@ -37,11 +37,26 @@ std::vector<LayerJob> workload_file_layers(const std::string& path);
 // The first `blocks` blocks of `model` (every block's seven layers), M = tokens.
 std::vector<LayerJob> model_layers(const ModelShape& model, std::uint32_t blocks,
                                    std::uint32_t tokens);
+// An I2_S tensor as a layer, M = tokens, from its header alone: "blk.<b>.<kind>.weight" is block b
+// and that kind, any other name is its own kind. Throws std::invalid_argument (starting with
+// `shown`, the file as messages name it) for a tensor that is not 2-D or larger than the array
+// takes.
+LayerJob i2s_layer_job(const GgufTensorInfo& tensor, const std::string& shown,
+                       std::uint32_t tokens);
+// Decodes an I2_S tensor after checking that it fits: `besides` (its bytes, and what they are
+// for the message, starting with ", ") plus the mapped tensor plus a byte per weight.
+TernaryTensorData decode_i2s(const GgufFile& file, const std::string& tensor,
+                             const MemoryEstimate& besides, const MemoryLimit& limit);
 // Every I2_S tensor of a GGUF file as a layer, M = tokens. The kind is the name without
 // "blk.<b>." and ".weight". Throws std::invalid_argument for a tensor the array cannot take or a
 // file without I2_S tensors.
 std::vector<LayerJob> gguf_layers(const GgufFile& file, const std::string& path,
                                   std::uint32_t tokens);
+
+// For help texts, from the model table (testbench/workload.h): "2b4t, large, 3b or llama3-8b",
+// and a block's layer kinds "attn_q, attn_k, ..., ffn_down".
+std::string model_names_text();
+std::string layer_names_text();
 
 // One layer chosen on the command line (claims, the sweep points), one of four ways: a model's
 // layer (--model NAME --layer NAME; default the 2b4t model and `default_layer`), a workload file's
@@ -55,6 +70,9 @@ struct ChosenLayer {
   std::vector<std::uint8_t> weights;  // --gguf: the tensor's N x K trit codes; else empty
   // The fraction of zero weights of `weights` (0 when there are none).
   double zero_fraction() const;
+  // The problem of `spec` (random_problem), with the tensor's own weights in place of random
+  // ternary ones when there are any and `spec` has the layer's N and K.
+  GemmProblem problem(const RandomSpec& spec) const;
 };
 void declare_layer_options(Options& o, const std::string& default_layer);
 // The input files the options name (--workload, --gguf), for the caller's Files::input before its

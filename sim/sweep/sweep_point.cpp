@@ -50,8 +50,7 @@ int run(const cli::Options& a) {
   RtlHarness<TERNAC_VTOP> harness;
   const ArrayConfig& cfg = harness.config();
   check_shape(shape, cfg);
-  GemmProblem problem = random_problem({shape, seed, zeros, ActProfile::kGaussian});
-  if (!l.weights.empty()) problem.weights = l.weights;  // the GGUF tensor's own weights
+  const GemmProblem problem = l.problem({shape, seed, zeros, ActProfile::kGaussian});
   RunOptions opt;
   opt.seed = seed;
   const auto t0 = std::chrono::steady_clock::now();
