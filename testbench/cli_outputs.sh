@@ -32,13 +32,7 @@ if ! $py -c "import numpy" 2>/dev/null; then
   echo "cli_outputs: /usr/bin/python3 has no numpy (scripts/setup.sh installs python3-numpy)"
   exit 1
 fi
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-cd "$dir" || exit 1
-fail=0
-checks=0
-ok() { checks=$((checks + 1)); }
-bad() { checks=$((checks + 1)); echo "FAIL: $*"; fail=1; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # scratch directory, ok, bad, finish
 # expect_rc <want> <description> <command...>: runs it, output in $out.
 expect_rc() {
   local want=$1 what=$2
@@ -88,7 +82,7 @@ grep -qE "^ternac [0-9]+\.[0-9]+\.[0-9]+ \(git commit $commit[;,]" <<<"$out" ||
 version=$(sed -E 's/^ternac ([0-9.]+) .*/\1/' <<<"$out")
 # The script that captures it, on a directory that is not a checkout.
 mkdir notgit
-cmake -DSOURCE_DIR="$dir/notgit" -DOUT="$dir/bi.h" -DVERSION=9.9.9 \
+cmake -DSOURCE_DIR="$work/notgit" -DOUT="$work/bi.h" -DVERSION=9.9.9 \
   -P "$root/sim/cli/build_info.cmake" >/dev/null 2>&1
 grep -q '#define TERNAC_GIT_COMMIT "unknown"' bi.h 2>/dev/null ||
   bad "build_info.cmake outside a git checkout does not say unknown"
@@ -287,5 +281,4 @@ assert rss <= estimate <= 1.5 * rss, (estimate, rss)
 PY
 done
 
-echo "cli_outputs: $checks commands run, $([ $fail -eq 0 ] && echo all passed || echo FAILURES above)"
-exit $fail
+finish cli_outputs
