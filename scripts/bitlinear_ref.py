@@ -20,6 +20,7 @@ s.npy (float32 M), acc.npy (int64 M x N) and y.npy (float32 M x N). Used by the 
 model_test, which compare every output with the C++ model bit for bit.
 """
 
+import argparse
 import os
 import sys
 
@@ -60,13 +61,19 @@ def quantize(X):
 
 
 def main(argv):
-    if len(argv) != 4:
-        sys.exit(__doc__)
-    W = load_float32_matrix(argv[1])
-    X = load_float32_matrix(argv[2])
+    p = argparse.ArgumentParser(prog=os.path.basename(argv[0]), description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("weights", metavar="W.npy", help="N x K float32 weights")
+    p.add_argument("acts", metavar="X.npy", help="M x K float32 activations")
+    p.add_argument("out", metavar="OUT_DIR",
+                   help="where codes.npy, alpha.npy, q.npy, s.npy, acc.npy and y.npy go "
+                        "(created if missing)")
+    a = p.parse_args(argv[1:])
+    W = load_float32_matrix(a.weights)
+    X = load_float32_matrix(a.acts)
     if W.shape[1] != X.shape[1]:
         sys.exit(f"K mismatch: W is {W.shape}, X is {X.shape}")
-    out = argv[3]
+    out = a.out
     os.makedirs(out, exist_ok=True)
 
     w, alpha = ternarize(W)

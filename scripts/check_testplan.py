@@ -10,6 +10,7 @@ names match no test is a hole: the script lists every hole and exits 1.
     check_testplan.py <build dir> [docs/testplan.md]
 """
 
+import argparse
 import fnmatch
 import os
 import re
@@ -52,11 +53,18 @@ def matches(token, names):
 
 
 def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    build = sys.argv[1]
-    plan = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "docs", "testplan.md")
+    default_plan = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                                 "docs", "testplan.md"))
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Exit status: 0 every testpoint has a test, 1 a hole, 2 "
+                                       "bad usage.")
+    p.add_argument("build", metavar="BUILD_DIR",
+                   help="a configured build tree (its CTest tests are the names that count)")
+    p.add_argument("plan", nargs="?", default=default_plan, metavar="TESTPLAN.md",
+                   help="the testplan (default: %(default)s)")
+    a = p.parse_args()
+    build, plan = a.build, a.plan
     names = ctest_names(build)
     points = testpoints(plan)
     if not points:

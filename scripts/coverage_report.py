@@ -13,6 +13,7 @@ configuration, so a hole is read against what the configuration can do. Writes a
 and prints it.
 """
 
+import argparse
 import collections
 import re
 import sys
@@ -71,11 +72,25 @@ def pct(h, t):
     return f"{100.0 * h / t:.1f} % ({h} / {t})" if t else "n/a"
 
 
+def named_file(text):
+    name, sep, path = text.partition("=")
+    if not sep or not name or not path:
+        raise argparse.ArgumentTypeError(f"expected <config>=<file.dat>, got '{text}'")
+    return name, path
+
+
 def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    out = sys.argv[1]
-    runs = [a.split("=", 1) for a in sys.argv[2:]]
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Exit status: 0 no hole, 1 a functional point no "
+                                       "configuration hit, 2 bad usage.")
+    p.add_argument("out", metavar="out.md", help="the Markdown report to write (also printed)")
+    p.add_argument("runs", nargs="+", type=named_file, metavar="<config>=<file.dat>",
+                   help="a configuration's name and its Verilator coverage file; a run named "
+                        "'merged' (the others merged) is reported but not added to the totals")
+    a = p.parse_args()
+    out = a.out
+    runs = a.runs
     lines = ["| configuration | line | toggle | functional points hit |", "|---|---|---|---|"]
     per_config = {}
     merged_user = collections.Counter()

@@ -423,20 +423,33 @@ def fuzz_corpus(directory):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--out", help="GGUF file to write")
-    p.add_argument("--model", choices=sorted(MODELS), help="real layer shapes of this model")
-    p.add_argument("--layers", type=int, default=1, help="transformer blocks (default 1)")
-    p.add_argument("--zeros", type=float, default=0.4, help="fraction of zero weights (0.4)")
-    p.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                epilog="The tensors are --model's and the --tensor ones; the "
+                                       "module docstring has the layout and examples.")
+    p.add_argument("--out", metavar="FILE",
+                   help="GGUF file to write (required, but with --fuzz-corpus)")
+    p.add_argument("--model", choices=sorted(MODELS),
+                   help="real layer shapes of this model, block by block (default: none, only "
+                        "the --tensor ones)")
+    p.add_argument("--layers", type=int, default=1, metavar="B",
+                   help="transformer blocks of --model (default: %(default)s)")
+    p.add_argument("--zeros", type=float, default=0.4, metavar="F",
+                   help="fraction of zero weights, 0..1 (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1, metavar="S",
+                   help="random seed; the same seed writes the same file (default: %(default)s)")
     p.add_argument("--tensor", type=parse_tensor, action="append", default=[],
-                   metavar="NAME:N:K", help="a custom N x K tensor (repeatable)")
-    p.add_argument("--npy-dir", help="also write each tensor as <name>.npy and <name>.alpha.npy")
+                   metavar="NAME:N:K",
+                   help="a custom N x K tensor, K a multiple of 128; repeatable (default: none)")
+    p.add_argument("--npy-dir", metavar="DIR",
+                   help="also write each tensor as <name>.npy and <name>.alpha.npy (default: "
+                        "no .npy files)")
     p.add_argument("--alpha", type=parse_alpha, default=None, metavar="VALUE|random",
-                   help="alpha of every tensor, or 'random' per tensor (default)")
-    p.add_argument("--alignment", type=int, default=32, help="general.alignment (32)")
+                   help="alpha of every tensor, or 'random' per tensor (default: random)")
+    p.add_argument("--alignment", type=int, default=32, metavar="BYTES",
+                   help="general.alignment, a power of two (default: %(default)s)")
     p.add_argument("--fuzz-corpus", metavar="DIR",
-                   help="write the GGUF reader's seed corpus to DIR instead")
+                   help="write the GGUF reader's seed corpus to DIR instead of --out "
+                        "(default: none)")
     p.add_argument("--every-type", action="store_true",
                    help="write one tensor of every ggml type (random bytes) instead of I2_S ones")
     args = p.parse_args()

@@ -351,50 +351,70 @@ def duration(s):
 
 class Progress:
     """One progress line: redrawn in place on a terminal ("bar"), a line at every 10 % when the
-    output is a file or a pipe ("lines"), or nothing ("off")."""
+    output is a file or a pipe ("lines"), or nothing ("off"). It writes to `stream` (standard
+    output unless given: scripts/build_progress.py uses standard error)."""
 
-    def __init__(self, mode, label):
+    def __init__(self, mode, label, stream=None):
         self.mode = mode
         self.label = label
+        self.stream = stream
         self.t0 = time.monotonic()
         self.next_pct = 10
         self.text = ""
+        self.total = None
+        self.done = 0
+        self.phase_t0 = self.t0
+
+    def _out(self):
+        return self.stream or sys.stdout  # looked up when written: main() replaces sys.stdout
 
     def update(self, done, total, extra=""):
         if self.mode == "off" or total <= 0:
             return
         pct = min(100, done * 100 // total)
-        elapsed = time.monotonic() - self.t0
+        if self.total is not None and total != self.total:
+            # ninja restarts when it has regenerated its manifest (CMake re-run, Verilator's
+            # outputs): a new count from 1, so the lines and the estimate start again.
+            self.next_pct = 10 * max(1, pct // 10)
+            if done < self.done:
+                self.phase_t0 = time.monotonic()
+        self.total, self.done = total, done
+        elapsed = time.monotonic() - self.phase_t0
         left = f", about {duration(elapsed / done * (total - done))} left" \
             if 0 < done < total and elapsed > 2 else ""
         self.text = f"{self.label}: [{done}/{total}] {pct}%{left}{extra}"
+        out = self._out()
         if self.mode == "bar":
             cols = shutil.get_terminal_size((100, 24)).columns
-            sys.stdout.write("\r\x1b[K" + self.text[:max(cols - 1, 20)])
-            sys.stdout.flush()
+            out.write("\r\x1b[K" + self.text[:max(cols - 1, 20)])
+            out.flush()
         elif pct >= self.next_pct:
-            print(self.text, flush=True)
+            print(self.text, file=out, flush=True)
             self.next_pct = (pct // 10 + 1) * 10
 
     def message(self, text):
         """A line of its own, above the progress line."""
+        out = self._out()
         if self.mode == "bar" and self.text:
-            sys.stdout.write("\r\x1b[K" + text + "\n" + self.text)
-            sys.stdout.flush()
+            out.write("\r\x1b[K" + text + "\n" + self.text)
+            out.flush()
         else:
-            print(text, flush=True)
+            print(text, file=out, flush=True)
 
     def close(self):
         if self.mode == "bar" and self.text:
-            sys.stdout.write("\r\x1b[K")
-            sys.stdout.flush()
+            out = self._out()
+            out.write("\r\x1b[K")
+            out.flush()
         self.text = ""
 
 
-def progress_mode(choice):
+def progress_mode(choice, stream=None):
+    """auto: "bar" when `stream` (standard output unless given) is a terminal, else "lines"."""
     if choice != "auto":
         return choice
-    return "bar" if sys.stdout.isatty() and os.environ.get("TERM", "") != "dumb" else "lines"
+    stream = stream or sys.stdout
+    return "bar" if stream.isatty() and os.environ.get("TERM", "") != "dumb" else "lines"
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,29 +422,54 @@ def progress_mode(choice):
 
 
 NINJA_STEP = re.compile(r"^\[(\d+)/(\d+)\] (.*)")
+# ninja's status line as the progress reads it: finished and total steps (ninja's own default,
+# "[%f/%t] ", made explicit so that a NINJA_STATUS of the caller's cannot change it).
+NINJA_STATUS = "[%f/%t] "
+# What scripts/build.sh says of itself (its configure step, which prints nothing else).
+BUILD_SAYS = re.compile(r"^build: ")
+
+
+def ninja_step(line):
+    """(finished, total) of a ninja status line, else None."""
+    m = NINJA_STEP.match(line)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def run_steps(cmd, log, prog, step=ninja_step, echo=None, **kw):
+    """Runs a build command (scripts/build.sh, cmake, ninja) through stream_child, its whole
+    output in `log`, each line that step() reads as (done, total) shown on `prog`, the lines
+    echo() accepts shown above it. Returns (exit status, steps seen, the other lines)."""
+    others = []
+    seen = [0]
+
+    def on_line(line):
+        s = step(line)
+        if s:
+            seen[0] += 1
+            prog.update(min(s[0], s[1]), s[1])
+        elif line.strip():
+            others.append(line)
+            if echo and echo(line):
+                prog.message(line)
+
+    try:
+        rc = stream_child(cmd, log, on_line, **kw)
+    finally:
+        prog.close()
+    return rc, seen[0], others
 
 
 def build(a):
     """scripts/build.sh on the tree this run tests (--build), with ninja's step counts shown as
     progress and the whole output in <out>/build.log."""
     log = os.path.join(a.out, "build.log")
-    env = dict(os.environ, TERNAC_BUILD_DIR=a.build, NINJA_STATUS="[%f/%t] ")
+    env = dict(os.environ, TERNAC_BUILD_DIR=a.build, NINJA_STATUS=NINJA_STATUS)
     prog = Progress(a.progress, f"regress: building {a.build}")
-    others = []
-    state = {"steps": 0}
-
-    def on_line(line):
-        m = NINJA_STEP.match(line)
-        if m:
-            state["steps"] += 1
-            prog.update(int(m.group(1)), int(m.group(2)))
-        elif line.strip():
-            others.append(line)
-
     if a.progress != "off":
         print(f"regress: building {a.build} (scripts/build.sh)", flush=True)
-    rc = stream_child([os.path.join(ROOT, "scripts", "build.sh")], log, on_line, env=env)
-    prog.close()
+    rc, steps, others = run_steps(
+        [os.path.join(ROOT, "scripts", "build.sh")], log, prog,
+        echo=(lambda line: BUILD_SAYS.match(line)) if a.progress != "off" else None, env=env)
     if rc != 0:
         tail = [l for l in others if l.strip()][-30:]
         sys.stderr.write("\n".join(tail) + "\n")
@@ -432,7 +477,7 @@ def build(a):
                        f"whole output: {log}")
     if a.progress != "off":
         print(f"regress: build done in {duration(time.monotonic() - prog.t0)}" +
-              ("" if state["steps"] else " (up to date)"), flush=True)
+              ("" if steps else " (up to date)"), flush=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1663,38 +1708,51 @@ def build_dir_default():
 def parse_run_args(argv):
     p = Parser(prog="regress", description=__doc__,
                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--level", choices=sorted(LEVELS), default="default")
-    p.add_argument("--tags", default="", help="comma-separated CTest labels (any of them)")
-    p.add_argument("--seeds", type=strict_int("--seeds"), default=None,
-                   help=f"seeded passes (nightly: {NIGHTLY_SEEDS}, others 0)")
-    p.add_argument("--base-seed", type=strict_int("--base-seed"), default=1)
-    p.add_argument("--shard", type=parse_shard, default=None)
-    p.add_argument("--jobs", type=strict_int("--jobs"), default=None,
+    p.add_argument("--level", choices=sorted(LEVELS), default="default",
+                   help="what runs (the levels above) (default: %(default)s)")
+    p.add_argument("--tags", default="", metavar="T,...",
+                   help="only the tests with any of these CTest labels, comma-separated "
+                        "(default: every test of the level)")
+    p.add_argument("--seeds", type=strict_int("--seeds"), default=None, metavar="N",
+                   help=f"seeded passes after the main one, each rerunning the seeded tests "
+                        f"(default: {NIGHTLY_SEEDS} at the nightly level, else 0)")
+    p.add_argument("--base-seed", type=strict_int("--base-seed"), default=1, metavar="S",
+                   help="the first seeded pass's seed; then S+1, ... (default: %(default)s)")
+    p.add_argument("--shard", type=parse_shard, default=None, metavar="I/N",
+                   help="run every N-th test of each pass, starting at the I-th "
+                        "(default: the whole selection)")
+    p.add_argument("--jobs", type=strict_int("--jobs"), default=None, metavar="J",
                    help="parallel tests (default: the cores, at most 1024)")
-    p.add_argument("--build", default=None,
-                   help="the build tree to build and test (default $TERNAC_BUILD_DIR or build/)")
-    p.add_argument("--out", default=None)
-    p.add_argument("--no-build", action="store_true", help="use the build as it is")
+    p.add_argument("--build", default=None, metavar="DIR",
+                   help="the build tree to build and test (default: $TERNAC_BUILD_DIR, else "
+                        "build/)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="output directory: junit.xml, summary.json, summary.csv, logs, "
+                        "waveforms (default: <build>/regress/<level>)")
+    p.add_argument("--no-build", action="store_true",
+                   help="use the build as it is (default: build it first with scripts/build.sh)")
     p.add_argument("--list", action="store_true", help="print the selected tests and stop")
     p.add_argument("--progress", choices=["auto", "bar", "lines", "off"], default="auto",
-                   help="auto: a line redrawn in place on a terminal, else a line per 10 %%")
+                   help="auto: a line redrawn in place on a terminal, else a line per 10 %% "
+                        "(default: %(default)s)")
     p.add_argument("--trace", action="store_true",
                    help="write every co-simulation as an FST waveform into <out>/waves/")
     p.add_argument("--inject-fault", type=strict_int("--inject-fault"), default=0, metavar="N",
                    help="choose test-only RTL fault N (docs/assertions.md) in the fault build "
-                        "(cosim_test_fault): the regression must catch it")
+                        "(cosim_test_fault): the regression must catch it (default: 0, none)")
     g = p.add_argument_group("Slurm (docs/regression.md)")
     g.add_argument("--slurm", action="store_true",
                    help="run the shards as a Slurm job array and merge them")
-    g.add_argument("--shards", type=strict_int("--shards"), default=None,
-                   help="array tasks (default 4)")
-    g.add_argument("--sbatch-args", default="", help="more sbatch options, e.g. '-p debug -t 60'")
+    g.add_argument("--shards", type=strict_int("--shards"), default=None, metavar="N",
+                   help="array tasks (default: 4)")
+    g.add_argument("--sbatch-args", default="", metavar="ARGS",
+                   help="more sbatch options, e.g. '-p debug -t 60' (default: none)")
     g.add_argument("--throttle", type=strict_int("--throttle"), default=0, metavar="K",
-                   help="at most K tasks at once (--array=...%%K)")
+                   help="at most K tasks at once (--array=...%%K) (default: 0, no limit)")
     g.add_argument("--requeue-failed", type=strict_int("--requeue-failed"), default=0,
                    metavar="R",
                    help="submit tasks that failed (no result: node failure, time limit, "
-                        "cancelled) again, up to R times")
+                        "cancelled) again, up to R times (default: %(default)s)")
     a = p.parse_args(argv)
     if a.build is None:
         a.build = build_dir_default()
@@ -1813,10 +1871,14 @@ def main_run(argv):
 def main_merge(argv):
     p = Parser(prog="regress merge",
                description="combine the output directories of a run's shards")
-    p.add_argument("--out", required=True)
-    p.add_argument("--compare", default=None,
-                   help="a summary.json to compare with (e.g. of an unsharded run)")
-    p.add_argument("dirs", nargs="+")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="where the merged junit.xml, summary.json and summary.csv go (required; "
+                        "not one of the shard directories)")
+    p.add_argument("--compare", default=None, metavar="SUMMARY.json",
+                   help="a summary.json to compare the merged results with, e.g. of an "
+                        "unsharded run (default: no comparison)")
+    p.add_argument("dirs", nargs="+", metavar="SHARD_DIR",
+                   help="the --out directories of the shards (or their summary.json files)")
     a = p.parse_args(argv)
     for option, path in (("--out", a.out), ("--compare", a.compare)):
         if path == "":
@@ -1848,8 +1910,10 @@ def main_merge(argv):
 
 def main_compare(argv):
     p = Parser(prog="regress compare", description="compare two runs' results and cycles")
-    p.add_argument("summary")
-    p.add_argument("other")
+    p.add_argument("summary", metavar="SUMMARY.json",
+                   help="a run's summary.json (or its --out directory)")
+    p.add_argument("other", metavar="OTHER.json",
+                   help="the summary to compare it with: the same tests, results and cycles?")
     a = p.parse_args(argv)
     mine, theirs = load_summary(a.summary), load_summary(a.other)
     return compare_rows(mine["rows"], theirs["rows"], a.other)

@@ -12,6 +12,7 @@ packages=(
   libfmt-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   python3 python3-matplotlib python3-numpy python3-yaml
   strace time  # testbench/cli_outputs.sh: how ternac regress starts its script; peak memory
+  chromium  # testbench/report/html_report_test.sh: ternac report's page in a real browser, headless
   "$@"
 )
 

@@ -16,6 +16,10 @@ model, synthesizes one lane with Yosys (cached), and writes one table:
 
 A cap at or above a tree's full root width changes nothing, so such points are dropped as
 duplicates of the uncapped one; carry-save has no cap (its vectors are only exact modulo 2^w).
+The layer is checked with ternac's own rules before anything is configured or built: a bad one
+(and a grid left empty) is refused within a second, one line on stderr, exit status 2. The
+configure and build steps show their progress (--progress) and keep their whole output in
+<build-dir>/sweep-configure.log and sweep-build.log.
 Uses only the standard library, and matplotlib for the plots (Debian's python3-matplotlib).
 """
 
@@ -31,6 +35,10 @@ import shutil
 import subprocess
 import sys
 import time
+
+sys.dont_write_bytecode = True  # no scripts/__pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import regress  # noqa: E402  (the build progress and the Slurm job arrays)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OPERAND_BITS = 8  # a selected int8 activation
@@ -51,61 +59,116 @@ def levels(inputs):
     return n
 
 
+class Parser(argparse.ArgumentParser):
+    """An error is one line on standard error, exit status 2 (argparse would print the whole
+    usage first)."""
+
+    def error(self, message):
+        fail(f"{message} (scripts/sweep.py --help lists the options)")
+
+
+def fail(message, status=2):
+    """One line on standard error and the exit status: 2 bad usage or input (before anything is
+    configured or built), 1 a failed step."""
+    print(f"sweep: {message}", file=sys.stderr, flush=True)
+    sys.exit(status)
+
+
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--tree-inputs", type=int_list, default=[8, 16, 32, 64, 128, 256])
-    p.add_argument("--reductions", default="signed,split,csa",
-                   help="comma-separated: signed, split, csa")
-    p.add_argument("--caps", type=int_list, default=[0, 10, 12, 14, 16, 18, 20],
-                   help="level-width caps in bits; 0 is full precision")
-    p.add_argument("--lanes", type=int, default=16)
-    p.add_argument("--acc-width", type=int, default=32)
-    p.add_argument("--pipe-every", type=int, default=0)
-    p.add_argument("--token-tile", type=int, default=128)
-    p.add_argument("--model", default=None,
-                   help="the model whose layer is swept: 2b4t (default), large, 3b, llama3-8b")
-    p.add_argument("--layer", default=None,
-                   help="the model's layer (default ffn_down), or with --workload the file's line "
+    p = Parser(description=__doc__.split("\n\n")[0],
+               epilog="The layer options are those of `ternac claims` (docs/outputs.md) and are "
+                      "checked, with ternac's own rules, before anything is configured or built "
+                      "(docs/exploration.md).")
+    p.add_argument("--tree-inputs", type=int_list, default="8,16,32,64,128,256", metavar="T,...",
+                   help="TreeInputs of the grid: each lane's fan-in (default: %(default)s)")
+    p.add_argument("--reductions", default="signed,split,csa", metavar="R,...",
+                   help="reductions of the grid, comma-separated: signed, split, csa "
+                        "(default: %(default)s)")
+    p.add_argument("--caps", type=int_list, default="0,10,12,14,16,18,20", metavar="C,...",
+                   help="level-width caps of the grid in bits; 0 is full precision "
+                        "(default: %(default)s)")
+    p.add_argument("--lanes", type=int, default=16, metavar="L",
+                   help="Lanes of every point (default: %(default)s)")
+    p.add_argument("--acc-width", type=int, default=32, metavar="BITS",
+                   help="AccWidth of every point: accumulator bits (default: %(default)s)")
+    p.add_argument("--pipe-every", type=int, default=0, metavar="P",
+                   help="PipeEvery of every point: a register after every P-th tree level; 0 "
+                        "is a combinational tree (default: %(default)s)")
+    p.add_argument("--token-tile", type=int, default=128, metavar="T",
+                   help="TokenTile of every point: tokens per partial-sum block "
+                        "(default: %(default)s)")
+    g = p.add_argument_group("the layer (one way: --model/--layer, --workload [--layer], "
+                             "--n/--k or --gguf/--tensor)")
+    g.add_argument("--model", default=None, metavar="NAME",
+                   help="the model whose layer is swept: 2b4t, large, 3b, llama3-8b "
+                        "(default: 2b4t)")
+    g.add_argument("--layer", default=None, metavar="NAME",
+                   help="the model's layer: attn_q, attn_k, attn_v, attn_output, ffn_gate, "
+                        "ffn_up, ffn_down (default: ffn_down); with --workload, the file's line "
                         "of that name")
-    p.add_argument("--workload", default=None, metavar="FILE",
-                   help="the layer from a workload file ('name,m,n,k'; its only line or --layer)")
-    p.add_argument("--n", type=int, default=None, help="a custom layer: N outputs (with --k)")
-    p.add_argument("--k", type=int, default=None, help="... and K inputs")
-    p.add_argument("--gguf", default=None, metavar="FILE",
+    g.add_argument("--workload", default=None, metavar="FILE",
+                   help="the layer from a workload file ('name,m,n,k'; its only line or "
+                        "--layer; its M is not used: --tokens is) (default: none)")
+    g.add_argument("--n", default=None, metavar="N",
+                   help="a custom layer: N outputs, with --k (default: none)")
+    g.add_argument("--k", default=None, metavar="K",
+                   help="a custom layer: K inputs, with --n (default: none)")
+    g.add_argument("--gguf", default=None, metavar="FILE",
                    help="the layer and its real weights from an I2_S tensor of a GGUF file "
-                        "(with --tensor; --zeros does not apply)")
-    p.add_argument("--tensor", default=None, help="the I2_S tensor of --gguf")
-    p.add_argument("--tokens", type=int, default=1)
-    p.add_argument("--zeros", type=float, default=0.4)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--node", type=int, default=7, help="node of the plots and the summary (nm)")
-    p.add_argument("--energy-dir", default=None,
+                        "(with --tensor; --zeros does not apply) (default: none)")
+    g.add_argument("--tensor", default=None, metavar="NAME",
+                   help="the I2_S tensor of --gguf (default: none)")
+    g = p.add_argument_group("the workload and the report")
+    g.add_argument("--tokens", type=int, default=1, metavar="M",
+                   help="tokens: 1 is decode (GEMV), more a prefill (default: %(default)s)")
+    g.add_argument("--zeros", type=float, default=0.4, metavar="F",
+                   help="fraction of zero weights, 0..1 (default: %(default)s)")
+    g.add_argument("--seed", type=int, default=1, metavar="S",
+                   help="random seed of weights and activations (default: %(default)s)")
+    g.add_argument("--node", type=int, default=7, metavar="NM",
+                   help="node of the plots and the summary in nm (default: %(default)s)")
+    g.add_argument("--energy-dir", default=None, metavar="DIR",
                    help="directory of the energy tables (default: the project's model/energy)")
-    p.add_argument("--nodes", default=None,
-                   help="energy tables to report, comma-separated: a node in nm (every table at "
-                        "that node) or a table's key (default: every table); must cover --node")
-    p.add_argument("--onchip-bytes", default=None,
-                   help="on-chip SRAM capacity for the stream buffers, e.g. 1M (default 1M; "
-                        "docs/energy.md)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--out", default="sweep-out")
-    p.add_argument("--build-dir", default=os.path.join(ROOT, "build-sweep"))
-    p.add_argument("--ternac", default=None,
-                   help="the ternac binary whose `config --check` decides which points are legal "
-                        "(default: $TERNAC_BUILD_DIR/sim/ternac, else build/sim/ternac, else "
-                        "ternac on PATH)")
-    p.add_argument("--no-synth", action="store_true", help="skip the Yosys lane synthesis")
-    p.add_argument("--no-plots", action="store_true")
+    g.add_argument("--nodes", default=None, metavar="LIST",
+                   help="energy tables to report, comma-separated: a node in nm (every table "
+                        "at that node) or a table's key; must cover --node (default: every "
+                        "table)")
+    g.add_argument("--onchip-bytes", default=None, metavar="SIZE",
+                   help="on-chip SRAM capacity for the stream buffers, e.g. 512K "
+                        "(default: 1M; docs/energy.md)")
+    g = p.add_argument_group("running")
+    g.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="J",
+                   help="parallel builds, simulations and syntheses (default: the cores, here "
+                        "%(default)s)")
+    g.add_argument("--out", default="sweep-out", metavar="DIR",
+                   help="where sweep.csv, sweep.json and the plots go (default: %(default)s)")
+    g.add_argument("--build-dir", default=os.path.join(ROOT, "build-sweep"), metavar="DIR",
+                   help="the sweep's own CMake tree, a cache of the grid's models and lane "
+                        "syntheses (default: %(default)s)")
+    g.add_argument("--ternac", default=None, metavar="PATH",
+                   help="the ternac binary whose `config --check` decides which points are "
+                        "legal and whose `claims` checks the layer (default: "
+                        "$TERNAC_BUILD_DIR/sim/ternac, else build/sim/ternac, else ternac on "
+                        "PATH)")
+    g.add_argument("--no-synth", action="store_true", help="skip the Yosys lane synthesis")
+    g.add_argument("--no-plots", action="store_true", help="skip the plots (no matplotlib needed)")
+    g.add_argument("--progress", choices=["auto", "bar", "lines", "off"], default="auto",
+                   help="progress of the configure and build steps (and of a Slurm job array): "
+                        "auto is a line redrawn in place on a terminal, else a line per 10 %% "
+                        "(default: %(default)s)")
     g = p.add_argument_group("Slurm (docs/regression.md)")
     g.add_argument("--slurm", action="store_true",
                    help="simulate the points as a Slurm job array (build on this machine first; "
                         "--build-dir and --out on a file system the nodes share)")
-    g.add_argument("--sbatch-args", default="", help="more sbatch options, e.g. '-p debug'")
+    g.add_argument("--sbatch-args", default="", metavar="ARGS",
+                   help="more sbatch options, e.g. '-p debug' (default: none)")
     g.add_argument("--throttle", type=int, default=0, metavar="K",
-                   help="at most K tasks at once (--array=...%%K)")
+                   help="at most K tasks at once (--array=...%%K) (default: 0, no limit)")
     g.add_argument("--requeue-failed", type=int, default=0, metavar="R",
-                   help="submit points whose task failed again, up to R times")
+                   help="submit points whose task failed again, up to R times "
+                        "(default: %(default)s)")
     a = p.parse_args(argv)
+    a.progress = regress.progress_mode(a.progress)
     if a.slurm and not (shutil.which("sbatch") and shutil.which("squeue")):
         p.error("--slurm: sbatch or squeue is not on PATH (Slurm's client commands)")
     if a.throttle < 0 or a.requeue_failed < 0:
@@ -152,6 +215,62 @@ def find_ternac(p, given):
             "give --ternac")
 
 
+LAYER_OPTIONS = ("model", "layer", "workload", "n", "k", "gguf", "tensor")
+# How `ternac claims` ends when it has read and checked the layer and all that precedes it:
+# its memory check, the last step before anything is simulated (sim/cli/claims.cpp), refuses a
+# limit of one byte; or the shape check against claims' own arrays (the INT8 baseline's K limit
+# is not the sweep's arrays': the points check their own).
+LAYER_ACCEPTED = re.compile(r"more than the limit of 1 B \(from --memory-limit\)|"
+                            r"^GEMM command field [MNK] must be in")
+NO_CLAIMS = "has no claims models"
+
+
+def layer_options(a, absolute=False):
+    """(option, value) of the layer options given, for `ternac claims` and the points (which read
+    the layer themselves: sim/cli/workloads.h)."""
+    given = []
+    for opt in LAYER_OPTIONS:
+        value = getattr(a, opt)
+        if value is not None:
+            if absolute and opt in ("workload", "gguf"):
+                value = os.path.abspath(value)
+            given.append((f"--{opt}", str(value)))
+    return given
+
+
+def check_layer(a):
+    """Checks the layer before anything is configured or built, with the rules the points apply
+    (choose_layer of sim/cli/workloads.cpp, which `ternac claims` calls too): an unknown model or
+    layer, a workload file that is missing or malformed or lacks the line, a GGUF file that is
+    missing or lacks the tensor, --n/--k out of range or given alone, two ways at once. ternac has
+    no command that checks a layer alone: claims is run with a memory limit of one byte, which
+    it refuses once everything before the simulation has been checked. Exits 2 with ternac's
+    message; --n and --k become integers once ternac has accepted them."""
+    if all(getattr(a, o) is None for o in LAYER_OPTIONS):
+        return
+    # --opt=VALUE: a value that starts with '-' stays a value ("--n=-3" is refused as negative).
+    cmd = [a.ternac, "claims", "--memory-limit", "1", "--prefill", "0", "--no-sweep",
+           "--no-gate"] + [f"{o}={v}" for o, v in layer_options(a)]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        fail(f"cannot check the layer with {a.ternac} claims: {e}")
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    last = re.sub(r"^ternac claims: (error: )?", "", lines[-1]) if lines else ""
+    if r.returncode == 2 and NO_CLAIMS in last:
+        print(f"sweep: {a.ternac} has no claims command (built with TERNAC_CLI_CLAIMS=OFF): the "
+              f"layer is checked when the points run", flush=True)
+    elif r.returncode != 2 or not last:
+        fail(f"cannot check the layer: {' '.join(cmd)} ended with status {r.returncode}"
+             + (f": {last}" if last else ""))
+    elif not LAYER_ACCEPTED.search(last):
+        fail(last)
+    for opt in ("n", "k"):
+        value = getattr(a, opt)
+        if value is not None and re.fullmatch(r"[0-9]+", value):
+            setattr(a, opt, int(value))
+
+
 def check_config(a, t, r, cap):
     """`ternac config --check` on one point: (its description, None) or (None, the rule it breaks).
     The legality rules live in one place (ArrayConfig::validate, which the RTL's elaboration
@@ -194,28 +313,65 @@ def cmake_string(a, pt):
                                      RED_CODE[pt["reduction"]]))
 
 
-def run(cmd, **kw):
-    r = subprocess.run(cmd, **kw)
-    if r.returncode != 0:
-        sys.exit(f"sweep: command failed ({r.returncode}): {' '.join(cmd)}")
-    return r
+def build_step(a, what, cmd, log_name, step):
+    """One step of the build (cmake, ninja) in its own process group, its progress shown as
+    step() reads it from the output (--progress), its whole output in <build-dir>/<log_name>.
+    A failure prints the output's last lines and exits 1; a signal ends the step's processes and
+    exits 128 + N. Returns how many steps it saw."""
+    log = os.path.join(a.build_dir, log_name)
+    prog = regress.Progress(a.progress, f"sweep: {what}")
+    handlers = regress.SIGNALS.install()
+    try:
+        rc, steps, others = regress.run_steps(
+            cmd, log, prog, step=step, env=dict(os.environ, NINJA_STATUS=regress.NINJA_STATUS))
+    except regress.Interrupted as e:
+        fail(f"interrupted by {e} while {what}", 128 + e.signum)
+    except (regress.RunError, regress.UsageError) as e:
+        fail(str(e), 1)
+    finally:
+        regress.SIGNALS.restore(handlers)
+    if rc != 0:
+        sys.stderr.write("".join(line + "\n" for line in others[-30:]))
+        fail(f"{what} failed (exit status {rc}): {' '.join(cmd)}; whole output: {log}", 1)
+    return steps
 
 
 def build(a, points):
     configs = ";".join(cmake_string(a, pt) for pt in points)
     os.makedirs(a.build_dir, exist_ok=True)
-    print(f"sweep: configuring {a.build_dir} for {len(points)} configurations", flush=True)
+    # Verilator runs at configure time for every model of the tree that is new or whose command
+    # changed (CMake's verilate() says "Executing Verilator..." as it starts one): at most the
+    # grid's models and the CLI's own, all of them in a new tree, where it takes minutes.
+    models = len(points) + 1
+    started = [0]
+
+    def verilator_run(line):
+        if "Executing Verilator" not in line:
+            return None
+        started[0] += 1
+        return started[0] - 1, max(models, started[0])  # the runs finished so far
+
+    print(f"sweep: configuring {a.build_dir} for {len(points)} configurations (Verilator runs "
+          f"for each new model)", flush=True)
+    t0 = time.monotonic()
     # Only what the sweep points need: Verilator runs at configure time for every model a build
     # tree defines, so the whole project's configure alone would take a minute.
-    run(["cmake", "-S", ROOT, "-B", a.build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
-         "-DTERNAC_CLI_ONLY=ON", "-DTERNAC_CLI_CLAIMS=OFF", "-DTERNAC_SYSTEMC=OFF",
-         f"-DTERNAC_SWEEP_CONFIGS={configs}"], stdout=subprocess.DEVNULL)
+    build_step(a, f"configuring (Verilator, at most {models} models)",
+               ["cmake", "-S", ROOT, "-B", a.build_dir, "-G", "Ninja",
+                "-DCMAKE_BUILD_TYPE=Release", "-DTERNAC_CLI_ONLY=ON", "-DTERNAC_CLI_CLAIMS=OFF",
+                "-DTERNAC_SYSTEMC=OFF", f"-DTERNAC_SWEEP_CONFIGS={configs}"],
+               "sweep-configure.log", verilator_run)
+    print(f"sweep: configured in {regress.duration(time.monotonic() - t0)} (Verilator ran for "
+          f"{started[0]} of {models} models)", flush=True)
     targets = [f"sweep_point_{pt['name']}" for pt in points]
     print(f"sweep: building {len(targets)} models with {a.jobs} jobs (cached per configuration)",
           flush=True)
-    t0 = time.time()
-    run(["ninja", "-C", a.build_dir, "-j", str(a.jobs)] + targets, stdout=subprocess.DEVNULL)
-    print(f"sweep: build done in {time.time() - t0:.0f} s", flush=True)
+    t0 = time.monotonic()
+    steps = build_step(a, f"building {len(targets)} models",
+                       ["ninja", "-C", a.build_dir, "-j", str(a.jobs)] + targets,
+                       "sweep-build.log", regress.ninja_step)
+    print(f"sweep: build done in {regress.duration(time.monotonic() - t0)}"
+          + ("" if steps else " (up to date)"), flush=True)
 
 
 def point_command(a, pt):
@@ -224,10 +380,8 @@ def point_command(a, pt):
     if a.gguf is None:
         cmd += ["--zeros", str(a.zeros)]
     # The layer options go to every point as given: the points read the layer (sim/cli/workloads.h).
-    for opt in ("model", "layer", "workload", "n", "k", "gguf", "tensor"):
-        value = getattr(a, opt)
-        if value is not None:
-            cmd += [f"--{opt}", os.path.abspath(value) if opt in ("workload", "gguf") else str(value)]
+    for opt, value in layer_options(a, absolute=True):
+        cmd += [opt, value]
     for opt, value in (("--energy-dir", a.energy_dir), ("--nodes", a.nodes),
                        ("--onchip-bytes", a.onchip_bytes)):
         if value is not None:
@@ -260,10 +414,6 @@ def simulate_slurm(a, points):
     """The points' simulations as a Slurm job array (one task per point) through
     scripts/regress.py's SlurmArray: the nodes run the models of --build-dir, which must be on a
     file system they share with this machine, as must --out. The same rows as simulate()."""
-    sys.dont_write_bytecode = True
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import regress
-
     work = os.path.join(os.path.abspath(a.out), "slurm")
     os.makedirs(work, exist_ok=True)
     for f in os.listdir(work):
@@ -303,7 +453,7 @@ def simulate_slurm(a, points):
 
     handlers = regress.SIGNALS.install()  # Ctrl-C or SIGTERM cancels the job array
     array = regress.SlurmArray(script, "ternac-sweep", work, sbatch_args=a.sbatch_args,
-                               throttle=a.throttle, progress=regress.progress_mode("auto"),
+                               throttle=a.throttle, progress=a.progress,
                                label="sweep: slurm")
     print(f"sweep: simulating {len(points)} configurations as a Slurm job array", flush=True)
     try:
@@ -534,6 +684,7 @@ def plots(a, rows):
 
 def main(argv):
     a = parse_args(argv)
+    check_layer(a)  # before the grid and the build: a bad layer is refused in a second
     points, dropped = grid(a)
     reasons = {}
     for d in dropped:
@@ -542,7 +693,7 @@ def main(argv):
     for why, names in reasons.items():
         print(f"sweep: dropped {len(names)} points ({why}): {' '.join(names)}")
     if not points:
-        sys.exit("sweep: the grid is empty")
+        fail("the grid is empty: every point was dropped (above)")
     a.build_dir = os.path.abspath(a.build_dir)
     build(a, points)
     if a.slurm:

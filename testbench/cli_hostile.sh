@@ -248,5 +248,112 @@ npy "$dir/x4096.npy" '|i1' '(1, 4096)' 4096
 refuse "tensor w, 16777216 weights decoded to a byte each.* more than the limit of 16.0 MiB" \
   bitlinear --gguf big.gguf --tensor w --acts x4096.npy --out y.npy --memory-limit 16M
 
+# ternac regress runs the interpreter TERNAC_PYTHON names, when set: one that is missing is an
+# error naming it.
+refuse "cannot run /nonexistent/python3 \(TERNAC_PYTHON\)" \
+  TERNAC_PYTHON=/nonexistent/python3 regress --help
+count=$((count + 1))
+if ! TERNAC_PYTHON=/usr/bin/python3 "$ternac" regress --help 2>&1 | grep -q "^usage: regress"; then
+  echo "FAIL: TERNAC_PYTHON=/usr/bin/python3 ternac regress --help: not the runner's help"; fail=1
+fi
+
+# scripts/sweep.py refuses a bad layer as the sweep points would, but before it configures or
+# builds anything (docs/exploration.md): exit 2 within seconds (a build takes minutes), one line
+# on stderr naming the problem, nothing on stdout, neither --build-dir nor --out created.
+scripts=$(cd "$(dirname "$0")/../scripts" && pwd)
+printf 'name,m,n,k\nmine,1,6,40\nother,1,4,20\n' > "$dir/two.csv"
+printf 'name,m,n,k\nmine,1,6,x\n' > "$dir/badk.csv"
+/usr/bin/python3 "$scripts/make_gguf.py" --tensor blk.0.attn_k.weight:6:128 --out "$dir/t.gguf" \
+  >/dev/null
+# refuse_sweep <text the error must contain (ERE)> <sweep.py arguments ...>
+refuse_sweep() {
+  local want=$1
+  shift
+  count=$((count + 1))
+  rm -rf "$dir/sweep-build" "$dir/sweep-out"
+  local start rc ms
+  start=$(date +%s%N)
+  (cd "$dir" && timeout 120 /usr/bin/python3 "$scripts/sweep.py" --ternac "$ternac" \
+    --build-dir "$dir/sweep-build" --out "$dir/sweep-out" "$@" >"$dir/sweep.out" 2>"$dir/sweep.err")
+  rc=$?
+  ms=$((($(date +%s%N) - start) / 1000000))
+  local what="sweep.py $*"
+  if [ $rc -ne 2 ]; then
+    echo "FAIL: $what: exit $rc (want 2)"; tail -3 "$dir/sweep.err"; fail=1
+  elif [ "$(grep -c . "$dir/sweep.err")" -ne 1 ] ||
+    ! grep -qE -- "^sweep: .*$want" "$dir/sweep.err"; then
+    echo "FAIL: $what: want one line on stderr saying '$want', got:"; head -5 "$dir/sweep.err"
+    fail=1
+  elif [ -e "$dir/sweep-build" ] || [ -e "$dir/sweep-out" ]; then
+    echo "FAIL: $what: created its build or output directory before refusing"; fail=1
+  elif [ $ms -gt 20000 ]; then
+    echo "FAIL: $what: refused only after $ms ms"; fail=1
+  elif [ -n "${no_stdout-1}" ] && [ -s "$dir/sweep.out" ]; then
+    echo "FAIL: $what: printed before refusing:"; head -3 "$dir/sweep.out"; fail=1
+  fi
+}
+refuse_sweep "unknown layer 'foo' of 2b4t \(known: attn_q, .*ffn_down" --layer foo
+refuse_sweep "unknown model 'bar' \(known: 2b4t, " --model bar
+refuse_sweep "unknown layer 'mlp' of llama3-8b" --model llama3-8b --layer mlp
+refuse_sweep "--workload: .*missing.csv: cannot open for reading" --workload missing.csv
+refuse_sweep "--workload badk.csv:2: K needs a decimal integer, got 'x'" --workload badk.csv
+refuse_sweep "--workload two.csv: more than one layer: choose one with --layer" --workload two.csv
+refuse_sweep "--workload two.csv: no layer 'nope' \(its layers: mine, other\)" \
+  --workload two.csv --layer nope
+refuse_sweep "--gguf: .*missing.gguf: cannot open for reading" --gguf missing.gguf --tensor w
+refuse_sweep "t.gguf: no tensor named 'nope'" --gguf t.gguf --tensor nope
+refuse_sweep "--gguf and --tensor go together" --gguf t.gguf
+refuse_sweep "--n must be in 1..16777215, got 0" --n 0 --k 5
+refuse_sweep "--k must be in 1..16777215, got 16777216" --n 5 --k 16777216
+refuse_sweep "--n needs a decimal integer, got '-3'" --n=-3 --k 5
+refuse_sweep "--k needs a decimal integer, got '010'" --n 5 --k 010
+refuse_sweep "--n and --k go together" --n 5
+refuse_sweep "give the layer one way" --model 3b --n 5 --k 6
+refuse_sweep "argument --tokens: invalid int value: 'abc'" --tokens abc
+# Layers the points take pass the check (here an empty grid ends the run, still before a
+# build): a K past the INT8 baseline's limit, which only ternac claims' own arrays have, and a
+# GGUF tensor.
+no_stdout="" refuse_sweep "the grid is empty" --n 5 --k 300000 \
+  --tree-inputs 8 --reductions csa --caps 10
+no_stdout="" refuse_sweep "the grid is empty" --gguf t.gguf --tensor blk.0.attn_k.weight \
+  --tree-inputs 8 --reductions csa --caps 10
+
+# The Python scripts' --help describes every option, and every option that takes a value says
+# its default (or that it is required).
+count=$((count + 1))
+if ! COLUMNS=100 /usr/bin/python3 - "$scripts" <<'PY'; then fail=1; fi
+import os, re, subprocess, sys
+scripts = sys.argv[1]
+bad = []
+for name in ("sweep.py", "regress.py", "regress.py merge", "regress.py compare", "make_gguf.py",
+             "coverage_report.py", "check_testplan.py", "bitlinear_ref.py", "build_progress.py"):
+    script, *sub = name.split()
+    r = subprocess.run(["/usr/bin/python3", os.path.join(scripts, script)] + sub + ["--help"],
+                       capture_output=True, text=True)
+    lines = r.stdout.splitlines()
+    if r.returncode != 0 or not lines:
+        bad.append(f"{name} --help: exit {r.returncode}")
+        continue
+    for i, line in enumerate(lines):
+        m = re.match(r"^  (-\S.*?)(?:\s{2,}(\S.*))?$", line)
+        if not m or m.group(1).startswith("-h, --help"):
+            continue
+        text = [m.group(2)] if m.group(2) else []
+        for nxt in lines[i + 1:]:
+            if not re.match(r"^ {6,}\S", nxt):
+                break
+            text.append(nxt.strip())
+        text = " ".join(text)
+        option = m.group(1).split(",")[0].split()[0]
+        takes_value = " " in m.group(1).split(",")[-1].strip()
+        if not text:
+            bad.append(f"{name} --help: {option} has no description")
+        elif takes_value and not re.search(r"\bdefault\b|\brequired\b", text):
+            bad.append(f"{name} --help: {option} does not say its default")
+for b in bad:
+    print("FAIL: " + b)
+sys.exit(1 if bad else 0)
+PY
+
 echo "cli_hostile: $count hostile command lines tried, $([ $fail -eq 0 ] && echo all refused with a clear error || echo FAILURES above)"
 exit $fail

@@ -15,5 +15,6 @@ Command add_claims(CLI::App& root);     // claims.cpp
 Command add_shapes(CLI::App& root);     // shapes.cpp
 Command add_config(CLI::App& root);     // config.cpp
 Command add_regress(CLI::App& root);    // regress.cpp
+Command add_report(CLI::App& root);     // report_html.cpp (report.h is the JSON layer)
 
 }  // namespace ternac::cli

@@ -7,6 +7,7 @@
 //   ternac shapes     list the built-in layer shapes
 //   ternac config     print the configuration of the built-in array
 //   ternac regress    the regression runner (scripts/regress.py)
+//   ternac report     one HTML page of regression, coverage, claims, sweep (scripts/report.py)
 //   ternac help       this list, or one command's options
 //
 // CLI11 parses the command line; each subcommand lives in its own file (commands.h) on a shared
@@ -73,9 +74,9 @@ int run_main(int argc, char** argv) {
   app.footer(kFooter);
   app.require_subcommand(0, 1);
   format_help(app);
-  std::vector<Command> commands = {add_run(app),    add_model(app),  add_bitlinear(app),
-                                   add_claims(app), add_shapes(app), add_config(app),
-                                   add_regress(app)};
+  std::vector<Command> commands = {add_run(app),     add_model(app),  add_bitlinear(app),
+                                   add_claims(app),  add_shapes(app), add_config(app),
+                                   add_regress(app), add_report(app)};
   CLI::App* help =
       app.add_subcommand("help", wrap_help("show this text, or one command's options"));
   std::string topic;
