@@ -80,7 +80,7 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--node", type=int, default=7, help="node of the plots and the summary (nm)")
     p.add_argument("--energy-dir", default=None,
-                   help="directory of the energy tables (default: the project's model/energy)")
+                   help="directory of the energy tables (default: the project's model/energy/tables)")
     p.add_argument("--nodes", default=None,
                    help="energy tables to report, comma-separated: a node in nm (every table at "
                         "that node) or a table's key (default: every table); must cover --node")

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "ternac/sim/cli/commands.h"
 
 namespace ternac::cli {
 
