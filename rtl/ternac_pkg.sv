@@ -1,12 +1,12 @@
 // Shared types, encodings and limits of the ternac array.
 //
-// The C++ golden model mirrors every item here in model/config.h and model/trit.h; the test
+// The C++ golden model mirrors every item here in model/core/config.h and model/core/trit.h; the test
 // config_agreement checks that both sides agree through the array's hw_config_o port.
 package ternac_pkg;
 
   // Activations are signed int8, as produced by BitLinear's per-token absmax quantization.
   // Constants marked public are emitted by Verilator into the C++ model, where the golden
-  // model's mirror (model/config.h) is checked against them at compile time
+  // model's mirror (model/core/config.h) is checked against them at compile time
   // (sim/pkg_mirror.cpp).
   localparam int unsigned ActWidth /*verilator public*/ = 8;
 

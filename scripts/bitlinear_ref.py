@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference BitLinear of BitNet b1.58 in numpy, independent of the C++ model (model/bitlinear.cpp).
+"""Reference BitLinear of BitNet b1.58 in numpy, independent of the C++ model (model/core/bitlinear.cpp).
 
 Implements the inference recipe of /work/shared/reference/bitnet.md, with the precision of every
 step spelled out so that the results are bit-exact:

@@ -5,7 +5,7 @@
 # NAND2/NOR2/NOT cells (abc -g cmos2) and counts transistors (NAND2 = NOR2 = 4, NOT = 2). The
 # select's energy is charged as (its transistors / the adder's) x the node's 8-bit add energy;
 # a register bit as a 24-transistor static master-slave flip-flop over the same adder.
-# Prints model/energy/proxies.csv; `gate_proxy.sh --check` compares with the checked-in file.
+# Prints model/energy/tables/proxies.csv; `gate_proxy.sh --check` compares with the checked-in file.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -44,8 +44,8 @@ CSV
 )
 
 if [ "${1:-}" = "--check" ]; then
-  if ! diff <(echo "$table") model/energy/proxies.csv; then
-    echo "gate_proxy: model/energy/proxies.csv is out of date; regenerate with scripts/gate_proxy.sh > model/energy/proxies.csv" >&2
+  if ! diff <(echo "$table") model/energy/tables/proxies.csv; then
+    echo "gate_proxy: model/energy/tables/proxies.csv is out of date; regenerate with scripts/gate_proxy.sh > model/energy/tables/proxies.csv" >&2
     exit 1
   fi
   echo "gate_proxy: proxies.csv matches the synthesized netlists"

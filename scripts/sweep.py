@@ -128,7 +128,7 @@ def parse_args(argv):
     g.add_argument("--node", type=int, default=7, metavar="NM",
                    help="node of the plots and the summary in nm (default: %(default)s)")
     g.add_argument("--energy-dir", default=None, metavar="DIR",
-                   help="directory of the energy tables (default: the project's model/energy)")
+                   help="directory of the energy tables (default: the project's model/energy/tables)")
     g.add_argument("--nodes", default=None, metavar="LIST",
                    help="energy tables to report, comma-separated: a node in nm (every table "
                         "at that node) or a table's key; must cover --node (default: every "

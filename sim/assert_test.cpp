@@ -22,9 +22,9 @@
 #include <string>
 
 #include TERNAC_VTOP_HEADER
-#include "rtl_harness.h"
+#include "ternac/model/workload/workload.h"
+#include "ternac/testbench/env/rtl_harness.h"
 #include "ternac_faults.h"
-#include "workload.h"
 
 namespace ternac {
 namespace {

@@ -1,4 +1,4 @@
-#include "build_cache.h"
+#include "ternac/sim/build_cache.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

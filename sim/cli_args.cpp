@@ -1,10 +1,10 @@
-#include "cli_args.h"
+#include "ternac/sim/cli_args.h"
 
 #include <fmt/format.h>
 
 #include <stdexcept>
 
-#include "text_io.h"
+#include "ternac/model/base/text_io.h"
 
 namespace ternac {
 

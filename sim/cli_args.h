@@ -1,6 +1,6 @@
 // Minimal "--name value" / "--flag" command-line parsing with errors that name the option, for the
 // helper programs (the SystemC co-simulation); the ternac CLI itself parses with CLI11
-// (sim/cli/). Numbers are read strictly (model/text_io.h): decimal, the whole string, finite.
+// (sim/cli/). Numbers are read strictly (model/base/text_io.h): decimal, the whole string, finite.
 #pragma once
 
 #include <cstdint>

@@ -18,15 +18,15 @@
 #include <string>
 
 #include TERNAC_VTOP_HEADER
-#include "rtl_harness.h"
-#include "text_io.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/testbench/env/rtl_harness.h"
 #if TERNAC_HAS_FAULT_TABLE
 #include "ternac_faults.h"
 #endif
 #if TERNAC_COVERAGE
 #include <verilated_cov.h>
 #endif
-#include "workload.h"
+#include "ternac/model/workload/workload.h"
 
 namespace ternac {
 namespace {
@@ -40,7 +40,7 @@ GemmProblem problem(GemmShape shape, std::uint64_t seed, double zeros, ActProfil
   return random_problem(spec);
 }
 
-// The TERNAC_* variables of this program, read strictly (model/text_io.h: decimal, the whole
+// The TERNAC_* variables of this program, read strictly (model/base/text_io.h: decimal, the whole
 // string, in range) and checked before any test runs: a bad value stops the program with exit
 // status 2 and a message naming the variable, rather than running 0 commands (TERNAC_RANDOM_COUNT
 // =abc), 3 (=3k) or forever (=-1), seed 0 (TERNAC_SEED=abc), or no trace (TERNAC_TRACE=yes).

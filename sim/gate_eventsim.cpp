@@ -1,4 +1,4 @@
-#include "gate_eventsim.h"
+#include "ternac/sim/gate_eventsim.h"
 
 #include <algorithm>
 #include <fstream>

@@ -14,7 +14,7 @@
 #include <map>
 #include <string>
 
-#include "lane_stimulus.h"
+#include "ternac/model/workload/lane_stimulus.h"
 
 namespace ternac {
 

@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <numeric>
 
-#include "energy_table.h"
-#include "gate_runner.h"
-#include "text_io.h"
-#include "workload.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/model/energy/energy_table.h"
+#include "ternac/model/workload/workload.h"
+#include "ternac/sim/gate_runner.h"
 
 namespace ternac {
 namespace {

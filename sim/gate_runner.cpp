@@ -1,4 +1,4 @@
-#include "gate_runner.h"
+#include "ternac/sim/gate_runner.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -9,9 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "build_cache.h"
-#include "gate_eventsim.h"
-#include "lane_stimulus.h"
+#include "ternac/model/workload/lane_stimulus.h"
+#include "ternac/sim/build_cache.h"
+#include "ternac/sim/gate_eventsim.h"
 
 namespace fs = std::filesystem;
 
@@ -38,13 +38,13 @@ CachedBuild gate_build(const ArrayConfig& c) {
                  root + "/sim/gate",
                  root + "/cmake",
                  root + "/scripts/file_list.sh",
-                 root + "/sim/monitor_counters.h",
-                 root + "/sim/port_bits.h",
-                 root + "/model/op_counts.h",
-                 root + "/model/streams.h",
-                 root + "/model/config.h",
-                 root + "/model/gemm.h",
-                 root + "/model/trit.h"};
+                 root + "/testbench/env/monitor_counters.h",
+                 root + "/testbench/env/port_bits.h",
+                 root + "/model/core/op_counts.h",
+                 root + "/model/core/streams.h",
+                 root + "/model/core/config.h",
+                 root + "/model/core/gemm.h",
+                 root + "/model/core/trit.h"};
   b.target = "ternac_gate";
   b.product = "ternac_gate";
   return b;

@@ -7,9 +7,9 @@
 #include <map>
 #include <string>
 
-#include "config.h"
-#include "gate_energy.h"
-#include "gemm.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/model/energy/gate_energy.h"
 
 namespace ternac {
 

@@ -1,9 +1,9 @@
-// The C++ mirror of ternac_pkg (model/config.h, model/trit.h) against the package itself: the
-// constants marked /*verilator public*/ in rtl/ternac_pkg.sv are emitted by Verilator into
+// The C++ mirror of ternac_pkg (model/core/config.h, model/core/trit.h) against the package itself:
+// the constants marked /*verilator public*/ in rtl/ternac_pkg.sv are emitted by Verilator into
 // V<model>_ternac_pkg.h, and a mirror that drifts from them fails to compile.
 #include "Vternac_rtl_default_ternac_pkg.h"
-#include "config.h"
-#include "trit.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/trit.h"
 
 namespace {
 

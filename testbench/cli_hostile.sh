@@ -178,14 +178,14 @@ refuse "energy table directory '/nonexistent' does not exist" \
   TERNAC_ENERGY_DIR=/nonexistent run --m 1 --n 1 --k 1
 # A row only the off-chip level uses (dram_read), missing: refused before any simulation.
 mkdir -p "$dir/MR"
-cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/*.csv "$dir/MR/"
+cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/tables/*.csv "$dir/MR/"
 sed -i '/^dram_read,/d' "$dir/MR/45nm.csv"
 refuse "dram_read" run --m 1 --n 1 --k 1 --energy-dir MR
 refuse "dram_read" model --blocks 1 --energy-dir MR
 # An output may not replace an energy table (the tables are inputs).
 mkdir -p "$dir/EE/calibration"
-cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/*.csv "$dir/EE/"
-cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/calibration/*.csv "$dir/EE/calibration/"
+cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/tables/*.csv "$dir/EE/"
+cp "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"/model/energy/tables/calibration/*.csv "$dir/EE/calibration/"
 refuse "--csv is the same file as --energy-dir \(.EE/45nm.csv.\)" \
   run --m 1 --n 1 --k 1 --energy-dir EE --csv EE/45nm.csv
 refuse "--json is the same file as --energy-dir \(.EE/calibration/activity.csv.\)" \

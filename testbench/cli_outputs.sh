@@ -217,7 +217,7 @@ p = d["provenance"]
 assert p["ternac_version"] == version and p["git"]["commit"] == commit, p
 assert re.match(r"\d+\.\d+", p["verilator"]) and p["compiler"], p
 assert p["configuration"]["name"] == "16x64" and p["configuration"]["lanes"] == 16, p
-assert p["seed"] == 1 and os.path.samefile(p["energy_dir"], os.path.join(root, "model/energy"))
+assert p["seed"] == 1 and os.path.samefile(p["energy_dir"], os.path.join(root, "model/energy/tables"))
 # One layer per line of `ternac shapes`, with the cycles the table printed.
 shapes = re.findall(r"^  (\w+) +N=(\d+) +K=(\d+)", open("shapes.txt").read(), re.M)
 printed = {m[0]: int(m[1]) for m in
@@ -225,7 +225,7 @@ printed = {m[0]: int(m[1]) for m in
 assert [(l["layer"], l["n"], l["k"]) for l in d["layers"]] == \
        [(s, int(n), int(k)) for s, n, k in shapes], d["layers"]
 # Energy tables: one per <node>nm*.csv file, keyed <node>nm-<family>.
-files = [f for f in os.listdir(os.path.join(root, "model/energy")) if re.match(r"\d+nm.*\.csv$", f)]
+files = [f for f in os.listdir(os.path.join(root, "model/energy/tables")) if re.match(r"\d+nm.*\.csv$", f)]
 rows = list(csv.DictReader(open("run.csv", newline="")))
 assert len(rows) == len(d["layers"])
 for l, r in zip(d["layers"], rows):

@@ -24,8 +24,8 @@ run() {  # run <name> <ternac arguments...>: text in <name>.txt, exit status che
 
 # ---- one-file node ----
 mkdir energy
-cp "$root"/model/energy/*.csv energy/
-cp "$root"/model/energy/examples/28nm.csv energy/
+cp "$root"/model/energy/tables/*.csv energy/
+cp "$root"/model/energy/tables/examples/28nm.csv energy/
 run n28_run run --layer attn_k --energy-dir energy --nodes 28 --json n28_run.json --csv n28_run.csv
 run n28_model model --blocks 1 --energy-dir energy --nodes 28 --json n28_model.json
 run n28_claims claims --layer attn_k --no-gate --no-sweep --prefill 0 --energy-dir energy \

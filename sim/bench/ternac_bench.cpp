@@ -27,9 +27,9 @@
 #include "Vternac_bench_8x32.h"
 #include "Vternac_rtl_default.h"
 #include "Vternac_rtl_default_toggles.h"
-#include "packed_gemm.h"
-#include "rtl_harness.h"
-#include "workload.h"
+#include "ternac/model/core/packed_gemm.h"
+#include "ternac/model/workload/workload.h"
+#include "ternac/testbench/env/rtl_harness.h"
 
 namespace ternac {
 namespace {

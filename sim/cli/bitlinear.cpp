@@ -2,7 +2,7 @@
 // absmean, ternary integers with --alpha, or an I2_S tensor of a GGUF file), activations (float,
 // quantized per token by absmax, or int8 already quantized), the integer GEMM on the array
 // checked against the golden model, and the fp32 dequantization (docs/bitnet.md).
-#include "bitlinear.h"
+#include "ternac/model/core/bitlinear.h"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -11,14 +11,14 @@
 #include <utility>
 #include <vector>
 
-#include "commands.h"
-#include "cycle_model.h"
-#include "gguf.h"
-#include "harness.h"
-#include "npy.h"
-#include "text_io.h"
-#include "variant.h"
-#include "workloads.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/io/gguf.h"
+#include "ternac/model/io/npy.h"
+#include "ternac/sim/cli/commands.h"
+#include "ternac/sim/cli/harness.h"
+#include "ternac/sim/cli/variant.h"
+#include "ternac/sim/cli/workloads.h"
 
 namespace ternac::cli {
 namespace {

@@ -2,25 +2,25 @@
 // ternac measures on one layer (docs/energy.md): the ternary RTL and the INT8 baseline RTL run on
 // the same shape, decode (M = 1) and prefill; five estimates of arithmetic energy per MAC (paper,
 // critique, counted, activity, gate level), storage levels, per energy table. The report's text,
-// JSON and CSV are model/claims.cpp's; this file runs what they rest on.
-#include "claims.h"
+// JSON and CSV are model/energy/claims.cpp's; this file runs what they rest on.
+#include "ternac/model/energy/claims.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <string>
 
-#include "commands.h"
-#include "gate_runner.h"
-#include "harness.h"
+#include "ternac/sim/cli/commands.h"
+#include "ternac/sim/cli/harness.h"
+#include "ternac/sim/gate_runner.h"
 #if TERNAC_CLI_CLAIMS
 #include "Vternac_rtl_default_int8.h"
 #include "Vternac_rtl_default_toggles.h"
 #endif
-#include "report.h"
-#include "text_io.h"
-#include "variant.h"
-#include "workloads.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/sim/cli/report.h"
+#include "ternac/sim/cli/variant.h"
+#include "ternac/sim/cli/workloads.h"
 
 namespace ternac::cli {
 namespace {
@@ -52,7 +52,7 @@ void declare(Options& o) {
   declare_energy_options(o);
   o.value("activity-calibration", "FILE",
           "toggles per operation of each unit on random inputs (default: the shipped "
-          "model/energy/calibration/activity.csv)");
+          "model/energy/tables/calibration/activity.csv)");
   o.flag("no-sweep", "skip the zero-fraction sweep (0 to 60 %)");
   o.flag("no-gate",
          "skip the gate-level estimate (it builds the lane's gate-level simulator on first use: "

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common.h"
+#include "ternac/sim/cli/common.h"
 
 namespace ternac::cli {
 

@@ -1,4 +1,4 @@
-#include "common.h"
+#include "ternac/sim/cli/common.h"
 
 #include <fmt/format.h>
 #include <verilated_config.h>
@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "build_info.h"
-#include "text_io.h"
+#include "ternac/model/base/text_io.h"
 
 namespace ternac::cli {
 

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "file_io.h"
-#include "gemm.h"
+#include "ternac/model/base/file_io.h"
+#include "ternac/model/core/gemm.h"
 
 namespace ternac::cli {
 
@@ -35,8 +35,9 @@ class CheckFailed : public std::runtime_error {
 
 // The options of one subcommand. CLI11 parses the command line (subcommands, --help, unknown
 // options, missing values, unexpected arguments); the values are read here, strictly
-// (model/text_io.h), because CLI11 2.1 reads integers with strtoull(.., 0): octal, hexadecimal,
-// and " -1" as 2^64 - 1. Every option is taken once: check_once() refuses a repeated one.
+// (model/base/text_io.h), because CLI11 2.1 reads integers with strtoull(.., 0): octal,
+// hexadecimal, and " -1" as 2^64 - 1. Every option is taken once: check_once() refuses a repeated
+// one.
 class Options {
  public:
   explicit Options(CLI::App* app) : app_(app) {}
@@ -102,7 +103,7 @@ class Files {
   std::vector<NamedPath> inputs_, outputs_;
 };
 
-// Writes an output atomically (model/file_io.h): the whole file or nothing, the previous file
+// Writes an output atomically (model/base/file_io.h): the whole file or nothing, the previous file
 // left as it was on any failure.
 void write_output(const std::string& path, std::string_view bytes);
 

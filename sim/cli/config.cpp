@@ -8,11 +8,11 @@
 #include <iostream>
 #include <optional>
 
-#include "commands.h"
-#include "harness.h"
-#include "report.h"
-#include "text_io.h"
-#include "variant.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/sim/cli/commands.h"
+#include "ternac/sim/cli/harness.h"
+#include "ternac/sim/cli/report.h"
+#include "ternac/sim/cli/variant.h"
 
 namespace ternac::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "description.h"
+#include "ternac/sim/cli/description.h"
 
 #include <fmt/format.h>
 
@@ -9,8 +9,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "file_io.h"
-#include "text_io.h"
+#include "ternac/model/base/file_io.h"
+#include "ternac/model/base/text_io.h"
 
 namespace ternac::cli {
 namespace {

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "Vternac_rtl_default.h"
-#include "rtl_harness.h"
+#include "ternac/testbench/env/rtl_harness.h"
 
 namespace ternac::cli {
 

@@ -1,4 +1,4 @@
-#include "layer_runner.h"
+#include "ternac/sim/cli/layer_runner.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -14,8 +14,8 @@
 #include <string>
 #include <thread>
 
-#include "common.h"
-#include "text_io.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/sim/cli/common.h"
 
 namespace ternac::cli {
 namespace {

@@ -7,9 +7,9 @@
 #include <functional>
 #include <vector>
 
-#include "gemm.h"
-#include "harness.h"
-#include "workloads.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/sim/cli/harness.h"
+#include "ternac/sim/cli/workloads.h"
 
 namespace ternac::cli {
 

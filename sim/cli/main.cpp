@@ -27,11 +27,11 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "common.h"
-#include "description.h"
-#include "text_io.h"
-#include "variant.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/sim/cli/commands.h"
+#include "ternac/sim/cli/common.h"
+#include "ternac/sim/cli/description.h"
+#include "ternac/sim/cli/variant.h"
 
 namespace ternac::cli {
 namespace {

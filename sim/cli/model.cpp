@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
-#include "commands.h"
-#include "cycle_model.h"
-#include "layer_runner.h"
-#include "report.h"
-#include "text_io.h"
-#include "variant.h"
-#include "workloads.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/sim/cli/commands.h"
+#include "ternac/sim/cli/layer_runner.h"
+#include "ternac/sim/cli/report.h"
+#include "ternac/sim/cli/variant.h"
+#include "ternac/sim/cli/workloads.h"
 
 namespace ternac::cli {
 namespace {

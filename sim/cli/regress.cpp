@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "ternac/sim/cli/commands.h"
 
 #ifndef TERNAC_PYTHON
 #define TERNAC_PYTHON ""

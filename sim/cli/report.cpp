@@ -1,4 +1,4 @@
-#include "report.h"
+#include "ternac/sim/cli/report.h"
 
 #include <fmt/format.h>
 
@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "claims.h"
-#include "storage.h"
-#include "text_io.h"
-#include "workload.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/model/energy/claims.h"
+#include "ternac/model/energy/storage.h"
+#include "ternac/model/workload/workload.h"
 
 namespace ternac::cli {
 
@@ -53,7 +53,7 @@ double NodeEnergy::fj_per_mac(double pj) const {
 
 void declare_energy_options(Options& o) {
   o.value("energy-dir", "DIR",
-          "energy tables (default: the shipped model/energy, or $TERNAC_ENERGY_DIR)");
+          "energy tables (default: the shipped model/energy/tables, or $TERNAC_ENERGY_DIR)");
   o.value("onchip-bytes", "SIZE",
           "on-chip SRAM for the activation, result and weight buffers, placed in that order while "
           "they fit; the rest is off-chip DRAM (default: 1M; K, M, G suffixes)");

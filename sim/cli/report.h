@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "config.h"
-#include "energy_model.h"
-#include "energy_table.h"
-#include "op_counts.h"
-#include "storage.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/op_counts.h"
+#include "ternac/model/energy/energy_model.h"
+#include "ternac/model/energy/energy_table.h"
+#include "ternac/model/energy/storage.h"
+#include "ternac/sim/cli/common.h"
 
 namespace ternac::cli {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
+#include "ternac/sim/cli/commands.h"
 
 namespace ternac::cli {
 

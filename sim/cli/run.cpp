@@ -8,15 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "claims.h"
-#include "commands.h"
-#include "cycle_model.h"
-#include "energy_model.h"
-#include "layer_runner.h"
-#include "report.h"
-#include "text_io.h"
-#include "variant.h"
-#include "workloads.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/energy/claims.h"
+#include "ternac/model/energy/energy_model.h"
+#include "ternac/sim/cli/commands.h"
+#include "ternac/sim/cli/layer_runner.h"
+#include "ternac/sim/cli/report.h"
+#include "ternac/sim/cli/variant.h"
+#include "ternac/sim/cli/workloads.h"
 
 namespace ternac::cli {
 namespace {

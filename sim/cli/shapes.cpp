@@ -1,8 +1,8 @@
 // ternac shapes: the built-in BitNet b1.58 2B4T layer shapes.
 #include <fmt/format.h>
 
-#include "commands.h"
-#include "workload.h"
+#include "ternac/model/workload/workload.h"
+#include "ternac/sim/cli/commands.h"
 
 namespace ternac::cli {
 

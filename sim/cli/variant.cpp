@@ -1,4 +1,4 @@
-#include "variant.h"
+#include "ternac/sim/cli/variant.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "build_cache.h"
-#include "harness.h"
+#include "ternac/sim/build_cache.h"
+#include "ternac/sim/cli/harness.h"
 
 namespace ternac::cli {
 namespace {

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "common.h"
-#include "config.h"
+#include "ternac/model/core/config.h"
+#include "ternac/sim/cli/common.h"
 
 namespace ternac::cli {
 

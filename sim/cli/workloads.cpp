@@ -1,11 +1,11 @@
-#include "workloads.h"
+#include "ternac/sim/cli/workloads.h"
 
 #include <fmt/format.h>
 
 #include <fstream>
 #include <stdexcept>
 
-#include "text_io.h"
+#include "ternac/model/base/text_io.h"
 
 namespace ternac::cli {
 

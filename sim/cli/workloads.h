@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "gemm.h"
-#include "gguf.h"
-#include "workload.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/model/io/gguf.h"
+#include "ternac/model/workload/workload.h"
+#include "ternac/sim/cli/common.h"
 
 namespace ternac::cli {
 
@@ -53,7 +53,7 @@ TernaryTensorData decode_i2s(const GgufFile& file, const std::string& tensor,
 std::vector<LayerJob> gguf_layers(const GgufFile& file, const std::string& path,
                                   std::uint32_t tokens);
 
-// For help texts, from the model table (testbench/workload.h): "2b4t, large, 3b or llama3-8b",
+// For help texts, from the model table (model/workload/workload.h): "2b4t, large, 3b or llama3-8b",
 // and a block's layer kinds "attn_q, attn_k, ..., ffn_down".
 std::string model_names_text();
 std::string layer_names_text();

@@ -18,7 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "port_bits.h"
+#include "ternac/testbench/env/port_bits.h"
 
 namespace gate {
 
@@ -34,7 +34,7 @@ struct Stimulus {
   std::vector<std::uint8_t> flags;    // per beat: bit 0 first K tile, bit 1 last K tile
 };
 
-// The stimulus file (model/lane_stimulus.cpp writes it): "TNGS", version 1, then u32 tree
+// The stimulus file (model/workload/lane_stimulus.cpp writes it): "TNGS", version 1, then u32 tree
 // inputs, u32 weight bits, u32 tree register stages, u64 beats, then per beat the activations,
 // the weights (a byte each) and a flags byte. Little-endian.
 inline Stimulus read_stimulus(const std::string& path) {

@@ -6,7 +6,7 @@
 // the select outputs and at every adder entry's outputs must equal the netlist's toggles of the
 // same signals (they are the same bits: a difference is a bug, exit 1). Then the 8-bit adder
 // netlist on uniformly random operands, which calibrates the estimate. Writes the raw figures
-// as JSON; ternac turns them into energy per node (model/gate_energy.cpp).
+// as JSON; ternac turns them into energy per node (model/energy/gate_energy.cpp).
 //
 //   ternac_gate --stimulus FILE --lane-nets FILE --adder-nets FILE --out FILE.json
 //               [--calibration SAMPLES] [--seed S]
@@ -34,9 +34,9 @@
 #include "Vgate_adder8.h"
 #include "Vgate_lane.h"
 #include "Vrtl_lane.h"
-#include "gate_common.h"
-#include "monitor_counters.h"
-#include "op_counts.h"
+#include "ternac/model/core/op_counts.h"
+#include "ternac/sim/gate/gate_common.h"
+#include "ternac/testbench/env/monitor_counters.h"
 
 namespace {
 

@@ -21,15 +21,15 @@
 #include <vector>
 
 #include TERNAC_VTOP_HEADER
-#include "common.h"
-#include "cycle_model.h"
-#include "energy_model.h"
-#include "energy_table.h"
-#include "report.h"
-#include "rtl_harness.h"
-#include "storage.h"
-#include "text_io.h"
-#include "workloads.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/energy/energy_model.h"
+#include "ternac/model/energy/energy_table.h"
+#include "ternac/model/energy/storage.h"
+#include "ternac/sim/cli/common.h"
+#include "ternac/sim/cli/report.h"
+#include "ternac/sim/cli/workloads.h"
+#include "ternac/testbench/env/rtl_harness.h"
 
 namespace ternac {
 namespace {

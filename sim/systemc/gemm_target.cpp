@@ -1,9 +1,9 @@
-#include "gemm_target.h"
+#include "ternac/sim/systemc/gemm_target.h"
 
 #include <stdexcept>
 
-#include "cycle_model.h"
-#include "streams.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/streams.h"
 
 namespace ternac {
 

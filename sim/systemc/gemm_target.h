@@ -10,8 +10,8 @@
 #include <tlm>
 #include <vector>
 
-#include "config.h"
-#include "gemm.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/gemm.h"
 
 namespace ternac {
 

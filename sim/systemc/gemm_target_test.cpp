@@ -1,6 +1,6 @@
 // Unit test of the TLM-2.0 model: results, annotated timing, status and error responses.
 // SystemC elaborates once per process, so this is one sc_main with its own checks.
-#include "gemm_target.h"
+#include "ternac/sim/systemc/gemm_target.h"
 
 #include <tlm_utils/simple_initiator_socket.h>
 
@@ -8,8 +8,8 @@
 #include <string>
 #include <systemc>
 
-#include "cycle_model.h"
-#include "workload.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/workload/workload.h"
 
 namespace ternac {
 namespace {

@@ -1,10 +1,12 @@
 // SystemC co-simulation: the Verilated RTL (SystemC flavour) beside the golden model's TLM-2.0
-// target, with a driver that applies random valid/ready backpressure on every stream, a monitor on
-// the result stream, and a scoreboard that compares every result bit-exactly, checks the cycle
-// count against the target's annotated delay, the status counters against the target's, and
-// fails if anything is left unmatched. One binary per array configuration (TERNAC_VTOP).
+// target. The driver, monitor and scoreboard are the C++ harness's own (testbench/env/
+// gemm_driver.h), behind a SystemC adapter: every backpressure pattern on every stream, every
+// result compared bit-exactly with the target's, the cycle count against the target's annotated
+// delay, the status counters against the target's, and a failure if anything is left unmatched. One
+// binary per array configuration (TERNAC_VTOP).
 //
-//   sc_cosim_<config> [--seed S] [--commands N] [--backpressure P] [--directed] [--illegal] [--bad]
+//   sc_cosim_<config> [--seed S] [--commands N] [--pattern NAME] [--backpressure P] [--directed]
+//                     [--illegal] [--bad]
 // The Verilated SystemC header first: it brings in systemc.h, which verilated.h relies on.
 // clang-format off
 #include TERNAC_VTOP_HEADER
@@ -23,15 +25,16 @@
 #include <tlm>
 #include <type_traits>
 
-#include "backpressure.h"
-#include "cli_args.h"
-#include "cycle_model.h"
-#include "gemm_target.h"
-#include "hw_config.h"
-#include "port_bits.h"
-#include "scoreboard.h"
-#include "streams.h"
-#include "workload.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/streams.h"
+#include "ternac/model/workload/workload.h"
+#include "ternac/sim/cli_args.h"
+#include "ternac/sim/systemc/gemm_target.h"
+#include "ternac/testbench/env/backpressure.h"
+#include "ternac/testbench/env/gemm_driver.h"
+#include "ternac/testbench/env/hw_config.h"
+#include "ternac/testbench/env/port_bits.h"
+#include "ternac/testbench/env/scoreboard.h"
 
 namespace ternac {
 namespace {
@@ -114,114 +117,70 @@ struct Wires {
   }
 };
 
-// --- One command in flight, shared by the driver, the monitor and the scoreboard ----------------
-struct Job {
-  const GemmProblem* problem = nullptr;
-  Backpressure bp;
-  Padding padding = Padding::kZero;
-  std::uint64_t seed = 1;
-  std::unique_ptr<WeightStream> weights;
-  std::unique_ptr<ActivationStream> acts;
-  bool cmd_pending = false;
-  std::uint64_t cmd_cycle = 0;
-  std::uint64_t last_result_cycle = 0;
-  std::unique_ptr<Scoreboard> board;
-};
-
-// Applies the command, weight and activation streams; valid stays up until the beat is taken.
-class Driver : public sc_module {
+// --- The adapter between the shared driver (gemm_driver.h) and the SystemC signals -------------
+// At every rising edge: the outputs of the cycle that ends go to the active driver (the monitor
+// and scoreboard), then its inputs for the next cycle go on the signals. The DUT samples the
+// signals' old values at the same edge, as a register would.
+class PinAdapter : public sc_module {
  public:
-  SC_HAS_PROCESS(Driver);
-  Driver(sc_module_name n, Wires& w, Job& job, const ArrayConfig& cfg)
-      : sc_module(n), w_(w), job_(job), cfg_(cfg) {
+  SC_HAS_PROCESS(PinAdapter);
+  PinAdapter(sc_module_name n, Wires& w, const ArrayConfig& cfg) : sc_module(n), w_(w) {
+    res_.resize(static_cast<std::size_t>((cfg.lanes * cfg.acc_width + 31) / 32));
     SC_THREAD(run);
   }
+  // The driver of the command in flight (null: idle inputs, result ready high).
+  void attach(GemmDriver* d) {
+    driver_ = d;
+    ++generation_;
+  }
   std::uint64_t cycle = 0;
+  std::uint64_t stray_beats = 0;  // result beats taken while no driver was attached
 
  private:
   void run() {
-    std::mt19937_64 rng(1);
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
-    const auto offer = [&](double p) { return p >= 1.0 || unit(rng) < p; };
-    std::uint64_t seeded_for = ~0ull;
+    std::uint64_t drove = 0;  // the generation whose inputs are on the signals (0: idle inputs)
+    bool ready = false;
     for (;;) {
       wait(w_.clk.posedge_event());
       ++cycle;
-      if (!job_.problem) {
+      if (driver_ && drove == generation_) {
+        TopOutputs out;
+        out.cmd_ready = w_.cmd_ready.read();
+        out.wgt_ready = w_.wgt_ready.read();
+        out.act_ready = w_.act_ready.read();
+        out.res_valid = w_.res_valid.read();
+        out.res_last = w_.res_last.read();
+        out.busy = w_.busy.read();
+        if (out.res_valid && ready) from_value(w_.res.read(), res_);
+        out.res = &res_;
+        driver_->observe(out);
+      } else if (ready && w_.res_valid.read()) {
+        ++stray_beats;
+      }
+      if (driver_) {
+        const TopInputs& in = driver_->inputs();
+        w_.cmd_valid.write(in.cmd_valid);
+        if (in.cmd_valid) drive(w_.cmd, *in.cmd);
+        w_.wgt_valid.write(in.wgt_valid);
+        if (in.wgt_valid) drive(w_.wgt, *in.wgt);
+        w_.act_valid.write(in.act_valid);
+        if (in.act_valid) drive(w_.act, *in.act);
+        ready = in.res_ready;
+        drove = generation_;
+      } else {
         w_.cmd_valid.write(false);
         w_.wgt_valid.write(false);
         w_.act_valid.write(false);
-        continue;
+        ready = true;
+        drove = 0;
       }
-      if (seeded_for != job_.seed) {
-        rng.seed(job_.seed * 7 + 3);
-        seeded_for = job_.seed;
-      }
-      // What was taken at this edge (valid and ready both high in the cycle before it).
-      if (w_.cmd_valid.read() && w_.cmd_ready.read()) {
-        job_.cmd_pending = false;
-        job_.cmd_cycle = cycle - 1;
-      }
-      if (w_.wgt_valid.read() && w_.wgt_ready.read()) job_.weights->next();
-      if (w_.act_valid.read() && w_.act_ready.read()) job_.acts->next();
-      const bool streams = job_.weights != nullptr;
-      const bool running = !job_.cmd_pending;
-      const GemmShape& s = job_.problem->shape;
-      const bool cmd_v = job_.cmd_pending && ((w_.cmd_valid.read() && !w_.cmd_ready.read()) ||
-                                              offer(job_.bp.cmd_valid));
-      w_.cmd_valid.write(cmd_v);
-      if (cmd_v) drive(w_.cmd, Beat{s.m, s.n, s.k});
-      const bool wgt_held = w_.wgt_valid.read() && !w_.wgt_ready.read();
-      const bool wgt_v =
-          running && streams && !job_.weights->done() && (wgt_held || offer(job_.bp.wgt_valid));
-      w_.wgt_valid.write(wgt_v);
-      if (wgt_v) drive(w_.wgt, job_.weights->current());
-      const bool act_held = w_.act_valid.read() && !w_.act_ready.read();
-      const bool act_v =
-          running && streams && !job_.acts->done() && (act_held || offer(job_.bp.act_valid));
-      w_.act_valid.write(act_v);
-      if (act_v) drive(w_.act, job_.acts->current());
+      w_.res_ready.write(ready);
     }
   }
   Wires& w_;
-  Job& job_;
-  ArrayConfig cfg_;
-};
-
-// Samples result handshakes and hands each beat to the scoreboard; drives a random ready.
-class Monitor : public sc_module {
- public:
-  SC_HAS_PROCESS(Monitor);
-  Monitor(sc_module_name n, Wires& w, Job& job, const Driver& drv, const ArrayConfig& cfg)
-      : sc_module(n), w_(w), job_(job), drv_(drv), cfg_(cfg) {
-    SC_THREAD(run);
-  }
-  std::uint64_t stray_beats = 0;
-
- private:
-  void run() {
-    std::mt19937_64 rng(2);
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
-    Beat beat(static_cast<std::size_t>((cfg_.lanes * cfg_.acc_width + 31) / 32));
-    for (;;) {
-      wait(w_.clk.posedge_event());
-      if (w_.res_valid.read() && w_.res_ready.read()) {
-        from_value(w_.res.read(), beat);
-        if (job_.board) {
-          job_.board->on_result(beat, w_.res_last.read(), drv_.cycle - 1 - job_.cmd_cycle);
-          job_.last_result_cycle = drv_.cycle - 1;
-        } else {
-          ++stray_beats;
-        }
-      }
-      const double p = job_.problem ? job_.bp.res_ready : 1.0;
-      w_.res_ready.write(p >= 1.0 || unit(rng) < p);
-    }
-  }
-  Wires& w_;
-  Job& job_;
-  const Driver& drv_;
-  ArrayConfig cfg_;
+  GemmDriver* driver_ = nullptr;
+  std::uint64_t generation_ = 0;
+  Beat res_;
 };
 
 // Asks the model (through TLM) for the expected results and timing, and checks the RTL.
@@ -252,13 +211,11 @@ struct Totals {
 class Sequencer : public sc_module {
  public:
   SC_HAS_PROCESS(Sequencer);
-  Sequencer(sc_module_name n, Wires& w, Job& job, Driver& drv, Monitor& mon, Scoreboarder& sb,
-            GemmTarget& target, const ArrayConfig& cfg, std::function<void(Sequencer&)> plan)
+  Sequencer(sc_module_name n, Wires& w, PinAdapter& pins, Scoreboarder& sb, GemmTarget& target,
+            const ArrayConfig& cfg, std::function<void(Sequencer&)> plan)
       : sc_module(n),
         w_(w),
-        job_(job),
-        drv_(drv),
-        mon_(mon),
+        pins_(pins),
         sb_(sb),
         target_(target),
         cfg_(cfg),
@@ -286,39 +243,41 @@ class Sequencer : public sc_module {
     std::fprintf(stderr, "FAIL: %s\n  reproduce: %s\n", what.c_str(), repro.c_str());
   }
 
-  // Runs one command; returns true when everything matched.
+  // Runs one command through the shared driver; returns true when everything matched.
   bool command(const std::string& name, const GemmProblem& p, const Backpressure& bp,
                Padding padding, std::uint64_t seed) {
     GemmExtension ext;
     sc_time delay;
     const tlm::tlm_response_status rs = sb_.expect(p, ext, delay);
     const bool accepted = rs == tlm::TLM_OK_RESPONSE;
-    job_.bp = bp;
-    job_.padding = padding;
-    job_.seed = seed;
-    // A command the array rejects opens no stream: there is nothing to stream.
-    job_.weights =
-        accepted ? std::make_unique<WeightStream>(p, cfg_, padding, seed * 2 + 1) : nullptr;
-    job_.acts =
-        accepted ? std::make_unique<ActivationStream>(p, cfg_, padding, seed * 2 + 2) : nullptr;
-    job_.board = accepted ? std::make_unique<Scoreboard>(cfg_, p.shape, ext.result) : nullptr;
-    job_.cmd_pending = true;
-    job_.problem = &p;
+    // A command the array rejects opens no stream: there is nothing to stream or to check.
+    GemmDriver driver(cfg_, bp, seed);
+    driver.push({&p, accepted, padding, seed,
+                 accepted ? std::move(ext.result) : std::vector<std::int64_t>{}});
     const std::uint64_t bad_before = w_.bad_count.read();
+    const std::uint64_t stray_before = pins_.stray_beats;
     ++totals.commands;
     const std::uint64_t limit = (accepted ? ext.cycles : 10) * 64 + 10000;
+    pins_.attach(&driver);
     std::uint64_t waited = 0;
+    while (!driver.idle() && waited < limit) {
+      cycles(1);
+      ++waited;
+    }
+    cycles(1);  // let the final handshake settle before the next command
+    if (!accepted) cycles(10);
+    pins_.attach(nullptr);
+    const CommandState& c = driver.command(0);
+    const std::string stalls =
+        bp.none() ? "no stall" : fmt::format("{} backpressure", Backpressure::name(bp.pattern));
     bool ok = true;
     if (accepted) {
-      while (!job_.board->complete() && waited < limit) {
-        cycles(1);
-        ++waited;
-      }
-      cycles(1);  // let the final handshake settle before the next command
-      const std::uint64_t rtl_cycles = job_.last_result_cycle - job_.cmd_cycle + 1;
+      const std::uint64_t rtl_cycles = c.cycles();
       const auto model_cycles = static_cast<std::uint64_t>(delay / w_.clk.period());
-      std::string why = job_.board->final_report();
-      if (!job_.weights->done() || !job_.acts->done()) why += "streams left untaken\n";
+      std::string why = c.failure + c.board->final_report();
+      if (!c.taken) why += "the array never took the command\n";
+      if (c.taken && !c.streams_done()) why += "streams left untaken\n";
+      if (driver.stray_beats() != 0) why += "result beats came with no command waiting\n";
       if (bp.none() && rtl_cycles != model_cycles) {
         why += fmt::format("RTL took {} cycles, the model's annotated delay is {} cycles\n",
                            rtl_cycles, model_cycles);
@@ -327,24 +286,18 @@ class Sequencer : public sc_module {
         why += fmt::format("RTL took {} cycles under backpressure, fewer than the model's {}\n",
                            rtl_cycles, model_cycles);
       }
-      totals.values += job_.board->checked_values();
+      totals.values += c.board->checked_values();
       if (!why.empty()) {
-        fail(fmt::format("{} {} ({}): {}", name, p.shape.str(), bp.none() ? "no stall" : "stalls",
-                         why));
+        fail(fmt::format("{} {} ({}): {}", name, p.shape.str(), stalls, why));
         ok = false;
       }
     } else {
-      while (job_.cmd_pending && waited < limit) {
-        cycles(1);
-        ++waited;
-      }
-      cycles(10);
       if (w_.bad_count.read() != bad_before + 1 || !(w_.status.read() & 2u)) {
         fail(
             fmt::format("{} {}: the array did not flag the rejected command", name, p.shape.str()));
         ok = false;
       }
-      if (mon_.stray_beats) {
+      if (driver.stray_beats() != 0 || pins_.stray_beats != stray_before) {
         fail(fmt::format("{} {}: results came for a rejected command", name, p.shape.str()));
         ok = false;
       }
@@ -356,8 +309,6 @@ class Sequencer : public sc_module {
                        target_.illegal_trit_count(), target_.bad_cmd_count()));
       ok = false;
     }
-    job_.problem = nullptr;
-    job_.board.reset();
     return ok;
   }
 
@@ -376,9 +327,7 @@ class Sequencer : public sc_module {
     sc_stop();
   }
   Wires& w_;
-  Job& job_;
-  Driver& drv_;
-  Monitor& mon_;
+  PinAdapter& pins_;
   Scoreboarder& sb_;
   GemmTarget& target_;
   ArrayConfig cfg_;
@@ -394,8 +343,9 @@ int sc_main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   std::unique_ptr<CliArgs> a;
   try {
-    a = std::make_unique<CliArgs>(args, std::set<std::string>{"seed", "commands", "backpressure"},
-                                  std::set<std::string>{"directed", "illegal", "bad"});
+    a = std::make_unique<CliArgs>(
+        args, std::set<std::string>{"seed", "commands", "backpressure", "pattern"},
+        std::set<std::string>{"directed", "illegal", "bad"});
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", self.c_str(), e.what());
     return 2;
@@ -408,6 +358,22 @@ int sc_main(int argc, char** argv) {
     std::fprintf(stderr, "%s: --backpressure must be in (0, 1]\n", self.c_str());
     return 2;
   }
+  // --pattern NAME: every random command under that pattern ("none": no stall); without it the
+  // commands alternate between no stall and each pattern in turn.
+  const std::string pattern_name = a->str("pattern", "");
+  Backpressure::Pattern pattern = Backpressure::Pattern::kRandom;
+  if (!pattern_name.empty() && pattern_name != "none" &&
+      !Backpressure::parse(pattern_name, pattern)) {
+    std::fprintf(stderr,
+                 "%s: --pattern must be none, random, alternate, bursts, "
+                 "stall_then_release or stall_last_result, not '%s'\n",
+                 self.c_str(), pattern_name.c_str());
+    return 2;
+  }
+  if (fixed_bp && !pattern_name.empty() && pattern_name != "random") {
+    std::fprintf(stderr, "%s: --backpressure goes with --pattern random only\n", self.c_str());
+    return 2;
+  }
   const ArrayConfig cfg = built_config();
   std::printf("sc_cosim %s: seed=%llu\n", cfg.name().c_str(),
               static_cast<unsigned long long>(seed));
@@ -416,9 +382,7 @@ int sc_main(int argc, char** argv) {
   Wires wires;
   VTop dut("dut");
   wires.bind(dut);
-  Job job;
-  Driver driver("driver", wires, job, cfg);
-  Monitor monitor("monitor", wires, job, driver, cfg);
+  PinAdapter pins("pins", wires, cfg);
   Scoreboarder scoreboard("scoreboard");
   GemmTarget target("model", cfg, wires.clk.period());
   scoreboard.socket.bind(target.socket);
@@ -461,18 +425,29 @@ int sc_main(int argc, char** argv) {
     const bool random = !a->has("directed") && !a->has("illegal") && !a->has("bad");
     for (std::uint64_t i = 0; random && i < count; ++i) {
       const std::uint64_t cs = seed + i;
-      s.repro = fmt::format("{} --seed {} --commands 1{}", self, cs,
-                            fixed_bp ? fmt::format(" --backpressure {}", bp) : "");
       std::mt19937_64 rng(cs);
       const GemmProblem p = random_problem(random_command(cfg, cs, rng));
-      // Alternate no-stall (cycle-exact) and backpressured commands unless --backpressure fixes P.
-      const Backpressure b = fixed_bp ? Backpressure::random_all(bp)
-                                      : (i % 2 ? Backpressure::random_all(bp) : Backpressure{});
+      // Alternate no-stall (cycle-exact) and backpressured commands, the backpressured ones
+      // through the five patterns in turn, unless --pattern or --backpressure fixes one.
+      Backpressure b;
+      if (pattern_name == "none") {
+        b = Backpressure{};
+      } else if (!pattern_name.empty() || fixed_bp) {
+        b = pattern == Backpressure::Pattern::kRandom ? Backpressure::random_all(bp)
+                                                      : Backpressure::with(pattern);
+      } else if (i % 2) {
+        const auto turn = static_cast<Backpressure::Pattern>((i / 2) % 5);
+        b = turn == Backpressure::Pattern::kRandom ? Backpressure::random_all(bp)
+                                                   : Backpressure::with(turn);
+      }
+      const std::string b_name = b.none() ? "none" : Backpressure::name(b.pattern);
+      s.repro = fmt::format("{} --seed {} --commands 1 --pattern {}{}", self, cs, b_name,
+                            b_name == "random" ? fmt::format(" --backpressure {}", bp) : "");
       s.command(fmt::format("random seed {}", cs), p, b,
                 b.none() ? Padding::kZero : Padding::kRandom, cs);
     }
   };
-  Sequencer seq("sequencer", wires, job, driver, monitor, scoreboard, target, cfg, plan);
+  Sequencer seq("sequencer", wires, pins, scoreboard, target, cfg, plan);
   sc_start();
   dut.final();
   const Totals& t = seq.totals;

@@ -1,8 +1,9 @@
 // The activity calibration (docs/energy.md): how many output bits each unit of the datapath
 // toggles per operation on uniformly random inputs, measured on the RTL units themselves
 // (tb_activity.sv). The activity-based energy estimate charges one output toggle of a unit as the
-// unit's table energy over this average. Prints the table model/energy/calibration/activity.csv
-// holds; the test activity_calibration_up_to_date re-measures it and compares.
+// unit's table energy over this average. Prints the table
+// model/energy/tables/calibration/activity.csv holds; the test activity_calibration_up_to_date
+// re-measures it and compares.
 //
 //   activity_calibration [--samples N] [--seed S]
 #include <fmt/format.h>

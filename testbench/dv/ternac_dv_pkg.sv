@@ -3,7 +3,7 @@
 // The energy monitors bound to the design (ternac_bind.sv) each keep a few 64-bit counters in
 // ternac_counters_q and say which counter of the array each one adds to in ternac_counter_ids:
 // the harness reads every monitor through these two names (Verilator public variables, found by
-// hierarchical scope) and sums them per id. The ids below are that order; model/op_counts.h
+// hierarchical scope) and sums them per id. The ids below are that order; model/core/op_counts.h
 // mirrors it (docs/energy.md defines every counter).
 package ternac_dv_pkg;
 

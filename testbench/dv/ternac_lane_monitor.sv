@@ -3,7 +3,7 @@
 // It adds up what the lane's selects, multipliers and adders report about themselves through
 // their simulation-only probe_* signals (docs/energy.md): it never re-derives the tree from the
 // weights, so a select that leaks an operand or an adder that loses an input changes what it
-// counts. model/op_counts.cpp predicts the operation counts independently; the toggles are
+// counts. model/core/op_counts.cpp predicts the operation counts independently; the toggles are
 // checked against the gate-level simulation of the same lane (docs/energy.md).
 //
 // Operation counts are taken in the cycles where a valid item is at that part of the datapath

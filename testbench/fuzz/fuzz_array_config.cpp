@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "config.h"
-#include "cycle_model.h"
-#include "gemm.h"
-#include "op_counts.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/model/core/op_counts.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_args.h"
+#include "ternac/sim/cli_args.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::vector<std::string> args;

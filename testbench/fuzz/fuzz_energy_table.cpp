@@ -1,4 +1,5 @@
-// Fuzz target: the energy-table reader (model/energy_table.cpp), one file or a whole directory.
+// Fuzz target: the energy-table reader (model/energy/energy_table.cpp), one file or a whole
+// directory.
 //
 // An input is either one table file's text, or, when it starts with "--- ", a directory: each
 // file is introduced by a line "--- <name>" (stillmaker.csv holds coefficients, proxies*.csv
@@ -20,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "energy_table.h"
+#include "ternac/model/energy/energy_table.h"
 
 namespace {
 

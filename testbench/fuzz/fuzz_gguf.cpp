@@ -1,5 +1,5 @@
-// Fuzz target: the GGUF reader (model/gguf.cpp) on arbitrary file contents, read both ways it can
-// be: parsed from the input's own, exactly sized buffer (so that AddressSanitizer sees any read
+// Fuzz target: the GGUF reader (model/io/gguf.cpp) on arbitrary file contents, read both ways it
+// can be: parsed from the input's own, exactly sized buffer (so that AddressSanitizer sees any read
 // past the end) and opened as a file, memory-mapped, from an in-memory file (memfd). The two must
 // give the same answer: the same error message, or the same tensors, data and decoded weights.
 //
@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gguf.h"
+#include "ternac/model/io/gguf.h"
 
 namespace {
 

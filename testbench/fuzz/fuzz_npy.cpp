@@ -1,4 +1,4 @@
-// Fuzz target: the .npy reader (model/npy.cpp) on arbitrary file contents, read both ways it can
+// Fuzz target: the .npy reader (model/io/npy.cpp) on arbitrary file contents, read both ways it can
 // be: parsed from the input's own, exactly sized buffer (so that AddressSanitizer sees any read
 // past the end) and read from a file (an in-memory file, memfd) the way read_npy reads one: the
 // magic first, then the header, then the data straight into the array. The two must agree: the
@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "npy.h"
+#include "ternac/model/io/npy.h"
 
 namespace {
 

@@ -1,7 +1,8 @@
 // Unit tests of ternac_select, ternac_adder_tree and ternac_lane against the bit-level C++ models
-// (model/select.h, model/adder_tree.h, model/lane.h), on one Verilated model (tb_units.sv) that
-// holds each unit at fan-in 1, 2, 5 and 64. Random tests print their seed; set TERNAC_SEED to
-// reproduce one: TERNAC_SEED=<seed> build/testbench/units/units_test --gtest_filter=<test>.
+// (model/core/select.h, model/core/adder_tree.h, model/core/lane.h), on one Verilated model
+// (tb_units.sv) that holds each unit at fan-in 1, 2, 5 and 64. Random tests print their seed; set
+// TERNAC_SEED to reproduce one: TERNAC_SEED=<seed> build/testbench/units/units_test
+// --gtest_filter=<test>.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -12,12 +13,12 @@
 #include <string>
 
 #include "Vternac_rtl_units.h"
-#include "adder_tree.h"
-#include "gemm.h"
-#include "lane.h"
-#include "port_bits.h"
-#include "select.h"
-#include "text_io.h"
+#include "ternac/model/base/text_io.h"
+#include "ternac/model/core/adder_tree.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/model/core/lane.h"
+#include "ternac/model/core/select.h"
+#include "ternac/testbench/env/port_bits.h"
 
 namespace ternac {
 namespace {

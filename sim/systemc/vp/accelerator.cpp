@@ -1,4 +1,4 @@
-#include "accelerator.h"
+#include "ternac/sim/systemc/vp/accelerator.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "streams.h"
+#include "ternac/model/core/streams.h"
 
 namespace ternac::vp {
 

@@ -17,10 +17,10 @@
 #include <tlm>
 #include <vector>
 
-#include "command.h"
-#include "config.h"
-#include "dma.h"
-#include "gemm.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/sim/systemc/vp/command.h"
+#include "ternac/sim/systemc/vp/dma.h"
 #include "ternac_vp_regmap.h"
 
 namespace ternac::vp {

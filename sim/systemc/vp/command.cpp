@@ -1,4 +1,4 @@
-#include "command.h"
+#include "ternac/sim/systemc/vp/command.h"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "cycle_model.h"
-#include "trit.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/trit.h"
 
 namespace ternac::vp {
 namespace {

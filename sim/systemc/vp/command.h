@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "config.h"
-#include "gemm.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/gemm.h"
 #include "ternac_vp_regmap.h"
 
 namespace ternac::vp {

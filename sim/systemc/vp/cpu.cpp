@@ -1,4 +1,4 @@
-#include "cpu.h"
+#include "ternac/sim/systemc/vp/cpu.h"
 
 #include <cstring>
 #include <exception>

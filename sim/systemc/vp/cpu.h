@@ -12,7 +12,7 @@
 #include <systemc>
 #include <tlm>
 
-#include "driver.h"
+#include "ternac/sim/systemc/vp/driver.h"
 
 namespace ternac::vp {
 

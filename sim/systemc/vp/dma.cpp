@@ -1,4 +1,4 @@
-#include "dma.h"
+#include "ternac/sim/systemc/vp/dma.h"
 
 #include <algorithm>
 #include <cstring>

@@ -11,7 +11,7 @@
 #include <tlm>
 #include <vector>
 
-#include "command.h"
+#include "ternac/sim/systemc/vp/command.h"
 
 namespace ternac::vp {
 

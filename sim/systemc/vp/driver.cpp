@@ -1,4 +1,4 @@
-#include "driver.h"
+#include "ternac/sim/systemc/vp/driver.h"
 
 #include <fmt/format.h>
 

@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "command.h"
-#include "config.h"
-#include "gemm.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/sim/systemc/vp/command.h"
 #include "ternac_vp_regmap.h"
 
 namespace ternac::vp {

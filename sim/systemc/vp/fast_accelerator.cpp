@@ -1,10 +1,10 @@
-#include "fast_accelerator.h"
+#include "ternac/sim/systemc/vp/fast_accelerator.h"
 
 #include <cstring>
 
-#include "cycle_model.h"
-#include "packed_gemm.h"
-#include "streams.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/packed_gemm.h"
+#include "ternac/model/core/streams.h"
 
 namespace ternac::vp {
 

@@ -1,10 +1,10 @@
 // The fast model behind the register map: the golden model computes Y, the cycle model says how
 // long the array takes. I2_S weights without illegal codes go through the packed golden kernel
-// (model/packed_gemm.h) straight from the bytes the DMA fetched; everything else through
+// (model/core/packed_gemm.h) straight from the bytes the DMA fetched; everything else through
 // golden_gemm on the decoded codes. Nothing here re-implements the model.
 #pragma once
 
-#include "accelerator.h"
+#include "ternac/sim/systemc/vp/accelerator.h"
 
 namespace ternac::vp {
 

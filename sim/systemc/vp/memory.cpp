@@ -1,4 +1,4 @@
-#include "memory.h"
+#include "ternac/sim/systemc/vp/memory.h"
 
 #include <cstring>
 #include <stdexcept>

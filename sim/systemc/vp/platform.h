@@ -14,10 +14,10 @@
 #include <stdexcept>
 #include <systemc>
 
-#include "accelerator.h"
-#include "cpu.h"
-#include "memory.h"
-#include "router.h"
+#include "ternac/sim/systemc/vp/accelerator.h"
+#include "ternac/sim/systemc/vp/cpu.h"
+#include "ternac/sim/systemc/vp/memory.h"
+#include "ternac/sim/systemc/vp/router.h"
 
 namespace ternac::vp {
 

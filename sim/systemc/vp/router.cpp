@@ -1,4 +1,4 @@
-#include "router.h"
+#include "ternac/sim/systemc/vp/router.h"
 
 #include <fmt/format.h>
 

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "accelerator.h"
-#include "rtl_stream_feeder.h"
+#include "ternac/sim/systemc/vp/accelerator.h"
+#include "ternac/sim/systemc/vp/rtl_stream_feeder.h"
 
 namespace ternac::vp {
 

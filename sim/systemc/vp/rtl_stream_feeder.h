@@ -1,5 +1,6 @@
 // Feeds one GEMM command into the Verilated RTL's valid/ready streams (SystemC flavour) and
-// collects its results: the only code that touches the RTL's ports. It knows nothing about
+// collects its results through the shared driver (testbench/env/gemm_driver.h): the only code
+// that touches the RTL's ports. It knows nothing about
 // registers or memory; the RTL accelerator hands it a command with its operands and gets back
 // Y, the cycle count and the status counters. Every producer offers a beat in every cycle and the
 // result consumer is always ready, so the command takes exactly the cycle model's count.
@@ -19,12 +20,13 @@
 #include <type_traits>
 #include <vector>
 
-#include "config.h"
-#include "cycle_model.h"
-#include "gemm.h"
-#include "hw_config.h"
-#include "port_bits.h"
-#include "streams.h"
+#include "ternac/model/core/config.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/model/core/streams.h"
+#include "ternac/testbench/env/gemm_driver.h"
+#include "ternac/testbench/env/hw_config.h"
+#include "ternac/testbench/env/port_bits.h"
 
 namespace ternac::vp {
 
@@ -149,66 +151,60 @@ class RtlStreamFeeder : public sc_core::sc_module {
     }
   }
 
+  // The shared driver (testbench/env/gemm_driver.h) makes the beats and takes the results; this
+  // adapter moves them to and from the signals, one clock period per cycle.
   StreamRun feed(const GemmProblem& p) {
     const ArrayConfig& c = expected_;
     StreamRun out;
-    out.y.assign(std::size_t{p.shape.m} * p.shape.n, 0);
-    WeightStream weights(p, c);
-    ActivationStream acts(p, c);
-    const ResultOrder order(c, p.shape);
+    CommandSpec spec;
+    spec.problem = &p;
+    spec.check = false;  // the device wants the RTL's results, whatever they are
+    spec.collect = true;
+    GemmDriver driver(c, Backpressure{}, 1);  // no stall: the cycle model's count exactly
+    driver.push(std::move(spec));
     const std::uint64_t limit = predict_cycles(c, p.shape).cycles * 4 + 1000;
     Beat res(static_cast<std::size_t>((c.lanes * c.acc_width + 31) / 32));
-    bool cmd_pending = true;
-    std::uint64_t cycle = 0, start = 0, received = 0;
-    res_ready_.write(true);
     // The counters count this command alone: cleared in the cycle the command is taken.
     clr_status_.write(true);
-    while (received < order.total_beats()) {
-      if (cycle > limit) {
-        out.failure = "no last result after " + std::to_string(cycle) + " cycles";
+    while (!driver.idle()) {
+      if (driver.cycle() > limit) {
+        out.failure = "no last result after " + std::to_string(driver.cycle()) + " cycles";
         break;
       }
-      const bool cmd_valid = cmd_pending;
-      const bool wgt_valid = !cmd_pending && !weights.done();
-      const bool act_valid = !cmd_pending && !acts.done();
-      cmd_valid_.write(cmd_valid);
-      if (cmd_valid) detail::drive(cmd_, Beat{p.shape.m, p.shape.n, p.shape.k});
-      wgt_valid_.write(wgt_valid);
-      if (wgt_valid) detail::drive(wgt_, weights.current());
-      act_valid_.write(act_valid);
-      if (act_valid) detail::drive(act_, acts.current());
+      const TopInputs& in = driver.inputs();
+      cmd_valid_.write(in.cmd_valid);
+      if (in.cmd_valid) detail::drive(cmd_, *in.cmd);
+      wgt_valid_.write(in.wgt_valid);
+      if (in.wgt_valid) detail::drive(wgt_, *in.wgt);
+      act_valid_.write(in.act_valid);
+      if (in.act_valid) detail::drive(act_, *in.act);
+      res_ready_.write(in.res_ready);
       clk_.write(false);
       wait(half_);  // inputs and the ready outputs have settled: sample the handshakes
-      const bool cmd_fire = cmd_valid && cmd_ready_.read();
-      const bool wgt_fire = wgt_valid && wgt_ready_.read();
-      const bool act_fire = act_valid && act_ready_.read();
-      if (res_valid_.read()) {
-        detail::beat_from(res_.read(), res);
-        const ResultBeatPlace at = order.place(received);
-        for (std::uint32_t j = 0; j < at.lanes_used; ++j) {
-          out.y[std::size_t{at.m} * p.shape.n + at.n0 + j] =
-              get_signed_bits(res, std::uint64_t{j} * c.acc_width, c.acc_width);
-        }
-        if (res_last_.read() != at.last) out.failure = "res_last_o out of place";
-        ++received;
-      }
+      TopOutputs o;
+      o.cmd_ready = cmd_ready_.read();
+      o.wgt_ready = wgt_ready_.read();
+      o.act_ready = act_ready_.read();
+      o.res_valid = res_valid_.read();
+      o.res_last = res_last_.read();
+      o.busy = busy_.read();
+      if (o.res_valid && in.res_ready) detail::beat_from(res_.read(), res);
+      o.res = &res;
+      driver.observe(o);
       clk_.write(true);
       wait(half_);  // the rising edge has been taken
-      if (cmd_fire) {
-        cmd_pending = false;
-        start = cycle;
-        clr_status_.write(false);
-      }
-      if (wgt_fire) weights.next();
-      if (act_fire) acts.next();
-      ++cycle;
+      if (driver.command(0).taken) clr_status_.write(false);
     }
     cmd_valid_.write(false);
     wgt_valid_.write(false);
     act_valid_.write(false);
     clr_status_.write(false);
-    out.cycles = cycle - start;
-    if (!weights.done() || !acts.done()) out.failure += " streams left untaken";
+    const CommandState& run = driver.command(0);
+    out.y = run.y;
+    out.cycles = run.cycles();
+    out.failure += run.failure;
+    if (!run.streams_done()) out.failure += " streams left untaken";
+    if (driver.stray_beats() != 0) out.failure += " result beats with no command";
     out.illegal_trits = illegal_count_.read();
     out.bad_cmds = bad_count_.read();
     out.tree_overflows = overflow_count_.read();

@@ -4,7 +4,7 @@
 // BitNet b1.58 block read from a GGUF file: the loader puts each layer's I2_S weights into memory
 // as the file holds them and synthetic int8 activations beside them; the CPU programs one command
 // per layer and waits for the interrupt. Every Y is then checked against the golden model on
-// the weights as model/gguf.cpp decodes them.
+// the weights as model/io/gguf.cpp decodes them.
 //
 //   ternac_vp run --model fast|rtl --gguf FILE [--layers all|attn_q,ffn_up,...] [--block B]
 //                 [--tokens M] [--seed S] [--latency-ns L] [--no-dmi] [--json FILE]
@@ -31,16 +31,16 @@
 #include <systemc>
 #include <vector>
 
-#include "cli_args.h"
-#include "cycle_model.h"
-#include "driver.h"
-#include "fast_accelerator.h"
-#include "gemm.h"
-#include "gguf.h"
-#include "hw_config.h"
-#include "platform.h"
-#include "rtl_accelerator.h"
-#include "vp_test_support.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/gemm.h"
+#include "ternac/model/io/gguf.h"
+#include "ternac/sim/cli_args.h"
+#include "ternac/sim/systemc/vp/driver.h"
+#include "ternac/sim/systemc/vp/fast_accelerator.h"
+#include "ternac/sim/systemc/vp/platform.h"
+#include "ternac/sim/systemc/vp/rtl_accelerator.h"
+#include "ternac/sim/systemc/vp/checks.h"
+#include "ternac/testbench/env/hw_config.h"
 
 namespace ternac::vp {
 namespace {

@@ -44,17 +44,17 @@
 #include <tlm>
 #include <vector>
 
-#include "cli_args.h"
-#include "cycle_model.h"
-#include "driver.h"
-#include "fast_accelerator.h"
-#include "gemm_target.h"
-#include "hw_config.h"
-#include "platform.h"
-#include "rtl_accelerator.h"
-#include "streams.h"
-#include "vp_test_support.h"
-#include "workload.h"
+#include "ternac/model/core/cycle_model.h"
+#include "ternac/model/core/streams.h"
+#include "ternac/model/workload/workload.h"
+#include "ternac/sim/cli_args.h"
+#include "ternac/sim/systemc/gemm_target.h"
+#include "ternac/sim/systemc/vp/driver.h"
+#include "ternac/sim/systemc/vp/fast_accelerator.h"
+#include "ternac/sim/systemc/vp/platform.h"
+#include "ternac/sim/systemc/vp/rtl_accelerator.h"
+#include "ternac/sim/systemc/vp/checks.h"
+#include "ternac/testbench/env/hw_config.h"
 
 namespace ternac::vp {
 namespace {
