@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -224,7 +225,24 @@ class EnergyTables {
   std::vector<EnergyProxy> proxies_;
 };
 
-// Directory of the tables shipped with ternac (TERNAC_ENERGY_DIR overrides it).
+// Directory of the tables shipped with ternac (TERNAC_ENERGY_DIR overrides it). Compiled into the
+// library: the source tree's model/energy/tables, which a program built against an installation
+// may not have; such a program asks installed_energy_dir() below.
 std::string default_energy_dir();
+
+// The tables as the program being compiled should find them: $TERNAC_ENERGY_DIR when set; in a
+// program built against an installed ternac (find_package(ternac), linking ternac::ternac_energy),
+// the installation's share/ternac/energy, which the imported target defines as
+// TERNAC_INSTALLED_ENERGY_DIR from where the package was found (a moved installation finds its
+// own); otherwise, inside ternac's build tree, default_energy_dir(). Internal linkage (static):
+// its body depends on the including program's definitions, so copies must not be merged.
+static inline std::string installed_energy_dir() {
+  if (const char* env = std::getenv("TERNAC_ENERGY_DIR"); env && *env) return env;
+#ifdef TERNAC_INSTALLED_ENERGY_DIR
+  return TERNAC_INSTALLED_ENERGY_DIR;
+#else
+  return default_energy_dir();
+#endif
+}
 
 }  // namespace ternac
