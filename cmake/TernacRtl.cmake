@@ -19,16 +19,19 @@ set(TERNAC_VERILATOR_FLAGS
 
 # ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
 #                  [TOKEN_TILE <n>] [DATAPATH 0|1] [SYSTEMC] [TRACE] [COVERAGE] [TOP <module>]
-#                  [DESIGN_ONLY] [TOGGLES] [DESIGN <.sv>...] [SOURCES <.sv>...])
+#                  [DESIGN_ONLY] [TOGGLES] [LANES_INLINED] [DESIGN <.sv>...] [SOURCES <.sv>...])
 # Builds a static library holding the Verilated ternac_top (or TOP) of that configuration, with
 # the class prefix V<target>: the design (DESIGN, default rtl/ternac.f's sources) with the bound
 # verification modules of testbench/dv (not with DESIGN_ONLY: the synthesizable RTL alone), and
 # SOURCES. TOGGLES makes its energy monitors count switching activity too (docs/energy.md: it
-# costs simulation time, so only the models that need it have it). Verilator's generated sources
+# costs simulation time, so only the models that need it have it). Every model keeps the lane a
+# class of its own (cmake/lanes_not_inlined.vlt): less than half the C++ to compile, and faster
+# to simulate (docs/performance.md, "Compile time"); LANES_INLINED gives Verilator's default,
+# every lane inlined, for comparison (the benchmark). Verilator's generated sources
 # and the library are cached by CMake, so a configuration is Verilated and compiled once per
 # build tree.
 function(ternac_rtl_model target)
-  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE;DESIGN_ONLY;TOGGLES"
+  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE;DESIGN_ONLY;TOGGLES;LANES_INLINED"
                         "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;REDUCTION;TOP"
                         "DESIGN;SOURCES;ARGS" ${ARGN})
   if(NOT A_DESIGN)
@@ -42,6 +45,10 @@ function(ternac_rtl_model target)
   endif()
   if(A_TOGGLES)
     list(APPEND A_ARGS +define+TERNAC_TOGGLES)  # the energy monitors count toggles too
+  endif()
+  if(NOT A_LANES_INLINED)
+    # Each lane's code emitted once instead of once per lane (cmake/lanes_not_inlined.vlt).
+    list(APPEND A_SOURCES ${PROJECT_SOURCE_DIR}/cmake/lanes_not_inlined.vlt)
   endif()
   set(include_args "")
   foreach(inc ${includes})

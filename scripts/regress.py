@@ -83,7 +83,7 @@ SCHEMA = 2  # of summary.json; 1 was the unversioned summary before provenance
 RESULTS = ("pass", "fail", "skip")
 GENERIC_LABELS = {"unit", "model", "rtl", "cosim", "cpp", "systemc", "synth", "energy", "formal",
                   "assert", "fuzz", "robustness", "lint", "sweep", "cli", "nightly", "regress",
-                  "slurm"}
+                  "slurm", "install", "report", "vp", "gate"}
 SEEDED = r"RandomGemms|Unit\.Random|LaneUnit\.RandomSequences"
 
 # Per level: labels left out, environment. No level runs label regress: those tests run the

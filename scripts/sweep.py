@@ -216,13 +216,6 @@ def find_ternac(p, given):
 
 
 LAYER_OPTIONS = ("model", "layer", "workload", "n", "k", "gguf", "tensor")
-# How `ternac claims` ends when it has read and checked the layer and all that precedes it:
-# its memory check, the last step before anything is simulated (sim/cli/claims.cpp), refuses a
-# limit of one byte; or the shape check against claims' own arrays (the INT8 baseline's K limit
-# is not the sweep's arrays': the points check their own).
-LAYER_ACCEPTED = re.compile(r"more than the limit of 1 B \(from --memory-limit\)|"
-                            r"^GEMM command field [MNK] must be in")
-NO_CLAIMS = "has no claims models"
 
 
 def layer_options(a, absolute=False):
@@ -239,32 +232,31 @@ def layer_options(a, absolute=False):
 
 
 def check_layer(a):
-    """Checks the layer before anything is configured or built, with the rules the points apply
-    (choose_layer of sim/cli/workloads.cpp, which `ternac claims` calls too): an unknown model or
-    layer, a workload file that is missing or malformed or lacks the line, a GGUF file that is
-    missing or lacks the tensor, --n/--k out of range or given alone, two ways at once. ternac has
-    no command that checks a layer alone: claims is run with a memory limit of one byte, which
-    it refuses once everything before the simulation has been checked. Exits 2 with ternac's
-    message; --n and --k become integers once ternac has accepted them."""
+    """Checks the layer before anything is configured or built: `ternac shapes` with the layer
+    options reads and checks it with the function the points use (choose_layer of
+    sim/cli/workloads.cpp) and simulates nothing. An unknown model or layer, a workload file that
+    is missing or malformed or lacks the line, a GGUF file that is missing or lacks the tensor,
+    --n/--k out of range or given alone, or two ways at once exit 2 with ternac's message; --n
+    and --k become integers once ternac has accepted them."""
     if all(getattr(a, o) is None for o in LAYER_OPTIONS):
         return
     # --opt=VALUE: a value that starts with '-' stays a value ("--n=-3" is refused as negative).
-    cmd = [a.ternac, "claims", "--memory-limit", "1", "--prefill", "0", "--no-sweep",
-           "--no-gate"] + [f"{o}={v}" for o, v in layer_options(a)]
+    cmd = [a.ternac, "shapes", "--format", "json"] + [f"{o}={v}" for o, v in layer_options(a)]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120)
     except (OSError, subprocess.TimeoutExpired) as e:
-        fail(f"cannot check the layer with {a.ternac} claims: {e}")
+        fail(f"cannot check the layer with {a.ternac} shapes: {e}")
     lines = [l for l in r.stderr.splitlines() if l.strip()]
-    last = re.sub(r"^ternac claims: (error: )?", "", lines[-1]) if lines else ""
-    if r.returncode == 2 and NO_CLAIMS in last:
-        print(f"sweep: {a.ternac} has no claims command (built with TERNAC_CLI_CLAIMS=OFF): the "
-              f"layer is checked when the points run", flush=True)
-    elif r.returncode != 2 or not last:
+    last = re.sub(r"^ternac shapes: (error: )?", "", lines[-1]) if lines else ""
+    if r.returncode == 2 and last:
+        fail(last)
+    try:
+        layer = json.loads(r.stdout) if r.returncode == 0 else None
+    except ValueError:
+        layer = None
+    if not isinstance(layer, dict) or "n" not in layer or "k" not in layer:
         fail(f"cannot check the layer: {' '.join(cmd)} ended with status {r.returncode}"
              + (f": {last}" if last else ""))
-    elif not LAYER_ACCEPTED.search(last):
-        fail(last)
     for opt in ("n", "k"):
         value = getattr(a, opt)
         if value is not None and re.fullmatch(r"[0-9]+", value):

@@ -93,6 +93,16 @@ refuse "--no-sweep is given 2 times" claims --no-sweep --no-sweep
 refuse "no-sweep was given a disallowed flag override" claims --no-sweep=1
 refuse "not expected: .*--bogus" run --bogus 1
 refuse "not expected: --bogus" shapes --bogus
+# ternac shapes checks a layer as claims and the sweep choose it, without simulating.
+refuse "unknown layer 'foo'" shapes --layer foo
+refuse "--format must be text or json" shapes --format xml
+refuse "--n must be in 1..16777215" shapes --n 0 --k 5
+refuse "unknown model" shapes --model nope
+count=$((count + 1))
+out=$("$ternac" shapes --n 300000 --k 7 --format json 2>&1)
+if [ "$out" != '{"title":"custom layer","kind":"custom","n":300000,"k":7}' ]; then
+  echo "FAIL: ternac shapes --n 300000 --k 7 --format json printed: $out"; fail=1
+fi
 refuse "not expected: extra" config extra
 # Configurations (ternac config; rtl/configs.csv).
 refuse "array parameter AccWidth must be in 12..64, got 11" config --check --lanes 8 --tree-inputs 5 --acc-width 11

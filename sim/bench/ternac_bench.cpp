@@ -22,6 +22,7 @@
 
 #include "Vternac_bench_16x256.h"
 #include "Vternac_bench_16x64.h"
+#include "Vternac_bench_16x64_lanes.h"
 #include "Vternac_bench_16x64_mt.h"
 #include "Vternac_bench_4x16.h"
 #include "Vternac_bench_8x32.h"
@@ -154,6 +155,7 @@ void bench_rtl(std::uint64_t seed) {
     report(best);
   }
   bench_bare<Vternac_rtl_default>("16x64 unchecked, counters in RTL", wl, problems);
+  bench_bare<Vternac_bench_16x64_lanes>("16x64 unchecked, counters, lanes inlined", wl, problems);
   bench_bare<Vternac_rtl_default_toggles>("16x64 unchecked, counters + toggles", wl, problems);
   bench_bare<Vternac_bench_16x64>("16x64 unchecked, bare RTL", wl, problems);
   bench_bare<Vternac_bench_16x64_mt>("16x64 unchecked, bare RTL, 2 thr", wl, problems);
