@@ -12,6 +12,19 @@ ternac_read_file_list(${PROJECT_SOURCE_DIR}/testbench/dv/ternac_dv.f TERNAC_DV_S
 
 # Warnings do not stop a build (scripts/lint.sh holds the RTL to -Wall), but an illegal
 # configuration does: the modules' elaboration checks ($fatal, USERFATAL) stay errors.
+# Whether the Verilated models inline every lane (Verilator's default) or keep the lane a class
+# of its own (cmake/lanes_not_inlined.vlt), chosen by measurement per compiler
+# (docs/performance.md, "Lanes inlined or not"): with clang++ the lane as its own class compiles
+# in less than half the time and simulates faster; with g++ it compiles faster too but simulates
+# slower, so g++ builds keep Verilator's default.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  set(ternac_inline_default OFF)
+else()
+  set(ternac_inline_default ON)
+endif()
+option(TERNAC_INLINE_LANES "Inline every lane into the Verilated models (docs/performance.md)"
+       ${ternac_inline_default})
+
 set(TERNAC_VERILATOR_FLAGS
     -O3 --x-assign fast --x-initial fast --assert
     -Wno-fatal -Werror-USERFATAL -Werror-USERERROR --output-split 20000 --output-split-cfuncs 2000
@@ -19,19 +32,20 @@ set(TERNAC_VERILATOR_FLAGS
 
 # ternac_rtl_model(<target> LANES <n> TREE_INPUTS <n> [ACC_WIDTH <n>] [ROWS_PER_BEAT <n>]
 #                  [TOKEN_TILE <n>] [DATAPATH 0|1] [SYSTEMC] [TRACE] [COVERAGE] [TOP <module>]
-#                  [DESIGN_ONLY] [TOGGLES] [LANES_INLINED] [DESIGN <.sv>...] [SOURCES <.sv>...])
+#                  [DESIGN_ONLY] [TOGGLES] [LANES_INLINED | LANES_NOT_INLINED] [DESIGN <.sv>...]
+#                  [SOURCES <.sv>...])
 # Builds a static library holding the Verilated ternac_top (or TOP) of that configuration, with
 # the class prefix V<target>: the design (DESIGN, default rtl/ternac.f's sources) with the bound
 # verification modules of testbench/dv (not with DESIGN_ONLY: the synthesizable RTL alone), and
 # SOURCES. TOGGLES makes its energy monitors count switching activity too (docs/energy.md: it
-# costs simulation time, so only the models that need it have it). Every model keeps the lane a
-# class of its own (cmake/lanes_not_inlined.vlt): less than half the C++ to compile, and faster
-# to simulate (docs/performance.md, "Compile time"); LANES_INLINED gives Verilator's default,
-# every lane inlined, for comparison (the benchmark). Verilator's generated sources
+# costs simulation time, so only the models that need it have it). TERNAC_INLINE_LANES (above)
+# decides whether the lanes are inlined; LANES_INLINED or LANES_NOT_INLINED overrides it for one
+# model (the benchmark's comparison model, the sweep's points). Verilator's generated sources
 # and the library are cached by CMake, so a configuration is Verilated and compiled once per
 # build tree.
 function(ternac_rtl_model target)
-  cmake_parse_arguments(A "SYSTEMC;TRACE;COVERAGE;DESIGN_ONLY;TOGGLES;LANES_INLINED"
+  cmake_parse_arguments(A
+                        "SYSTEMC;TRACE;COVERAGE;DESIGN_ONLY;TOGGLES;LANES_INLINED;LANES_NOT_INLINED"
                         "LANES;TREE_INPUTS;ACC_WIDTH;ROWS_PER_BEAT;TOKEN_TILE;DATAPATH;PIPE_EVERY;LEVEL_WIDTH_CAP;REDUCTION;TOP"
                         "DESIGN;SOURCES;ARGS" ${ARGN})
   if(NOT A_DESIGN)
@@ -46,7 +60,7 @@ function(ternac_rtl_model target)
   if(A_TOGGLES)
     list(APPEND A_ARGS +define+TERNAC_TOGGLES)  # the energy monitors count toggles too
   endif()
-  if(NOT A_LANES_INLINED)
+  if(A_LANES_NOT_INLINED OR (NOT TERNAC_INLINE_LANES AND NOT A_LANES_INLINED))
     # Each lane's code emitted once instead of once per lane (cmake/lanes_not_inlined.vlt).
     list(APPEND A_SOURCES ${PROJECT_SOURCE_DIR}/cmake/lanes_not_inlined.vlt)
   endif()

@@ -155,7 +155,7 @@ void bench_rtl(std::uint64_t seed) {
     report(best);
   }
   bench_bare<Vternac_rtl_default>("16x64 unchecked, counters in RTL", wl, problems);
-  bench_bare<Vternac_bench_16x64_lanes>("16x64 unchecked, counters, lanes inlined", wl, problems);
+  bench_bare<Vternac_bench_16x64_lanes>(TERNAC_BENCH_LANES_ROW, wl, problems);
   bench_bare<Vternac_rtl_default_toggles>("16x64 unchecked, counters + toggles", wl, problems);
   bench_bare<Vternac_bench_16x64>("16x64 unchecked, bare RTL", wl, problems);
   bench_bare<Vternac_bench_16x64_mt>("16x64 unchecked, bare RTL, 2 thr", wl, problems);
