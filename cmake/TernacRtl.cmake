@@ -13,10 +13,10 @@ ternac_read_file_list(${PROJECT_SOURCE_DIR}/testbench/dv/ternac_dv.f TERNAC_DV_S
 # Warnings do not stop a build (scripts/lint.sh holds the RTL to -Wall), but an illegal
 # configuration does: the modules' elaboration checks ($fatal, USERFATAL) stay errors.
 # Whether the Verilated models inline every lane (Verilator's default) or keep the lane a class
-# of its own (cmake/lanes_not_inlined.vlt), chosen by measurement per compiler
-# (docs/performance.md, "Lanes inlined or not"): with clang++ the lane as its own class compiles
-# in less than half the time and simulates faster; with g++ it compiles faster too but simulates
-# slower, so g++ builds keep Verilator's default.
+# of its own (cmake/lanes_not_inlined.vlt), chosen by measurement (docs/performance.md, "Lanes
+# inlined or not"): with clang++, an array of at least 256 MACs per cycle with the lane as its
+# own class compiles in less time and simulates faster, a smaller one compiles slower (more
+# files); with g++ it simulates slower, so g++ builds inline every lane.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   set(ternac_inline_default OFF)
 else()
@@ -39,8 +39,8 @@ set(TERNAC_VERILATOR_FLAGS
 # verification modules of testbench/dv (not with DESIGN_ONLY: the synthesizable RTL alone), and
 # SOURCES. TOGGLES makes its energy monitors count switching activity too (docs/energy.md: it
 # costs simulation time, so only the models that need it have it). TERNAC_INLINE_LANES (above)
-# decides whether the lanes are inlined; LANES_INLINED or LANES_NOT_INLINED overrides it for one
-# model (the benchmark's comparison model, the sweep's points). Verilator's generated sources
+# and the array's size decide whether the lanes are inlined; LANES_INLINED or LANES_NOT_INLINED
+# overrides both for one model (the benchmark's comparison model). Verilator's generated sources
 # and the library are cached by CMake, so a configuration is Verilated and compiled once per
 # build tree.
 function(ternac_rtl_model target)
@@ -60,8 +60,20 @@ function(ternac_rtl_model target)
   if(A_TOGGLES)
     list(APPEND A_ARGS +define+TERNAC_TOGGLES)  # the energy monitors count toggles too
   endif()
-  if(A_LANES_NOT_INLINED OR (NOT TERNAC_INLINE_LANES AND NOT A_LANES_INLINED))
-    # Each lane's code emitted once instead of once per lane (cmake/lanes_not_inlined.vlt).
+  # Each lane's code emitted once instead of once per lane (cmake/lanes_not_inlined.vlt): for
+  # arrays of at least 256 MACs per cycle, where the copies cost more to compile than the extra
+  # files (docs/performance.md), unless TERNAC_INLINE_LANES or the caller says otherwise.
+  set(lanes_apart OFF)
+  if(A_LANES_NOT_INLINED)
+    set(lanes_apart ON)
+  elseif(NOT A_LANES_INLINED AND NOT TERNAC_INLINE_LANES AND DEFINED A_LANES
+         AND DEFINED A_TREE_INPUTS)
+    math(EXPR macs_per_cycle "${A_LANES} * ${A_TREE_INPUTS}")
+    if(macs_per_cycle GREATER_EQUAL 256)
+      set(lanes_apart ON)
+    endif()
+  endif()
+  if(lanes_apart)
     list(APPEND A_SOURCES ${PROJECT_SOURCE_DIR}/cmake/lanes_not_inlined.vlt)
   endif()
   set(include_args "")

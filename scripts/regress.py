@@ -89,7 +89,8 @@ SEEDED = r"RandomGemms|Unit\.Random|LaneUnit\.RandomSequences"
 # Per level: labels left out, environment. No level runs label regress: those tests run the
 # runner itself (the self-tests, the Slurm test), a regression must not recurse into them.
 LEVELS = {
-    "smoke": {"exclude": ["formal", "synth", "sweep", "lint", "nightly", "regress"],
+    "smoke": {"exclude": ["formal", "synth", "sweep", "lint", "nightly", "regress", "report",
+                        "install"],
               "env": {"TERNAC_RANDOM_COUNT": "100"}},
     "default": {"exclude": ["nightly", "regress"], "env": {}},
     "nightly": {"exclude": ["regress"], "env": {}},
