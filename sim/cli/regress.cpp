@@ -66,10 +66,10 @@ Command add_regress(CLI::App& root) {
         const int error = errno;
         const std::string interpreter = hashbang_interpreter(script);
         if (error == ENOENT && !interpreter.empty() && access(script.c_str(), F_OK) == 0) {
-          throw std::runtime_error(fmt::format(
-              "cannot run {}: the interpreter its #! line names, {}, is missing; set "
-              "TERNAC_PYTHON to a Python 3 (docs/regression.md)",
-              script, interpreter));
+          throw std::runtime_error(
+              fmt::format("cannot run {}: the interpreter its #! line names, {}, is missing; set "
+                          "TERNAC_PYTHON to a Python 3 (docs/regression.md)",
+                          script, interpreter));
         }
         throw std::runtime_error(fmt::format("cannot run {}: {}", script, std::strerror(error)));
       });

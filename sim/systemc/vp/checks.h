@@ -1,6 +1,6 @@
-// What the device's tests and the example platform share: checks that print, an interrupt monitor, jobs
-// whose W is written into memory by encoders of their own (not the device's decoder), the plain
-// multiply-add they are checked against, a memory digest and an atomic JSON writer.
+// What the device's tests and the example platform share: checks that print, an interrupt monitor,
+// jobs whose W is written into memory by encoders of their own (not the device's decoder), the
+// plain multiply-add they are checked against, a memory digest and an atomic JSON writer.
 #pragma once
 
 #include <fmt/format.h>

@@ -35,11 +35,11 @@
 #include "ternac/model/core/gemm.h"
 #include "ternac/model/io/gguf.h"
 #include "ternac/sim/cli_args.h"
+#include "ternac/sim/systemc/vp/checks.h"
 #include "ternac/sim/systemc/vp/driver.h"
 #include "ternac/sim/systemc/vp/fast_accelerator.h"
 #include "ternac/sim/systemc/vp/platform.h"
 #include "ternac/sim/systemc/vp/rtl_accelerator.h"
-#include "ternac/sim/systemc/vp/checks.h"
 #include "ternac/testbench/env/hw_config.h"
 
 namespace ternac::vp {
