@@ -36,16 +36,16 @@ std::string hashbang_interpreter(const std::string& script) {
 
 }  // namespace
 
-Command add_regress(CLI::App& root) {
+Command add_script_command(CLI::App& root, const std::string& name, const std::string& description,
+                           const std::string& script_name, bool honour_ternac_python) {
   Command c = make_command(
-      root, "regress",
-      "the regression runner (scripts/regress.py): levels smoke, default, nightly; --tags, "
-      "--seeds, --shard I/N, JUnit and CSV/JSON summaries; 'regress --help' for its options",
-      [](Options&) {},
-      [](const Options& o) -> int {
-        const std::string script = std::string(TERNAC_SOURCE_DIR) + "/scripts/regress.py";
-        const char* from_env = std::getenv("TERNAC_PYTHON");
-        const std::string python = from_env && *from_env ? from_env : TERNAC_PYTHON;
+      root, name, description, [](Options&) {},
+      [script_name, honour_ternac_python](const Options& o) -> int {
+        const std::string script = std::string(TERNAC_SOURCE_DIR) + "/scripts/" + script_name;
+        const char* from_env = honour_ternac_python ? std::getenv("TERNAC_PYTHON") : nullptr;
+        const std::string python = from_env && *from_env  ? std::string(from_env)
+                                   : honour_ternac_python ? std::string(TERNAC_PYTHON)
+                                                          : std::string();
         std::vector<std::string> argv_s;
         if (!python.empty()) argv_s.push_back(python);
         argv_s.push_back(script);
@@ -66,17 +66,26 @@ Command add_regress(CLI::App& root) {
         const int error = errno;
         const std::string interpreter = hashbang_interpreter(script);
         if (error == ENOENT && !interpreter.empty() && access(script.c_str(), F_OK) == 0) {
-          throw std::runtime_error(
-              fmt::format("cannot run {}: the interpreter its #! line names, {}, is missing; set "
-                          "TERNAC_PYTHON to a Python 3 (docs/regression.md)",
-                          script, interpreter));
+          throw std::runtime_error(fmt::format(
+              "cannot run {}: the interpreter its #! line names, {}, is missing{}", script,
+              interpreter,
+              honour_ternac_python ? "; set TERNAC_PYTHON to a Python 3 (docs/regression.md)"
+                                   : ""));
         }
         throw std::runtime_error(fmt::format("cannot run {}: {}", script, std::strerror(error)));
       });
-  // Everything after "regress" is the script's, --help and unknown options included.
+  // Everything after the command's name is the script's, --help and unknown options included.
   c.app->prefix_command();
   c.app->set_help_flag();
   return c;
+}
+
+Command add_regress(CLI::App& root) {
+  return add_script_command(
+      root, "regress",
+      "the regression runner (scripts/regress.py): levels smoke, default, nightly; --tags, "
+      "--seeds, --shard I/N, JUnit and CSV/JSON summaries; 'regress --help' for its options",
+      "regress.py", true);
 }
 
 }  // namespace ternac::cli
