@@ -116,6 +116,7 @@ class GemmDriver {
   std::size_t streaming_ = 0;  // the first command whose streams are not done
   std::size_t finished_ = 0;   // the first command not finished
   Beat cmd_beat_;
+  std::size_t cmd_beat_of_ = SIZE_MAX;  // the command cmd_beat_ holds
   TopInputs in_;
   std::uint64_t cycle_ = 0;
   std::uint64_t stray_beats_ = 0;
@@ -137,11 +138,12 @@ inline const TopInputs& GemmDriver::inputs() {
   // the backpressure only while valid is low.
   const bool pending = offered_ < commands_.size();
   in_.cmd_valid = pending && (in_.cmd_valid || gen_.offer(0, cycle_));
-  if (in_.cmd_valid) {
+  if (in_.cmd_valid && cmd_beat_of_ != offered_) {  // the beat changes with the command only
     const GemmShape& s = commands_[offered_]->spec.problem->shape;
     cmd_beat_ = Beat{s.m, s.n, s.k};
-    in_.cmd = &cmd_beat_;
+    cmd_beat_of_ = offered_;
   }
+  in_.cmd = in_.cmd_valid ? &cmd_beat_ : nullptr;
   CommandState* s = streaming();
   in_.wgt_valid = s && !s->weights->done() && (in_.wgt_valid || gen_.offer(1, cycle_));
   in_.wgt = in_.wgt_valid ? &s->weights->current() : nullptr;

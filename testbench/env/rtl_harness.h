@@ -155,6 +155,8 @@ class RtlHarness {
     Beat cfg(sizeof(top_->hw_config_o) / sizeof(std::uint32_t));  // every word of the port
     read_port(top_->hw_config_o, cfg);
     config_ = decode_hw_config(cfg);
+    res_.resize(static_cast<std::size_t>((config_.lanes * config_.acc_width + 31) / 32));
+    out_.res = &res_;
     monitors_ = std::make_unique<MonitorCounters>(*ctx, name);
     reset();
   }
@@ -453,11 +455,7 @@ class RtlHarness {
     out_.res_valid = top_->res_valid_o;
     out_.res_last = top_->res_last_o;
     out_.busy = top_->busy_o;
-    if (out_.res_valid && in.res_ready) {
-      res_.resize(static_cast<std::size_t>((config_.lanes * config_.acc_width + 31) / 32));
-      read_port(top_->res_data_o, res_);
-    }
-    out_.res = &res_;
+    if (out_.res_valid && in.res_ready) read_port(top_->res_data_o, res_);
     return out_;
   }
 
