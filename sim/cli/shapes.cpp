@@ -12,13 +12,6 @@
 namespace ternac::cli {
 namespace {
 
-bool any_layer_option(const Options& o) {
-  for (const char* opt : {"layer", "workload", "n", "k", "gguf", "tensor"}) {
-    if (o.has(opt)) return true;
-  }
-  return false;
-}
-
 void print_model(const ModelShape& m) {
   fmt::print("{} linear layers (out x in = N x K), per transformer block ({} blocks):\n", m.title,
              m.blocks);
@@ -45,7 +38,7 @@ Command add_shapes(CLI::App& root) {
         if (format != "text" && format != "json") {
           throw std::invalid_argument("--format must be text or json, not '" + format + "'");
         }
-        if (!any_layer_option(o)) {
+        if (!names_one_layer(o)) {
           const ModelShape& m = model_shape(o.str("model", "2b4t"));
           if (format == "text") {
             print_model(m);

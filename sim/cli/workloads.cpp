@@ -203,6 +203,11 @@ void declare_layer_options(Options& o, const std::string& default_layer) {
   o.value("tensor", "NAME", "the I2_S tensor of --gguf ('ternac model --gguf FILE' lists them)");
 }
 
+bool names_one_layer(const Options& o) {
+  return o.has("layer") || o.has("workload") || o.has("n") || o.has("k") || o.has("gguf") ||
+         o.has("tensor");
+}
+
 std::vector<std::pair<std::string, std::string>> layer_input_files(const Options& o) {
   std::vector<std::pair<std::string, std::string>> files;
   if (o.has("workload")) files.emplace_back("--workload", o.str("workload", ""));

@@ -75,6 +75,9 @@ struct ChosenLayer {
   GemmProblem problem(const RandomSpec& spec) const;
 };
 void declare_layer_options(Options& o, const std::string& default_layer);
+// Whether the options name one layer (any of declare_layer_options' but --model alone, which names
+// a model).
+bool names_one_layer(const Options& o);
 // The input files the options name (--workload, --gguf), for the caller's Files::input before its
 // check(): nothing is opened here.
 std::vector<std::pair<std::string, std::string>> layer_input_files(const Options& o);
