@@ -23,13 +23,13 @@
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <type_traits>
 
 #include "ternac/model/core/cycle_model.h"
 #include "ternac/model/core/streams.h"
 #include "ternac/model/workload/workload.h"
 #include "ternac/sim/cli_args.h"
 #include "ternac/sim/systemc/gemm_target.h"
+#include "ternac/sim/systemc/top_pins.h"
 #include "ternac/testbench/env/backpressure.h"
 #include "ternac/testbench/env/gemm_driver.h"
 #include "ternac/testbench/env/hw_config.h"
@@ -42,79 +42,10 @@ namespace {
 using namespace sc_core;
 using VTop = TERNAC_VTOP;
 
-// --- Beats in and out of SystemC signals of any width -------------------------------------------
-template <typename T>
-std::enable_if_t<std::is_integral_v<T>, T> to_value(const Beat& b, T*) {
-  T v{};
-  assign_port(v, b);
-  return v;
-}
-template <int W>
-sc_dt::sc_bv<W> to_value(const Beat& b, sc_dt::sc_bv<W>*) {
-  sc_dt::sc_bv<W> v;
-  for (int i = 0; i * 32 < W; ++i) v.set_word(i, i < int(b.size()) ? b[i] : 0u);
-  return v;
-}
-template <typename T>
-std::enable_if_t<std::is_integral_v<T>> from_value(const T& v, Beat& b) {
-  read_port(v, b);
-}
-template <int W>
-void from_value(const sc_dt::sc_bv<W>& v, Beat& b) {
-  for (int i = 0; i * 32 < W && i < int(b.size()); ++i) b[i] = v.get_word(i);
-}
-template <typename S>
-void drive(S& sig, const Beat& b) {
-  using T = typename S::value_type;
-  sig.write(to_value(b, static_cast<T*>(nullptr)));
-}
-
-template <typename Port>
-using signal_for = sc_signal<typename std::remove_reference_t<Port>::data_type>;
-
-// --- The wires between the DUT and the testbench ------------------------------------------------
-struct Wires {
+// --- The wires between the DUT and the testbench: every pin (top_pins.h) and a free clock ------
+struct Wires : sc::TopPins<VTop> {
   sc_clock clk{"clk", 1, SC_NS};
-  sc_signal<bool> rst_n{"rst_n", false};
-  sc_signal<bool> cmd_valid{"cmd_valid"}, cmd_ready{"cmd_ready"};
-  sc_signal<bool> wgt_valid{"wgt_valid"}, wgt_ready{"wgt_ready"};
-  sc_signal<bool> act_valid{"act_valid"}, act_ready{"act_ready"};
-  sc_signal<bool> res_valid{"res_valid"}, res_ready{"res_ready"}, res_last{"res_last"};
-  sc_signal<bool> clr_status{"clr_status"}, busy{"busy"};
-  signal_for<decltype(VTop::cmd_i)> cmd{"cmd"};
-  signal_for<decltype(VTop::wgt_data_i)> wgt{"wgt"};
-  signal_for<decltype(VTop::act_data_i)> act{"act"};
-  signal_for<decltype(VTop::res_data_o)> res{"res"};
-  signal_for<decltype(VTop::status_o)> status{"status"};
-  signal_for<decltype(VTop::illegal_trit_count_o)> illegal_count{"illegal_count"};
-  signal_for<decltype(VTop::bad_cmd_count_o)> bad_count{"bad_count"};
-  signal_for<decltype(VTop::tree_overflow_count_o)> overflow_count{"overflow_count"};
-  signal_for<decltype(VTop::hw_config_o)> hw_config{"hw_config"};
-
-  void bind(VTop& d) {
-    d.clk_i(clk);
-    d.rst_ni(rst_n);
-    d.cmd_valid_i(cmd_valid);
-    d.cmd_ready_o(cmd_ready);
-    d.cmd_i(cmd);
-    d.wgt_valid_i(wgt_valid);
-    d.wgt_ready_o(wgt_ready);
-    d.wgt_data_i(wgt);
-    d.act_valid_i(act_valid);
-    d.act_ready_o(act_ready);
-    d.act_data_i(act);
-    d.res_valid_o(res_valid);
-    d.res_ready_i(res_ready);
-    d.res_data_o(res);
-    d.res_last_o(res_last);
-    d.clr_status_i(clr_status);
-    d.busy_o(busy);
-    d.status_o(status);
-    d.illegal_trit_count_o(illegal_count);
-    d.bad_cmd_count_o(bad_count);
-    d.tree_overflow_count_o(overflow_count);
-    d.hw_config_o(hw_config);
-  }
+  void bind(VTop& d) { sc::TopPins<VTop>::bind(d, clk); }
 };
 
 // --- The adapter between the shared driver (gemm_driver.h) and the SystemC signals -------------
@@ -144,37 +75,20 @@ class PinAdapter : public sc_module {
       wait(w_.clk.posedge_event());
       ++cycle;
       if (driver_ && drove == generation_) {
-        TopOutputs out;
-        out.cmd_ready = w_.cmd_ready.read();
-        out.wgt_ready = w_.wgt_ready.read();
-        out.act_ready = w_.act_ready.read();
-        out.res_valid = w_.res_valid.read();
-        out.res_last = w_.res_last.read();
-        out.busy = w_.busy.read();
-        if (out.res_valid && ready) from_value(w_.res.read(), res_);
-        out.res = &res_;
-        driver_->observe(out);
+        driver_->observe(w_.read(ready, res_));
       } else if (ready && w_.res_valid.read()) {
         ++stray_beats;
       }
       if (driver_) {
         const TopInputs& in = driver_->inputs();
-        w_.cmd_valid.write(in.cmd_valid);
-        if (in.cmd_valid) drive(w_.cmd, *in.cmd);
-        w_.wgt_valid.write(in.wgt_valid);
-        if (in.wgt_valid) drive(w_.wgt, *in.wgt);
-        w_.act_valid.write(in.act_valid);
-        if (in.act_valid) drive(w_.act, *in.act);
+        w_.write(in);
         ready = in.res_ready;
         drove = generation_;
       } else {
-        w_.cmd_valid.write(false);
-        w_.wgt_valid.write(false);
-        w_.act_valid.write(false);
         ready = true;
+        w_.idle(ready);
         drove = 0;
       }
-      w_.res_ready.write(ready);
     }
   }
   Wires& w_;
@@ -319,7 +233,7 @@ class Sequencer : public sc_module {
     w_.rst_n.write(true);
     cycles(1);
     Beat cfg((kHwConfigBits + 31) / 32);  // every word of the 104-bit register
-    from_value(w_.hw_config.read(), cfg);
+    sc::beat_from(w_.hw_config.read(), cfg);
     const ArrayConfig hw = decode_hw_config(cfg);
     if (!(hw == cfg_)) fail("hw_config_o " + hw.name() + " differs from " + cfg_.name());
     clear_status();
@@ -364,10 +278,8 @@ int sc_main(int argc, char** argv) {
   Backpressure::Pattern pattern = Backpressure::Pattern::kRandom;
   if (!pattern_name.empty() && pattern_name != "none" &&
       !Backpressure::parse(pattern_name, pattern)) {
-    std::fprintf(stderr,
-                 "%s: --pattern must be none, random, alternate, bursts, "
-                 "stall_then_release or stall_last_result, not '%s'\n",
-                 self.c_str(), pattern_name.c_str());
+    std::fprintf(stderr, "%s: --pattern must be none, %s, not '%s'\n", self.c_str(),
+                 Backpressure::names().c_str(), pattern_name.c_str());
     return 2;
   }
   if (fixed_bp && !pattern_name.empty() && pattern_name != "random") {
@@ -436,7 +348,7 @@ int sc_main(int argc, char** argv) {
         b = pattern == Backpressure::Pattern::kRandom ? Backpressure::random_all(bp)
                                                       : Backpressure::with(pattern);
       } else if (i % 2) {
-        const auto turn = static_cast<Backpressure::Pattern>((i / 2) % 5);
+        const auto turn = static_cast<Backpressure::Pattern>((i / 2) % Backpressure::kPatterns);
         b = turn == Backpressure::Pattern::kRandom ? Backpressure::random_all(bp)
                                                    : Backpressure::with(turn);
       }

@@ -40,10 +40,19 @@ struct Backpressure {
   // The patterns by name, as the benches' --pattern options spell them.
   static constexpr const char* kPatternNames[] = {"random", "alternate", "bursts",
                                                   "stall_then_release", "stall_last_result"};
+  static constexpr int kPatterns = sizeof(kPatternNames) / sizeof(kPatternNames[0]);
+  static_assert(kPatterns == static_cast<int>(Pattern::kStallLastResult) + 1,
+                "a name for every pattern, in the enum's order");
   static const char* name(Pattern p) { return kPatternNames[static_cast<int>(p)]; }
+  // The names, comma-separated, for messages.
+  static std::string names() {
+    std::string s;
+    for (int i = 0; i < kPatterns; ++i) s += std::string(i ? ", " : "") + kPatternNames[i];
+    return s;
+  }
   // The pattern called `name`; false if there is none.
   static bool parse(const std::string& name, Pattern& out) {
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < kPatterns; ++i) {
       if (name == kPatternNames[i]) {
         out = static_cast<Pattern>(i);
         return true;
